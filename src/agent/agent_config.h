@@ -1,0 +1,60 @@
+// Configuration of one agent conversation (AgentConfig) and of the backend process that hosts
+// it (AgentBackendOptions). Runners whose backend options compare equal share one backend.
+// Plain value types; copy freely.
+#pragma once
+
+#include <compare>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace diary::agent {
+
+// What must be given to the backend process itself; everything else is per conversation.
+struct AgentBackendOptions {
+  std::string binary;                                // empty = discover
+  std::vector<std::string> config_overrides;         // "key=value", in order
+  std::map<std::string, std::string> env;            // added to (or replacing in) the environment
+  std::vector<std::string> env_remove;               // names removed from the environment
+
+  friend auto operator<=>(const AgentBackendOptions&, const AgentBackendOptions&) = default;
+};
+
+enum class ApprovalKind { command, file_change, permissions, other };
+
+// A request from the agent to do something that its policy makes it ask about.
+struct ApprovalRequest {
+  ApprovalKind kind = ApprovalKind::other;
+  std::string command;                       // for command approvals
+  std::filesystem::path cwd;                 // for command approvals
+  std::vector<std::filesystem::path> paths;  // for file changes
+  std::string reason;                        // the agent's stated reason, if any
+  std::string method;                        // the raw request name, for the ledger
+};
+
+enum class ApprovalDecision { accept, accept_for_session, decline, cancel };
+
+std::string_view to_string(ApprovalDecision decision);
+
+// Decides approval requests. Called on the backend's executor: it must not block.
+using ApprovalHandler = std::function<ApprovalDecision(const ApprovalRequest&)>;
+
+struct AgentConfig {
+  std::filesystem::path working_directory;  // empty = the current directory
+  std::optional<std::string> model;
+  std::optional<std::string> model_provider;
+  std::optional<std::string> reasoning_effort;  // none|minimal|low|medium|high|xhigh
+  std::optional<std::string> approval_policy;   // never|on-request|on-failure|untrusted
+  std::optional<std::string> sandbox;           // read-only|workspace-write|danger-full-access
+  std::optional<std::string> base_instructions;
+  std::optional<std::string> developer_instructions;
+  std::optional<std::string> personality;
+  bool ephemeral = false;  // do not persist the conversation in the backend's history
+  AgentBackendOptions backend;
+  ApprovalHandler approval_handler;  // empty = decline everything (fail closed)
+};
+
+}  // namespace diary::agent

@@ -1,0 +1,51 @@
+// The neutral agent port: a runner is one conversation; a session factory owns the backend(s)
+// and mints runners. Everything runs on one asio executor (single-threaded io_context): call
+// these only from coroutines on that executor. Implementations: src/codex (real), tests/support
+// (fake).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "agent/agent_config.h"
+#include "agent/agent_turn.h"
+#include "agent/error.h"
+
+namespace diary::agent {
+
+class AgentRunner {
+ public:
+  virtual ~AgentRunner() = default;
+
+  // Runs one turn: the first turn starts the conversation, later ones continue it. Fails with
+  // ErrorKind::busy while another turn of this runner is running, ErrorKind::timeout after the
+  // turn was interrupted for running past options.timeout. A turn that ran but did not succeed
+  // is a result whose status/error say why.
+  virtual boost::asio::awaitable<Result<AgentTurnResult>> turn(std::string prompt,
+                                                               TurnOptions options) = 0;
+
+  // Asks the running turn, if any, to stop; it then completes as interrupted. Idempotent.
+  virtual boost::asio::awaitable<void> interrupt() = 0;
+
+  virtual bool turn_running() const = 0;
+
+  // The backend's id of this conversation; empty before the first turn.
+  virtual std::string conversation_id() const = 0;
+};
+
+class AgentSessionFactory {
+ public:
+  virtual ~AgentSessionFactory() = default;
+
+  // A new conversation. Starts the backend it needs if none runs yet (ErrorKind::blocked when
+  // it cannot be started).
+  virtual boost::asio::awaitable<Result<std::shared_ptr<AgentRunner>>> create_runner(
+      AgentConfig config) = 0;
+
+  // Interrupts running turns, waits a bounded time, stops every backend. Idempotent.
+  virtual boost::asio::awaitable<void> shutdown() = 0;
+};
+
+}  // namespace diary::agent

@@ -1,0 +1,24 @@
+// Finding the codex executable: --codex-bin, then DIARY_CODEX_BIN, then the project-local
+// pinned install (.tools/codex, made by scripts/setup.sh), then `codex` on PATH. Also reads
+// its version so callers can warn when it differs from the pinned one.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "agent/error.h"
+
+namespace diary::codex {
+
+// The version diary is tested against (from the build).
+std::string_view pinned_codex_version();
+
+// `explicit_path` comes from --codex-bin (empty when not given). Returns ErrorKind::blocked
+// with install instructions when nothing is found.
+agent::Result<std::filesystem::path> find_codex_binary(const std::string& explicit_path);
+
+// Runs `<binary> --version` and extracts "X.Y.Z"; nullopt if that fails.
+std::optional<std::string> read_codex_version(const std::filesystem::path& binary);
+
+}  // namespace diary::codex
