@@ -1,0 +1,143 @@
+#include "generate/json_schema.h"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+// valijson reports schema errors by throwing, or by abort() without this switch. This is the only
+// translation unit that includes valijson, and the exceptions never leave it.
+#define VALIJSON_USE_EXCEPTIONS 1
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+namespace diary::generate {
+
+namespace {
+
+bool is_identifier(const std::string& key) {
+  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0]))) return false;
+  for (char c : key)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+std::string quoted_key(const std::string& key) {
+  std::string out = "['";
+  for (char c : key) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "']";
+}
+
+// valijson's context is {"<root>", "[key]", "[3]", ...}: the same bracket form for object keys
+// and array indexes. Walking the instance alongside tells which one each step is.
+std::string json_path(const std::vector<std::string>& context, const nlohmann::json& instance) {
+  std::string path = "$";
+  const nlohmann::json* node = &instance;
+  for (std::size_t i = 1; i < context.size(); ++i) {
+    const std::string& step = context[i];
+    if (step.size() < 2 || step.front() != '[' || step.back() != ']') {
+      node = nullptr;
+      path += quoted_key(step);
+      continue;
+    }
+    std::string key = step.substr(1, step.size() - 2);
+    if (node != nullptr && node->is_array()) {
+      std::size_t index = 0;
+      try {
+        index = std::stoul(key);
+      } catch (const std::exception&) {
+        node = nullptr;
+        path += quoted_key(key);
+        continue;
+      }
+      path += "[" + key + "]";
+      node = index < node->size() ? &(*node)[index] : nullptr;
+      continue;
+    }
+    path += is_identifier(key) ? "." + key : quoted_key(key);
+    if (node != nullptr && node->is_object() && node->contains(key)) node = &(*node)[key];
+    else node = nullptr;
+  }
+  return path;
+}
+
+}  // namespace
+
+std::string to_string(const SchemaViolation& violation) {
+  return violation.path + ": " + violation.message;
+}
+
+JsonSchema::JsonSchema(nlohmann::json document, std::unique_ptr<valijson::Schema> schema)
+    : document_(std::move(document)), schema_(std::move(schema)) {}
+JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
+JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
+JsonSchema::~JsonSchema() = default;
+
+agent::Result<JsonSchema> JsonSchema::compile(nlohmann::json document) {
+  if (!document.is_object() && !document.is_boolean())
+    return agent::fail(agent::ErrorKind::invalid_input, "a JSON schema must be an object or a boolean");
+  auto schema = std::make_unique<valijson::Schema>();
+  try {
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    valijson::adapters::NlohmannJsonAdapter adapter(document);
+    parser.populateSchema(adapter, *schema);
+  } catch (const std::exception& e) {
+    return agent::fail(agent::ErrorKind::invalid_input, std::string("invalid JSON schema: ") + e.what());
+  }
+  return JsonSchema(std::move(document), std::move(schema));
+}
+
+agent::Result<JsonSchema> JsonSchema::load(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return agent::fail(agent::ErrorKind::invalid_input, "cannot read schema file " + path.string());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  nlohmann::json document = nlohmann::json::parse(buffer.str(), nullptr, false);
+  if (document.is_discarded())
+    return agent::fail(agent::ErrorKind::invalid_input, "schema file " + path.string() + " is not valid JSON");
+  auto schema = compile(std::move(document));
+  if (!schema)
+    return agent::fail(agent::ErrorKind::invalid_input, "schema file " + path.string() + ": " + schema.error().message);
+  return schema;
+}
+
+std::vector<SchemaViolation> JsonSchema::validate(const nlohmann::json& instance) const {
+  std::vector<SchemaViolation> violations;
+  try {
+    // A validator caches compiled regexes; a fresh one per call keeps validate() const-safe.
+    valijson::Validator validator;
+    valijson::ValidationResults results;
+    valijson::adapters::NlohmannJsonAdapter target(instance);
+    if (validator.validate(*schema_, target, &results)) return violations;
+    valijson::ValidationResults::Error error;
+    while (results.popError(error))
+      violations.push_back({json_path(error.context, instance), error.description});
+    if (violations.empty()) violations.push_back({"$", "does not match the schema"});
+  } catch (const std::exception& e) {
+    // e.g. a "pattern" that std::regex cannot compile: the instance cannot be shown valid.
+    violations.push_back({"$", std::string("schema could not be applied: ") + e.what()});
+  }
+  return violations;
+}
+
+std::vector<SchemaViolation> validate_json_text(const JsonSchema& schema, const std::string& text,
+                                                nlohmann::json* parsed) {
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    return {{"$", std::string("not valid JSON (") + e.what() + ")"}};
+  }
+  auto violations = schema.validate(value);
+  if (parsed != nullptr) *parsed = std::move(value);
+  return violations;
+}
+
+}  // namespace diary::generate
