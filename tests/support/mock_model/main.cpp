@@ -1,0 +1,104 @@
+// diary-mock-model: the mock Responses API server as a standalone program, for the README demo
+// and manual runs. Serves the prompt directives (directives.h) until SIGINT or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include <pthread.h>
+
+#include "support/mock_model/mock_model_server.h"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: diary-mock-model [--port N] [--port-file FILE] [--quiet]\n"
+    "Scripted stand-in for the OpenAI Responses API on 127.0.0.1 (not a real LLM).\n"
+    "Directive lines in the prompt drive it: RUN: <cmd>, CALL: <tool> <json>, ANSWER: <text>,\n"
+    "ANSWER_JSON: <json>, SLEEP_MS: <n>, HANG, FAIL_HTTP: <status>,\n"
+    "FAIL_HTTP_MODEL: <model> <status>, RESPONSE_FAILED: <code>, PHASE: <phase>,\n"
+    "USAGE: <in> <out>.\n";
+
+struct Args {
+  int port = 0;
+  std::string port_file;
+  bool quiet = false;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr, "diary-mock-model: %s\n%s", message.c_str(), kUsage.data());
+  std::exit(2);
+}
+
+Args parse_args(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(std::string(arg) + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--port") {
+      const std::string text = value();
+      char* end = nullptr;
+      const long port = std::strtol(text.c_str(), &end, 10);
+      if (*end != '\0' || port < 0 || port > 65535) usage_error("bad port: " + text);
+      args.port = static_cast<int>(port);
+    } else if (arg == "--port-file") {
+      args.port_file = value();
+    } else if (arg == "--quiet") {
+      args.quiet = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage.data(), stdout);
+      std::exit(0);
+    } else {
+      usage_error("unknown argument: " + std::string(arg));
+    }
+  }
+  return args;
+}
+
+// Written via rename so a script polling for the file never reads a half-written port.
+void write_port_file(const std::string& path, int port) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp);
+    out << port << "\n";
+    if (!out) throw std::runtime_error("cannot write " + temp);
+  }
+  std::filesystem::rename(temp, path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = parse_args(argc, argv);
+  // Block the signals before the server thread exists so only sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  try {
+    diary::test::MockModelServer server(diary::test::MockModelOptions{
+        .port = static_cast<std::uint16_t>(args.port), .log_requests = !args.quiet});
+    if (!args.port_file.empty()) write_port_file(args.port_file, server.port());
+    std::fprintf(stderr,
+                 "diary-mock-model: DEMO MODEL (scripted, not a real LLM) listening on "
+                 "127.0.0.1:%u\n",
+                 static_cast<unsigned>(server.port()));
+    int received = 0;
+    sigwait(&signals, &received);
+    server.stop();
+    std::fprintf(stderr, "diary-mock-model: stopped (%d model requests served)\n",
+                 static_cast<int>(server.request_count()));
+    return 0;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "diary-mock-model: %s\n", error.what());
+    return 1;
+  }
+}
