@@ -191,7 +191,7 @@ void Server::handle_thread_start(const json& id, const json& params) {
   send_json(result_response(id, thread_start_result(info)));
   send_json(notification("thread/started", {{"thread", thread_object(info)}}));
   std::string thread_id = info.id;
-  threads_[thread_id] = ThreadState{std::move(info)};
+  threads_[thread_id].info = std::move(info);
 }
 
 void Server::handle_turn_start(const json& id, const json& params) {
