@@ -1,0 +1,270 @@
+#include "generate/resume_loop.h"
+
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+namespace diary::generate {
+
+namespace asio = boost::asio;
+using agent::ErrorKind;
+
+namespace {
+
+std::string turn_status(const agent::Result<agent::AgentTurnResult>& turn) {
+  if (turn) return std::string(agent::to_string(turn->status));
+  switch (turn.error().kind) {
+    case ErrorKind::timeout: return "timeout";
+    case ErrorKind::cancelled: return "interrupted";
+    default: return "error";
+  }
+}
+
+std::optional<agent::TurnError> turn_error(const agent::Result<agent::AgentTurnResult>& turn) {
+  if (!turn) return agent::TurnError{.kind = turn.error().kind, .message = turn.error().message};
+  if (turn->error) return turn->error;
+  if (!turn->ok())
+    return agent::TurnError{.kind = ErrorKind::turn_failed,
+                            .message = "turn ended " + std::string(agent::to_string(turn->status))};
+  return std::nullopt;
+}
+
+// Errors after which another turn cannot help: stop at once instead of backing off.
+std::optional<RunStatus> fatal_status(const std::optional<agent::TurnError>& error) {
+  if (!error) return std::nullopt;
+  switch (error->kind) {
+    case ErrorKind::blocked: return RunStatus::blocked;
+    case ErrorKind::backend_broken:
+    case ErrorKind::busy:
+    case ErrorKind::invalid_input: return RunStatus::failed;
+    default: return std::nullopt;
+  }
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  return fmt::format("{:.1f}s", static_cast<double>(duration.count()) / 1000.0);
+}
+
+std::string check_summary(const LoopCheck& check) {
+  const auto& artifacts = check.artifacts.artifacts;
+  const auto ok = std::count_if(artifacts.begin(), artifacts.end(), [](const auto& a) { return a.ok; });
+  std::string line = fmt::format("checks: {} failing", check.tally().failing_checks);
+  if (!artifacts.empty()) line += fmt::format(", {}/{} artifacts ok", ok, artifacts.size());
+  if (!check.output_problems.empty()) line += ", final message fails its schema";
+  if (!check.turn_problems.empty()) line += ", turn did not succeed";
+  return line;
+}
+
+}  // namespace
+
+std::string_view to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::complete: return "complete";
+    case RunStatus::incomplete: return "incomplete";
+    case RunStatus::failed: return "failed";
+    case RunStatus::blocked: return "blocked";
+    case RunStatus::budget_exceeded: return "budget_exceeded";
+    case RunStatus::interrupted: return "interrupted";
+  }
+  return "failed";
+}
+
+nlohmann::json to_json(const TurnRecord& record) {
+  nlohmann::json error = nullptr;
+  if (record.error) {
+    error = {{"kind", agent::to_string(record.error->kind)},
+             {"message", record.error->message},
+             {"code", record.error->code},
+             {"http_status", record.error->http_status ? nlohmann::json(*record.error->http_status) : nlohmann::json()},
+             {"retryable", record.error->retryable}};
+  }
+  return {{"turn_id", record.turn_id},
+          {"status", record.status},
+          {"duration_ms", record.duration.count()},
+          {"usage", agent::to_json(record.usage)},
+          {"error", std::move(error)},
+          {"index", record.index},
+          {"kind", record.kind},
+          {"model", record.model ? nlohmann::json(*record.model) : nlohmann::json()}};
+}
+
+std::int64_t tokens_used(const agent::TokenUsage& usage) {
+  const std::int64_t split = usage.input_tokens + usage.output_tokens;
+  return split > 0 ? split : usage.total_tokens;
+}
+
+asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory, agent::AgentConfig config,
+                                            ResumeLoopSpec spec, ResumeLoopHooks hooks, ResumeLoopOptions options) {
+  auto progress = [&](const std::string& line) {
+    if (hooks.on_progress) hooks.on_progress(line);
+  };
+  auto decision = [&](std::string_view what, nlohmann::json details) {
+    if (hooks.on_decision) hooks.on_decision(what, details);
+  };
+  auto report_check = [&](int turn, const LoopCheck& check) {
+    if (hooks.on_check) hooks.on_check(turn, check);
+    progress(check_summary(check));
+  };
+
+  LoopResult result;
+  result.last_check = check_before_turns(spec.targets);
+  report_check(0, result.last_check);
+  if (!spec.targets.artifacts.empty() && result.last_check.artifacts.complete()) {
+    result.status = RunStatus::complete;
+    result.reason = "artifacts already complete";
+    co_return result;
+  }
+  if (options.stop.stop_requested()) {
+    result.status = RunStatus::interrupted;
+    result.reason = "interrupted before the first turn";
+    co_return result;
+  }
+
+  auto executor = co_await asio::this_coro::executor;
+  auto created = co_await factory.create_runner(std::move(config));
+  if (!created) {
+    result.status = created.error().kind == ErrorKind::blocked ? RunStatus::blocked : RunStatus::failed;
+    result.error = created.error();
+    result.reason = "could not start the agent: " + created.error().message;
+    decision("runner_error", {{"kind", agent::to_string(created.error().kind)}, {"message", created.error().message}});
+    co_return result;
+  }
+  std::shared_ptr<agent::AgentRunner> runner = std::move(*created);
+
+  asio::steady_timer backoff_timer(executor);
+  // Runs on the thread that requests the stop (the executor's, by contract): cut a backoff
+  // wait short and ask the running turn to end; the loop then notices the stop.
+  std::stop_callback on_stop(options.stop, [&backoff_timer, runner, executor] {
+    backoff_timer.cancel();
+    if (runner->turn_running()) asio::co_spawn(executor, runner->interrupt(), asio::detached);
+  });
+
+  CheckTally best = result.last_check.tally();
+  int no_progress = 0;
+  auto backoff = options.initial_backoff;
+  std::optional<std::string> model;
+  bool fallback_used = false;
+  bool any_turn_completed = false;
+  std::string prompt = spec.prompt;
+  std::string kind = "first";
+
+  auto finish = [&](RunStatus status, std::string reason) {
+    result.status = status;
+    result.reason = std::move(reason);
+    decision("stop", {{"status", to_string(status)}, {"reason", result.reason}});
+  };
+
+  for (int index = 1;; ++index) {
+    if (options.stop.stop_requested()) {
+      finish(RunStatus::interrupted, "interrupted");
+      break;
+    }
+    if (hooks.on_turn_start) hooks.on_turn_start(TurnStart{index, kind, prompt, model});
+    progress(fmt::format("turn {} started ({}{}{})", index, kind,
+                         index > 1 ? fmt::format(" prompt for {} failing check(s)", result.last_check.tally().failing_checks) : std::string(),
+                         model ? ", model " + *model : std::string()));
+    agent::TurnOptions turn_options;
+    turn_options.timeout = spec.turn_timeout;
+    if (spec.targets.output_schema) turn_options.output_schema = spec.targets.output_schema->document();
+    turn_options.model = model;
+    if (hooks.on_event) turn_options.on_event = [&hooks, index](const agent::AgentTurnEvent& event) {
+      hooks.on_event(index, event);
+    };
+
+    const auto started = std::chrono::steady_clock::now();
+    agent::Result<agent::AgentTurnResult> turn = co_await runner->turn(prompt, std::move(turn_options));
+
+    TurnRecord record{.index = index, .kind = kind, .status = turn_status(turn), .error = turn_error(turn), .model = model};
+    if (turn) {
+      record.turn_id = turn->turn_id;
+      record.duration = turn->duration;
+      record.usage = turn->usage;
+      result.usage += turn->usage;
+      result.final_message = turn->assistant_text;
+      any_turn_completed = any_turn_completed || turn->status == agent::TurnStatus::completed;
+    }
+    if (record.duration.count() == 0)
+      record.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (record.error) result.error = agent::Error{record.error->kind, record.error->message};
+    result.turns.push_back(record);
+    if (hooks.on_turn_end) hooks.on_turn_end(record);
+    progress(fmt::format("turn {} {} in {} ({} tokens){}", index, record.status, seconds_text(record.duration),
+                         tokens_used(record.usage), record.error ? ": " + record.error->message : std::string()));
+
+    // Whatever the turn did, only the disk (and the turn's own answer) decides.
+    result.last_check = check_after_turn(spec.targets, turn);
+    if (result.last_check.structured_output) result.structured_output = result.last_check.structured_output;
+    report_check(index, result.last_check);
+
+    if (result.last_check.complete()) {
+      finish(RunStatus::complete, fmt::format("complete after {} turn(s)", index));
+      break;
+    }
+    if (options.stop.stop_requested()) {
+      finish(RunStatus::interrupted, "interrupted");
+      break;
+    }
+    if (auto fatal = fatal_status(record.error)) {
+      finish(*fatal, "the agent cannot continue: " + record.error->message);
+      break;
+    }
+    if (spec.max_tokens && tokens_used(result.usage) >= *spec.max_tokens) {
+      finish(RunStatus::budget_exceeded,
+             fmt::format("token budget reached: {} of {} tokens used", tokens_used(result.usage), *spec.max_tokens));
+      break;
+    }
+
+    bool switched_model = false;
+    if (record.error && record.error->retryable && spec.fallback_model && !fallback_used) {
+      fallback_used = true;
+      switched_model = true;
+      model = spec.fallback_model;
+      decision("model_fallback", {{"model", *model}, {"after", record.error->message}});
+      progress("switching to fallback model " + *model + " for the rest of the job");
+    }
+
+    const CheckTally tally = result.last_check.tally();
+    if (improves(tally, best)) {
+      best = tally;
+      no_progress = 0;
+      backoff = options.initial_backoff;
+      decision("progress", {{"failing_checks", tally.failing_checks}, {"bytes", tally.bytes}});
+    } else {
+      ++no_progress;
+      decision("no_progress", {{"count", no_progress}, {"max", spec.max_no_progress}});
+      if (no_progress >= spec.max_no_progress) {
+        finish(record.error ? RunStatus::failed : RunStatus::incomplete,
+               fmt::format("gave up after {} consecutive turn(s) without progress", no_progress));
+        break;
+      }
+      // A fresh model is a fresh attempt: no need to wait for the failing one to recover.
+      if (!switched_model) {
+        progress(fmt::format("no progress ({}/{}); waiting {} before resuming", no_progress, spec.max_no_progress,
+                             seconds_text(backoff)));
+        decision("backoff", {{"ms", backoff.count()}});
+        backoff_timer.expires_after(backoff);
+        boost::system::error_code ignored;
+        co_await backoff_timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        backoff = std::min(backoff * 2, options.max_backoff);
+        if (options.stop.stop_requested()) {
+          finish(RunStatus::interrupted, "interrupted");
+          break;
+        }
+      }
+    }
+
+    kind = std::string(to_string(resume_kind(result.last_check)));
+    prompt = build_resume_prompt(result.last_check, {.original_prompt = spec.prompt,
+                                                     .restate_original = !any_turn_completed,
+                                                     .extra = spec.resume_prompt});
+  }
+  co_return result;
+}
+
+}  // namespace diary::generate

@@ -1,0 +1,101 @@
+// The heart of src/generate: run one prompt on one runner until the checks pass from disk.
+// check -> (complete: 0 turns, no runner) -> turn -> re-check after every turn -> resume prompt
+// on the same runner, with progress/no-progress accounting, backoff, budget, fallback model,
+// output-schema repair and cancellation. Runs as a coroutine on the agent port's executor;
+// hooks are called on it too and must not block.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "agent/agent_runner.h"
+#include "generate/loop_check.h"
+#include "generate/resume_prompt.h"
+
+namespace diary::generate {
+
+enum class RunStatus { complete, incomplete, failed, blocked, budget_exceeded, interrupted };
+
+std::string_view to_string(RunStatus status);
+
+struct TurnRecord {
+  int index = 0;             // 1-based
+  std::string kind;          // first | resume | repair
+  std::string turn_id;
+  std::string status;        // completed | failed | interrupted | timeout | error
+  std::chrono::milliseconds duration{0};
+  agent::TokenUsage usage;
+  std::optional<agent::TurnError> error;
+  std::optional<std::string> model;  // the model asked for this turn, when overridden
+
+  friend bool operator==(const TurnRecord&, const TurnRecord&) = default;
+};
+
+// {turn_id, status, duration_ms, usage, error, index, kind, model}
+nlohmann::json to_json(const TurnRecord& record);
+
+struct ResumeLoopSpec {
+  CheckTargets targets;  // workdir, artifacts, output schema
+  std::string prompt;
+  std::optional<std::string> resume_prompt;  // extra text appended to every resume prompt
+  std::chrono::milliseconds turn_timeout = std::chrono::seconds(600);
+  int max_no_progress = 3;
+  std::optional<std::int64_t> max_tokens;  // input+output over all turns
+  std::optional<std::string> fallback_model;
+};
+
+struct TurnStart {
+  int index = 0;
+  std::string kind;
+  std::string_view prompt;
+  std::optional<std::string> model;
+};
+
+// Observers, all optional. `on_check` gets turn index 0 for the check before any turn.
+struct ResumeLoopHooks {
+  std::function<void(const TurnStart&)> on_turn_start;
+  std::function<void(int turn, const agent::AgentTurnEvent&)> on_event;
+  std::function<void(const TurnRecord&)> on_turn_end;
+  std::function<void(int turn, const LoopCheck&)> on_check;
+  // Loop decisions for the ledger: "runner_error", "progress", "no_progress", "backoff",
+  // "model_fallback", "stop" with details.
+  std::function<void(std::string_view what, const nlohmann::json& details)> on_decision;
+  std::function<void(const std::string& line)> on_progress;  // one human line
+};
+
+struct ResumeLoopOptions {
+  std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);  // doubled per no-progress turn
+  std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
+  // Stop requests end the loop with status interrupted: a running turn is interrupted, a
+  // backoff wait is cut short. Request it from the executor's thread (e.g. a signal_set).
+  std::stop_token stop;
+};
+
+struct LoopResult {
+  RunStatus status = RunStatus::failed;
+  std::vector<TurnRecord> turns;
+  LoopCheck last_check;
+  std::string final_message;                        // of the last turn
+  std::optional<nlohmann::json> structured_output;  // the last final message that validated
+  agent::TokenUsage usage;                          // summed over all turns
+  std::optional<agent::Error> error;                // the last turn error (or runner error)
+  std::string reason;                               // one line: why the loop ended
+};
+
+// Input+output tokens of `usage` (total_tokens when the split is not reported).
+std::int64_t tokens_used(const agent::TokenUsage& usage);
+
+boost::asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory, agent::AgentConfig config,
+                                                   ResumeLoopSpec spec, ResumeLoopHooks hooks = {},
+                                                   ResumeLoopOptions options = {});
+
+}  // namespace diary::generate

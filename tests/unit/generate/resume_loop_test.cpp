@@ -1,0 +1,442 @@
+#include "generate/resume_loop.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include "support/fake_agent.h"
+#include "support/scratch_dir.h"
+
+namespace diary::generate {
+namespace {
+
+namespace asio = boost::asio;
+using agent::ErrorKind;
+using test::fake_completed;
+using test::fake_failed;
+using test::FakeAgentSessionFactory;
+using test::write_files;
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class ResumeLoopTest : public ::testing::Test {
+ protected:
+  test::ScratchDir dir;
+  asio::io_context io;
+  FakeAgentSessionFactory factory;
+  ResumeLoopSpec spec;
+  ResumeLoopOptions options{.initial_backoff = std::chrono::milliseconds(1),
+                            .max_backoff = std::chrono::milliseconds(4)};
+  std::vector<std::pair<std::string, nlohmann::json>> decisions;
+  std::vector<std::string> progress_lines;
+
+  ResumeLoopTest() {
+    spec.targets.workdir = dir.path();
+    spec.prompt = "Write docs/NOTES.md";
+  }
+
+  void add_artifact(std::string path, std::vector<std::string> contains = {}) {
+    ArtifactSpec artifact;
+    artifact.path = std::move(path);
+    artifact.contains = std::move(contains);
+    spec.targets.artifacts.push_back(std::move(artifact));
+  }
+
+  void set_output_schema(const char* schema) {
+    spec.targets.output_schema = std::make_shared<const JsonSchema>(*JsonSchema::compile(nlohmann::json::parse(schema)));
+  }
+
+  LoopResult run() {
+    ResumeLoopHooks hooks;
+    hooks.on_decision = [this](std::string_view what, const nlohmann::json& details) {
+      decisions.emplace_back(std::string(what), details);
+    };
+    hooks.on_progress = [this](const std::string& line) { progress_lines.push_back(line); };
+    agent::AgentConfig config;
+    config.working_directory = dir.path();
+    return test::run_awaitable(io, run_resume_loop(factory, config, spec, hooks, options));
+  }
+
+  std::vector<nlohmann::json> decisions_named(const std::string& name) const {
+    std::vector<nlohmann::json> out;
+    for (const auto& [what, details] : decisions)
+      if (what == name) out.push_back(details);
+    return out;
+  }
+
+  std::filesystem::path notes() const { return dir / "docs" / "NOTES.md"; }
+};
+
+TEST_F(ResumeLoopTest, AlreadyCompleteRunsNoTurnAndStartsNoRunner) {
+  add_artifact("docs/NOTES.md");
+  test::write_file(notes(), "done");
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  EXPECT_TRUE(result.turns.empty());
+  EXPECT_EQ(factory.runners_created(), 0);
+  EXPECT_TRUE(factory.turns().empty());
+  EXPECT_TRUE(result.last_check.complete());
+}
+
+TEST_F(ResumeLoopTest, FirstTurnCompletesTheWork) {
+  add_artifact("docs/NOTES.md");
+  factory.push_turn(write_files({{notes(), "notes"}}, fake_completed("written", test::fake_usage(10, 5))));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 1u);
+  EXPECT_EQ(result.turns[0].kind, "first");
+  EXPECT_EQ(result.turns[0].status, "completed");
+  EXPECT_EQ(factory.turns()[0].prompt, "Write docs/NOTES.md");
+  EXPECT_EQ(factory.turns()[0].options.timeout, spec.turn_timeout);
+  EXPECT_EQ(result.final_message, "written");
+  EXPECT_EQ(result.usage.input_tokens, 10);
+  EXPECT_EQ(result.usage.output_tokens, 5);
+  EXPECT_FALSE(result.error);
+}
+
+TEST_F(ResumeLoopTest, PartialThenCompleteOnTheSameRunner) {
+  add_artifact("docs/NOTES.md", {"## Highlights", "## Fixes"});
+  factory.push_turn(write_files({{notes(), "# Notes\n## Highlights\n"}}));
+  factory.push_turn(write_files({{notes(), "# Notes\n## Highlights\n## Fixes\n"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 2u);
+  EXPECT_EQ(factory.runners_created(), 1);
+  ASSERT_EQ(factory.turns().size(), 2u);
+  EXPECT_EQ(factory.turns()[1].runner_index, 0u);
+  EXPECT_EQ(result.turns[1].kind, "resume");
+  const std::string& resume = factory.turns()[1].prompt;
+  EXPECT_TRUE(contains(resume, "- docs/NOTES.md: missing substring \"## Fixes\"")) << resume;
+  EXPECT_FALSE(contains(resume, "## Highlights\"")) << resume;
+  EXPECT_FALSE(contains(resume, "The task:")) << "a completed turn saw the task already:\n" << resume;
+  EXPECT_EQ(decisions_named("progress").size(), 1u);
+}
+
+TEST_F(ResumeLoopTest, ResumePromptNamesEachFailingCheckAndAppendsResumeText) {
+  add_artifact("docs/NOTES.md", {"## Highlights"});
+  ArtifactSpec regex_artifact;
+  regex_artifact.path = "CHANGELOG.md";
+  regex_artifact.min_bytes = 50;
+  regex_artifact.matches = "^## v\\d+";
+  regex_artifact.matches_regex = *compile_artifact_regex(*regex_artifact.matches);
+  spec.targets.artifacts.push_back(regex_artifact);
+  spec.resume_prompt = "Remember the style guide.";
+  factory.push_turn(write_files({{dir / "CHANGELOG.md", "short"}}));
+  factory.push_turn(write_files({{notes(), "## Highlights"}, {dir / "CHANGELOG.md", "## v1\n" + std::string(60, 'x')}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  const std::string& resume = factory.turns().at(1).prompt;
+  EXPECT_TRUE(contains(resume, "- docs/NOTES.md: missing file (required: at least 1 byte(s); contains \"## Highlights\")"))
+      << resume;
+  EXPECT_TRUE(contains(resume, "- CHANGELOG.md: too small: 5 byte(s), needs at least 50")) << resume;
+  EXPECT_TRUE(contains(resume, "- CHANGELOG.md: no match for regex /^## v\\d+/")) << resume;
+  EXPECT_TRUE(resume.ends_with("\n\nRemember the style guide.")) << resume;
+}
+
+TEST_F(ResumeLoopTest, NoProgressThreeTimesGivesUpWithTheLastError) {
+  add_artifact("docs/NOTES.md");
+  for (const char* message : {"first failure", "second failure", "third failure"})
+    factory.push_turn(write_files({}, fake_failed({.kind = ErrorKind::turn_failed, .message = message})));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::failed);
+  EXPECT_EQ(result.turns.size(), 3u);
+  ASSERT_TRUE(result.error);
+  EXPECT_EQ(result.error->message, "third failure");
+  EXPECT_TRUE(contains(result.reason, "gave up after 3 consecutive turn(s) without progress")) << result.reason;
+  EXPECT_EQ(factory.scripted_turns_left(), 0u);
+  EXPECT_EQ(factory.unexpected_turns(), 0);
+  // Backoff between no-progress attempts: doubling from 1ms, capped at 4ms; none after the last.
+  auto backoffs = decisions_named("backoff");
+  ASSERT_EQ(backoffs.size(), 2u);
+  EXPECT_EQ(backoffs[0]["ms"], 1);
+  EXPECT_EQ(backoffs[1]["ms"], 2);
+}
+
+TEST_F(ResumeLoopTest, SuccessfulTurnsWithoutProgressEndIncomplete) {
+  add_artifact("docs/NOTES.md");
+  spec.max_no_progress = 4;
+  for (int i = 0; i < 4; ++i) factory.push_turn(write_files({}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::incomplete);
+  EXPECT_EQ(result.turns.size(), 4u);
+  EXPECT_FALSE(result.error);
+  auto backoffs = decisions_named("backoff");
+  ASSERT_EQ(backoffs.size(), 3u);
+  EXPECT_EQ(backoffs[2]["ms"], 4);  // 1, 2, 4 (cap)
+  ASSERT_EQ(result.last_check.artifacts.artifacts.size(), 1u);
+  EXPECT_FALSE(result.last_check.artifacts.artifacts[0].ok);
+}
+
+TEST_F(ResumeLoopTest, ProgressResetsTheCounterAndTheBackoff) {
+  add_artifact("docs/NOTES.md", {"A", "B"});
+  spec.max_no_progress = 2;
+  factory.push_turn(write_files({}));                   // no progress (1)
+  factory.push_turn(write_files({{notes(), "A"}}));     // progress: counter back to 0
+  factory.push_turn(write_files({}));                   // no progress (1)
+  factory.push_turn(write_files({}));                   // no progress (2): give up
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::incomplete);
+  EXPECT_EQ(result.turns.size(), 4u);
+  auto backoffs = decisions_named("backoff");
+  ASSERT_EQ(backoffs.size(), 2u);
+  EXPECT_EQ(backoffs[0]["ms"], 1);
+  EXPECT_EQ(backoffs[1]["ms"], 1);  // reset by the progress in turn 2
+}
+
+TEST_F(ResumeLoopTest, MoreBytesCountAsProgress) {
+  add_artifact("docs/NOTES.md", {"END"});
+  spec.max_no_progress = 1;
+  factory.push_turn(write_files({{notes(), "part one"}}));
+  factory.push_turn(write_files({{notes(), "part one, part two"}}));
+  factory.push_turn(write_files({{notes(), "part one, part two END"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  EXPECT_EQ(result.turns.size(), 3u);
+}
+
+TEST_F(ResumeLoopTest, TurnErrorsCountAsAttemptsAndArtifactsAreStillChecked) {
+  add_artifact("docs/NOTES.md", {"A", "B"});
+  // An error result (e.g. the backend died) after writing part of the work: progress counts.
+  factory.push_turn(write_files({{notes(), "A"}}, agent::fail(ErrorKind::process_exited, "codex exited")));
+  factory.push_turn(write_files({}, agent::fail(ErrorKind::process_exited, "codex exited again")));
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 3u);
+  EXPECT_EQ(result.turns[0].status, "error");
+  ASSERT_TRUE(result.turns[0].error);
+  EXPECT_EQ(result.turns[0].error->kind, ErrorKind::process_exited);
+  EXPECT_EQ(decisions_named("progress").size(), 1u);
+  EXPECT_EQ(decisions_named("no_progress").size(), 1u);
+}
+
+TEST_F(ResumeLoopTest, TimeoutErrorsReCheckArtifacts) {
+  add_artifact("docs/NOTES.md");
+  // The agent wrote the file, then the turn ran past its timeout: the disk says done.
+  factory.push_turn(write_files({{notes(), "done"}}, agent::fail(ErrorKind::timeout, "turn timed out after 10m")));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 1u);
+  EXPECT_EQ(result.turns[0].status, "timeout");
+}
+
+TEST_F(ResumeLoopTest, RealTimeoutOfAHangingTurnCountsAndResumes) {
+  add_artifact("docs/NOTES.md");
+  spec.turn_timeout = std::chrono::milliseconds(5);
+  factory.push({.until_interrupted = true});
+  factory.push_turn(write_files({{notes(), "x"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 2u);
+  EXPECT_EQ(result.turns[0].status, "timeout");
+  EXPECT_EQ(factory.turns()[1].options.timeout, std::chrono::milliseconds(5));
+}
+
+TEST_F(ResumeLoopTest, RepairTurnQuotesSchemaErrorsWithPaths) {
+  set_output_schema(R"({"type":"object","required":["version","items"],
+                        "properties":{"version":{"type":"integer"},"items":{"type":"array"}}})");
+  factory.push_turn([](const std::string&, const agent::TurnOptions&) {
+    return agent::Result<agent::AgentTurnResult>(fake_completed(R"({"version": "1.0", "items": []})"));
+  });
+  factory.push_turn([](const std::string&, const agent::TurnOptions&) {
+    return agent::Result<agent::AgentTurnResult>(fake_completed(R"({"version": 1, "items": ["a"]})"));
+  });
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 2u);
+  EXPECT_EQ(result.turns[1].kind, "repair");
+  ASSERT_TRUE(factory.turns()[0].options.output_schema);
+  EXPECT_EQ(*factory.turns()[0].options.output_schema, spec.targets.output_schema->document());
+  const std::string& repair = factory.turns()[1].prompt;
+  EXPECT_TRUE(contains(repair, "failed validation")) << repair;
+  EXPECT_TRUE(contains(repair, "- $.version: ")) << repair;
+  EXPECT_TRUE(contains(repair, "Reply again with only the corrected JSON.")) << repair;
+  ASSERT_TRUE(result.structured_output);
+  EXPECT_EQ(*result.structured_output, nlohmann::json::parse(R"({"version": 1, "items": ["a"]})"));
+}
+
+TEST_F(ResumeLoopTest, StructuredOutputFromTheRunnerIsValidatedToo) {
+  set_output_schema(R"({"type":"object","required":["ok"]})");
+  factory.push_turn([](const std::string&, const agent::TurnOptions&) {
+    auto turn = fake_completed("ignored text");
+    turn.structured_output = nlohmann::json{{"ok", true}};
+    return agent::Result<agent::AgentTurnResult>(turn);
+  });
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  EXPECT_EQ(result.structured_output, (nlohmann::json{{"ok", true}}));
+}
+
+TEST_F(ResumeLoopTest, OutputSchemaIsCheckedAlongsideArtifacts) {
+  add_artifact("docs/NOTES.md");
+  set_output_schema(R"({"type":"object","required":["summary"]})");
+  factory.push_turn(write_files({{notes(), "x"}}, fake_completed("not json")));
+  factory.push_turn(write_files({}, fake_completed(R"({"summary": "done"})")));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 2u);
+  EXPECT_EQ(result.turns[1].kind, "repair");
+  EXPECT_TRUE(contains(factory.turns()[1].prompt, "- $: not valid JSON")) << factory.turns()[1].prompt;
+}
+
+TEST_F(ResumeLoopTest, WorkWithoutArtifactsRunsOnceAndSucceedsWithTheTurn) {
+  factory.push_turn(write_files({}, fake_completed("hello")));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  EXPECT_EQ(result.turns.size(), 1u);
+  EXPECT_EQ(factory.runners_created(), 1);
+  EXPECT_EQ(result.final_message, "hello");
+}
+
+TEST_F(ResumeLoopTest, WorkWithoutArtifactsRetriesAFailedTurnRestatingTheTask) {
+  factory.push_turn(write_files({}, fake_failed({.kind = ErrorKind::turn_failed, .message = "stream disconnected"})));
+  factory.push_turn(write_files({}, fake_completed("hello")));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 2u);
+  const std::string& resume = factory.turns()[1].prompt;
+  EXPECT_TRUE(contains(resume, "- the turn failed: stream disconnected")) << resume;
+  EXPECT_TRUE(contains(resume, "The task:\nWrite docs/NOTES.md")) << resume;
+}
+
+TEST_F(ResumeLoopTest, TokenBudgetStopsTheJob) {
+  add_artifact("docs/NOTES.md");
+  spec.max_tokens = 100;
+  factory.push_turn(write_files({}, fake_completed("a", test::fake_usage(40, 20))));
+  factory.push_turn(write_files({}, fake_completed("b", test::fake_usage(30, 20))));
+  factory.push_turn(write_files({{notes(), "never"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::budget_exceeded);
+  EXPECT_EQ(result.turns.size(), 2u);
+  EXPECT_EQ(tokens_used(result.usage), 110);
+  EXPECT_TRUE(contains(result.reason, "110 of 100")) << result.reason;
+}
+
+TEST_F(ResumeLoopTest, CompletionWinsOverTheBudget) {
+  add_artifact("docs/NOTES.md");
+  spec.max_tokens = 10;
+  factory.push_turn(write_files({{notes(), "x"}}, fake_completed("a", test::fake_usage(40, 20))));
+  EXPECT_EQ(run().status, RunStatus::complete);
+}
+
+TEST_F(ResumeLoopTest, FallbackModelAfterARetryableFailure) {
+  add_artifact("docs/NOTES.md", {"A", "B"});
+  spec.fallback_model = "small-model";
+  agent::TurnError overloaded{.kind = ErrorKind::turn_failed, .message = "429 Too Many Requests", .code = "usage_limit_exceeded",
+                              .http_status = 429, .retryable = true};
+  factory.push_turn(write_files({}, fake_failed(overloaded)));
+  factory.push_turn(write_files({{notes(), "A"}}));
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(factory.turns().size(), 3u);
+  EXPECT_EQ(factory.turns()[0].options.model, std::nullopt);
+  EXPECT_EQ(factory.turns()[1].options.model, "small-model");
+  EXPECT_EQ(factory.turns()[2].options.model, "small-model");
+  EXPECT_EQ(result.turns[1].model, "small-model");
+  EXPECT_EQ(decisions_named("model_fallback").size(), 1u);
+  EXPECT_TRUE(decisions_named("backoff").empty()) << "switching models needs no backoff";
+}
+
+TEST_F(ResumeLoopTest, NonRetryableFailureKeepsTheModel) {
+  add_artifact("docs/NOTES.md");
+  spec.fallback_model = "small-model";
+  factory.push_turn(write_files({}, fake_failed({.kind = ErrorKind::turn_failed, .message = "bad request"})));
+  factory.push_turn(write_files({{notes(), "x"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  EXPECT_EQ(factory.turns()[1].options.model, std::nullopt);
+}
+
+TEST_F(ResumeLoopTest, BlockedRunnerCreation) {
+  add_artifact("docs/NOTES.md");
+  factory.fail_create_runner({ErrorKind::blocked, "codex not found"});
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::blocked);
+  EXPECT_TRUE(result.turns.empty());
+  ASSERT_TRUE(result.error);
+  EXPECT_EQ(result.error->message, "codex not found");
+}
+
+TEST_F(ResumeLoopTest, BlockedTurnStopsAtOnce) {
+  add_artifact("docs/NOTES.md");
+  factory.push_turn(write_files({}, fake_failed({.kind = ErrorKind::blocked, .message = "not logged in"})));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::blocked);
+  EXPECT_EQ(result.turns.size(), 1u);
+}
+
+TEST_F(ResumeLoopTest, BrokenBackendFailsAtOnce) {
+  add_artifact("docs/NOTES.md");
+  factory.push_turn(write_files({}, agent::fail(ErrorKind::backend_broken, "interrupt not confirmed")));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::failed);
+  EXPECT_EQ(result.turns.size(), 1u);
+}
+
+TEST_F(ResumeLoopTest, StopInterruptsTheRunningTurn) {
+  add_artifact("docs/NOTES.md");
+  factory.push({.until_interrupted = true});
+  std::stop_source stop;
+  options.stop = stop.get_token();
+  asio::steady_timer timer(io, std::chrono::milliseconds(20));
+  timer.async_wait([&](boost::system::error_code) { stop.request_stop(); });
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::interrupted);
+  ASSERT_EQ(result.turns.size(), 1u);
+  EXPECT_EQ(result.turns[0].status, "interrupted");
+  ASSERT_EQ(factory.runners().size(), 1u);
+  EXPECT_EQ(factory.runners()[0]->interrupts(), 1);
+}
+
+TEST_F(ResumeLoopTest, StopCutsTheBackoffShort) {
+  add_artifact("docs/NOTES.md");
+  options.initial_backoff = std::chrono::seconds(30);
+  factory.push_turn(write_files({}));
+  factory.push_turn(write_files({}));
+  std::stop_source stop;
+  options.stop = stop.get_token();
+  asio::steady_timer timer(io, std::chrono::milliseconds(20));
+  timer.async_wait([&](boost::system::error_code) { stop.request_stop(); });
+  const auto started = std::chrono::steady_clock::now();
+  auto result = run();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_EQ(result.status, RunStatus::interrupted);
+  EXPECT_EQ(result.turns.size(), 1u);
+}
+
+TEST_F(ResumeLoopTest, StopBeforeStartingRunsNothing) {
+  add_artifact("docs/NOTES.md");
+  std::stop_source stop;
+  stop.request_stop();
+  options.stop = stop.get_token();
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::interrupted);
+  EXPECT_EQ(factory.runners_created(), 0);
+}
+
+TEST_F(ResumeLoopTest, EventsReachTheHookWithTheTurnIndex) {
+  add_artifact("docs/NOTES.md");
+  factory.push_turn([this](const std::string&, const agent::TurnOptions& options) {
+    options.on_event({agent::EventKind::command, "git status", {{"exit_code", 0}}});
+    test::write_file(notes(), "x");
+    return agent::Result<agent::AgentTurnResult>(fake_completed());
+  });
+  std::vector<std::pair<int, std::string>> events;
+  ResumeLoopHooks hooks;
+  hooks.on_event = [&](int turn, const agent::AgentTurnEvent& event) { events.emplace_back(turn, event.summary); };
+  std::vector<int> checks;
+  hooks.on_check = [&](int turn, const LoopCheck&) { checks.push_back(turn); };
+  auto result = test::run_awaitable(io, run_resume_loop(factory, {}, spec, hooks, options));
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0], (std::pair<int, std::string>{1, "git status"}));
+  EXPECT_EQ(checks, (std::vector<int>{0, 1}));
+}
+
+}  // namespace
+}  // namespace diary::generate
