@@ -33,6 +33,9 @@ class CommandFailure : public std::runtime_error {
 
 void register_exec(CLI::App& app, CliContext& context);
 void register_doctor(CLI::App& app, CliContext& context);
+void register_prepare(CLI::App& app, CliContext& context);
+void register_list(CLI::App& app, CliContext& context);
+void register_inspect(CLI::App& app, CliContext& context);
 
 int run_cli(int argc, char** argv);
 

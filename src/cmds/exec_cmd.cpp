@@ -1,7 +1,153 @@
+// `diary exec`: one runner, one turn, the final answer on stdout (or the whole result as JSON).
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <fmt/format.h>
+
+#include "cmds/async_main.h"
+#include "cmds/backend_flags.h"
 #include "cmds/cli.h"
+#include "cmds/exit_codes.h"
+#include "cmds/json_files.h"
+#include "generate/duration.h"
+
 namespace diary::cmds {
-void register_exec(CLI::App& app, CliContext& context) {
-  auto* cmd = app.add_subcommand("exec", "Run one prompt as one turn of a new Codex conversation");
-  cmd->callback([&context] { context.exit_code = 1; });
+
+namespace asio = boost::asio;
+
+namespace {
+
+struct ExecFlags {
+  BackendFlags backend;
+  std::string cwd;
+  std::string model;
+  std::string effort;
+  std::string sandbox;
+  std::string approval;
+  std::string output_schema;
+  std::string timeout = "600s";
+  bool json = false;
+  std::string prompt;
+};
+
+std::string read_prompt(const std::string& argument) {
+  if (argument != "-") return argument;
+  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 }
+
+std::string status_of(const agent::Result<agent::AgentTurnResult>& result, bool stopped) {
+  if (!result) {
+    if (result.error().kind == agent::ErrorKind::timeout) return "timeout";
+    if (result.error().kind == agent::ErrorKind::blocked) return "blocked";
+    return stopped ? "interrupted" : "failed";
+  }
+  if (result->status == agent::TurnStatus::interrupted) return "interrupted";
+  if (result->error && result->error->kind == agent::ErrorKind::invalid_output) return "invalid_output";
+  return result->ok() ? "completed" : "failed";
+}
+
+int exit_code_of(const std::string& status, const agent::Result<agent::AgentTurnResult>& result) {
+  if (status == "completed") return exit_ok;
+  if (status == "interrupted") return exit_interrupted;
+  if (!result) return exit_code_for(result.error().kind);
+  return exit_failed;
+}
+
+asio::awaitable<int> run_exec(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop, ExecFlags flags,
+                              agent::AgentConfig config, agent::TurnOptions options) {
+  auto factory = codex::make_codex_session_factory(executor, flags.backend.factory_options());
+  stop->on_stop = [executor, factory] { asio::co_spawn(executor, factory->shutdown(), asio::detached); };
+  const auto started_at = std::chrono::steady_clock::now();
+
+  agent::Result<agent::AgentTurnResult> result = agent::fail(agent::ErrorKind::cancelled, "interrupted before start");
+  std::string thread_id;
+  if (!stop->requested) {
+    auto runner = co_await factory->create_runner(config);
+    if (!runner) {
+      result = std::unexpected(runner.error());
+    } else {
+      result = co_await (*runner)->turn(flags.prompt, options);
+      thread_id = (*runner)->conversation_id();
+    }
+  }
+  co_await factory->shutdown();
+
+  const std::string status = status_of(result, stop->requested);
+  const int code = exit_code_of(status, result);
+  std::string error_message;
+  if (!result) error_message = result.error().message;
+  else if (result->error) error_message = result->error->message;
+  else if (status == "interrupted") error_message = "the turn was interrupted";
+
+  if (flags.json) {
+    nlohmann::json out = result ? agent::to_json(*result) : nlohmann::json::object();
+    out["status"] = status;
+    out["thread_id"] = thread_id;
+    out["duration_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at).count();
+    out["error"] = error_message.empty() ? nlohmann::json(nullptr) : nlohmann::json(error_message);
+    std::cout << out.dump(2) << "\n";
+  } else if (result && !result->assistant_text.empty()) {
+    std::cout << result->assistant_text << (result->assistant_text.ends_with('\n') ? "" : "\n");
+  }
+  if (!error_message.empty()) std::cerr << "error: " << error_message << "\n";
+  std::cout.flush();
+  co_return code;
+}
+
+}  // namespace
+
+void register_exec(CLI::App& app, CliContext& context) {
+  auto flags = std::make_shared<ExecFlags>();
+  auto* cmd = app.add_subcommand("exec", "Run one prompt as one turn of a new Codex conversation and print the answer");
+  cmd->add_option("--cwd", flags->cwd, "working directory of the conversation (default: current directory)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--model", flags->model, "model name");
+  cmd->add_option("--effort", flags->effort, "reasoning effort")
+      ->check(CLI::IsMember({"none", "minimal", "low", "medium", "high", "xhigh"}));
+  cmd->add_option("--sandbox", flags->sandbox, "sandbox mode")
+      ->check(CLI::IsMember({"read-only", "workspace-write", "danger-full-access"}));
+  cmd->add_option("--approval", flags->approval, "approval policy (requests are declined: diary exec has no policy)")
+      ->check(CLI::IsMember({"never", "on-request", "on-failure", "untrusted"}));
+  cmd->add_option("--output-schema", flags->output_schema,
+                  "JSON Schema file: the final answer must be JSON matching it (printed as parsed)");
+  cmd->add_option("--timeout", flags->timeout, "turn timeout, e.g. 90s, 10m, 1h")->capture_default_str();
+  cmd->add_flag("--json", flags->json, "print the whole result as one JSON object");
+  flags->backend.add_to(*cmd);
+  cmd->add_option("PROMPT", flags->prompt, "the prompt ('-' reads it from stdin)")->required();
+  cmd->footer(
+      "Examples:\n"
+      "  diary exec 'Summarise README.md in one line'\n"
+      "  diary exec --json --timeout 5m --cwd repo 'Run the tests and report failures'\n"
+      "  diary exec -c model_provider='\"azure\"' --model gpt-5 'hello'");
+
+  cmd->callback([flags, &context] {
+    auto timeout = generate::parse_duration(flags->timeout);
+    if (!timeout) fail_with(agent::ErrorKind::invalid_input, "--timeout: " + timeout.error().message);
+    agent::AgentConfig config;
+    if (!flags->cwd.empty()) config.working_directory = std::filesystem::absolute(flags->cwd);
+    auto optional = [](const std::string& value) { return value.empty() ? std::nullopt : std::optional(value); };
+    config.model = optional(flags->model);
+    config.reasoning_effort = optional(flags->effort);
+    config.sandbox = optional(flags->sandbox);
+    config.approval_policy = optional(flags->approval);
+    agent::TurnOptions options;
+    options.timeout = *timeout;
+    if (!flags->output_schema.empty()) {
+      auto schema = read_json_file(flags->output_schema, "--output-schema");
+      if (!schema) fail_with(schema.error().kind, schema.error().message);
+      options.output_schema = std::move(*schema);
+    }
+    flags->prompt = read_prompt(flags->prompt);
+    if (flags->prompt.find_first_not_of(" \t\r\n") == std::string::npos)
+      fail_with(agent::ErrorKind::invalid_input, "the prompt is empty");
+    flags->backend.factory_options();  // validates -c before anything starts
+    context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal> stop) {
+      return run_exec(executor, stop, *flags, config, options);
+    });
+  });
+}
+
 }  // namespace diary::cmds

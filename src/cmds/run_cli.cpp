@@ -16,6 +16,9 @@ int run_cli(int argc, char** argv) {
   CliContext context;
   register_exec(app, context);
   register_doctor(app, context);
+  register_prepare(app, context);
+  register_list(app, context);
+  register_inspect(app, context);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,163 @@
+#include "codex/codex_backend.h"
+
+#include <csignal>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "codex/codex_args.h"
+#include "codex/server_requests.h"
+
+namespace diary::codex {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+nlohmann::json BackendInfo::to_json() const {
+  return {{"user_agent", user_agent}, {"codex_home", codex_home}, {"platform_os", platform_os}, {"pid", pid}};
+}
+
+CodexBackend::CodexBackend(asio::any_io_executor executor)
+    : executor_(executor), rpc_(executor, [this](std::string line) {
+        if (child_) child_->write_line(std::move(line));
+      }) {}
+
+CodexBackend::~CodexBackend() {
+  // The child's destructor kills it if still running; nothing may outlive us.
+  if (child_) child_->signal(SIGKILL);
+}
+
+asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::start(asio::any_io_executor executor,
+                                                                                   BackendStartOptions options) {
+  std::shared_ptr<CodexBackend> backend(new CodexBackend(executor));
+  ChildSpec spec;
+  spec.executable = options.binary;
+  spec.args = app_server_args(options.options);
+  spec.env = app_server_environment(options.options);
+  spec.stderr_log = options.stderr_log;
+  auto child = ChildProcess::spawn(executor, std::move(spec));
+  if (!child) co_return std::unexpected(child.error());
+  backend->child_ = *child;
+  backend->info_.pid = backend->child_->pid();
+
+  std::weak_ptr<CodexBackend> weak = backend;
+  backend->rpc_.set_notification_handler([weak](IncomingNotification& notification) {
+    if (auto self = weak.lock()) self->router_.route(notification);
+  });
+  backend->rpc_.set_request_handler([weak](ServerRequest request) {
+    if (auto self = weak.lock()) self->on_server_request(std::move(request));
+  });
+  backend->child_->start(
+      [weak](std::string_view line) {
+        if (auto self = weak.lock()) self->rpc_.on_line(line);
+      },
+      [weak](agent::Error error) {
+        if (auto self = weak.lock()) self->on_child_exit(std::move(error));
+      });
+
+  CallOptions handshake;
+  handshake.timeout = options.handshake_timeout;
+  const std::string method = "initialize";
+  const json params = initialize_params();
+  auto init = co_await backend->rpc_.call(method, params, handshake);
+  if (!init) {
+    std::string why = init.error().message;
+    if (init.error().kind != agent::ErrorKind::process_exited) {
+      std::string tail = backend->child_->stderr_tail();
+      if (!tail.empty()) why += "; stderr tail: " + tail;
+    }
+    backend->child_->signal(SIGKILL);
+    co_await backend->child_->wait_exit(2s);
+    co_return agent::fail(agent::ErrorKind::blocked, "codex app-server did not complete the handshake: " + why);
+  }
+  backend->info_.user_agent = init->value("userAgent", "");
+  backend->info_.codex_home = init->value("codexHome", "");
+  backend->info_.platform_os = init->value("platformOs", "");
+  backend->rpc_.notify("initialized", nullptr);
+  co_return backend;
+}
+
+void CodexBackend::on_child_exit(agent::Error error) {
+  if (!unusable_ || unusable_->kind != agent::ErrorKind::process_exited) unusable_ = error;
+  // Every waiter learns at once: pending calls and running turns.
+  rpc_.fail_all(error);
+  router_.fail_all(error);
+  if (idle_timer_) idle_timer_->cancel();
+}
+
+void CodexBackend::mark_broken(const std::string& reason) {
+  if (unusable_) return;
+  unusable_ = agent::Error{agent::ErrorKind::backend_broken, "codex backend is unusable: " + reason};
+}
+
+void CodexBackend::register_thread(const std::string& thread_id, ThreadHooks hooks) {
+  threads_[thread_id] = std::move(hooks);
+}
+
+void CodexBackend::forget_thread(const std::string& thread_id) { threads_.erase(thread_id); }
+
+void CodexBackend::turn_ended() {
+  if (--running_turns_ <= 0 && idle_timer_) idle_timer_->cancel();
+}
+
+void CodexBackend::on_server_request(ServerRequest request) {
+  const std::string& method = request.method();
+  if (auto approval = approval_request_from(method, request.params())) {
+    const std::string thread_id = request.params().value("threadId", request.params().value("conversationId", ""));
+    auto hooks = threads_.find(thread_id);
+    agent::ApprovalDecision decision = agent::ApprovalDecision::decline;
+    if (hooks != threads_.end() && hooks->second.approval_handler) decision = hooks->second.approval_handler(*approval);
+    request.reply(approval_result(method, decision));
+    if (hooks != threads_.end() && hooks->second.on_event) {
+      agent::AgentTurnEvent event;
+      event.kind = agent::EventKind::approval;
+      std::string subject = approval->kind == agent::ApprovalKind::command ? approval->command
+                            : approval->paths.empty()                      ? method
+                                                                           : approval->paths.front().string();
+      event.summary = fmt::format("approval {}: {}", agent::to_string(decision), subject);
+      nlohmann::json paths = nlohmann::json::array();
+      for (const auto& path : approval->paths) paths.push_back(path.string());
+      event.metadata = {{"method", method},
+                        {"decision", agent::to_string(decision)},
+                        {"command", approval->command},
+                        {"cwd", approval->cwd.string()},
+                        {"paths", paths},
+                        {"reason", approval->reason}};
+      hooks->second.on_event(std::move(event));
+    }
+    return;
+  }
+  if (auto result = fallback_result(method)) {
+    request.reply(*result);
+    return;
+  }
+  request.reply_error(rpc_code::method_not_found, "diary does not handle " + method);
+}
+
+asio::awaitable<void> CodexBackend::shutdown(std::chrono::milliseconds idle_grace) {
+  auto self = shared_from_this();
+  if (shut_down_ || !child_) co_return;
+  shut_down_ = true;
+  boost::system::error_code ignored;
+  if (running_turns_ > 0 && !child_->exited()) {
+    idle_timer_ = std::make_shared<asio::steady_timer>(executor_, idle_grace);
+    while (running_turns_ > 0 && !child_->exited() && idle_timer_->expiry() > std::chrono::steady_clock::now())
+      co_await idle_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    idle_timer_.reset();
+  }
+  // Closing stdin is the polite stop; the signals are for a server that does not listen.
+  child_->close_stdin();
+  if (co_await child_->wait_exit(2s)) co_return;
+  child_->signal(SIGTERM);
+  if (co_await child_->wait_exit(2s)) co_return;
+  child_->signal(SIGKILL);
+  co_await child_->wait_exit(2s);
+}
+
+void CodexBackend::kill_for_test() {
+  if (child_) child_->signal(SIGKILL);
+}
+
+}  // namespace diary::codex

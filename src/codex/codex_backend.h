@@ -1,0 +1,98 @@
+// One `codex app-server` child process and the JSON-RPC session on it: handshake, routing of
+// notifications to turns, answers to server requests (approvals through per-thread handlers,
+// fail closed), health (dead / broken), and graceful shutdown. Shared by many runners; lives on
+// one executor (single-threaded io_context) and must only be used from it.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "agent/agent_config.h"
+#include "agent/agent_turn.h"
+#include "agent/error.h"
+#include "codex/child_process.h"
+#include "codex/rpc_client.h"
+#include "codex/turn_router.h"
+
+namespace diary::codex {
+
+struct BackendStartOptions {
+  std::filesystem::path binary;
+  agent::AgentBackendOptions options;
+  std::chrono::milliseconds handshake_timeout{30'000};
+  std::function<void(std::string_view)> stderr_log;  // verbose: every stderr chunk of codex
+};
+
+struct BackendInfo {
+  std::string user_agent;
+  std::string codex_home;
+  std::string platform_os;
+  int pid = -1;
+  nlohmann::json to_json() const;
+};
+
+// What a runner registers for its thread so server requests about it reach the right policy.
+struct ThreadHooks {
+  agent::ApprovalHandler approval_handler;            // empty = decline
+  std::function<void(agent::AgentTurnEvent)> on_event;  // approval decisions, as events
+};
+
+class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
+ public:
+  // Spawns the app-server and completes initialize/initialized. ErrorKind::blocked when the
+  // process cannot start or the handshake fails (message carries the stderr tail).
+  static boost::asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> start(
+      boost::asio::any_io_executor executor, BackendStartOptions options);
+  ~CodexBackend();
+
+  RpcClient& rpc() { return rpc_; }
+  TurnRouter& router() { return router_; }
+  const BackendInfo& info() const { return info_; }
+  boost::asio::any_io_executor executor() const { return executor_; }
+
+  // Set once the process died or an interrupt could not be confirmed: every later call fails
+  // fast with this error.
+  const std::optional<agent::Error>& unusable() const { return unusable_; }
+  void mark_broken(const std::string& reason);
+
+  void register_thread(const std::string& thread_id, ThreadHooks hooks);
+  void forget_thread(const std::string& thread_id);
+
+  // Running-turn accounting, so shutdown closes stdin only once every runner is idle.
+  void turn_began() { ++running_turns_; }
+  void turn_ended();
+  int running_turns() const { return running_turns_; }
+
+  // Waits up to `idle_grace` for running turns to end, closes stdin, then SIGTERM, then
+  // SIGKILL. Always leaves no process behind. Idempotent.
+  boost::asio::awaitable<void> shutdown(std::chrono::milliseconds idle_grace = std::chrono::seconds(5));
+
+  // Test hook: kills the child outright (as a crash would).
+  void kill_for_test();
+
+ private:
+  explicit CodexBackend(boost::asio::any_io_executor executor);
+  void on_child_exit(agent::Error error);
+  void on_server_request(ServerRequest request);
+
+  boost::asio::any_io_executor executor_;
+  std::shared_ptr<ChildProcess> child_;
+  RpcClient rpc_;
+  TurnRouter router_;
+  BackendInfo info_;
+  std::optional<agent::Error> unusable_;
+  std::unordered_map<std::string, ThreadHooks> threads_;
+  int running_turns_ = 0;
+  std::shared_ptr<boost::asio::steady_timer> idle_timer_;
+  bool shut_down_ = false;
+};
+
+}  // namespace diary::codex

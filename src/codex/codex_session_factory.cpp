@@ -1,0 +1,104 @@
+#include "codex/codex_session_factory.h"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "codex/codex_binary.h"
+
+namespace diary::codex {
+
+namespace asio = boost::asio;
+
+// One pool slot. `starting` lets concurrent create_runner calls for the same options wait for a
+// single start instead of racing to spawn two processes: waiters park on `started`, a timer
+// that is never armed, only cancelled (which wakes every waiter).
+struct CodexAgentSessionFactory::Entry {
+  explicit Entry(asio::any_io_executor executor) : started(executor, asio::steady_timer::time_point::max()) {}
+  std::shared_ptr<CodexBackend> backend;
+  std::optional<agent::Error> start_error;
+  bool starting = false;
+  asio::steady_timer started;
+};
+
+CodexAgentSessionFactory::CodexAgentSessionFactory(asio::any_io_executor executor, CodexFactoryOptions options)
+    : executor_(std::move(executor)), options_(std::move(options)) {}
+
+CodexAgentSessionFactory::~CodexAgentSessionFactory() = default;
+
+agent::AgentBackendOptions CodexAgentSessionFactory::effective(const agent::AgentBackendOptions& requested) const {
+  agent::AgentBackendOptions out = requested == agent::AgentBackendOptions{} ? options_.backend : requested;
+  if (out.binary.empty()) out.binary = options_.backend.binary.empty() ? options_.codex_binary : options_.backend.binary;
+  return out;
+}
+
+asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionFactory::backend_for(
+    const agent::AgentBackendOptions& requested) {
+  if (shut_down_) co_return agent::fail(agent::ErrorKind::cancelled, "the session factory is shut down");
+  const agent::AgentBackendOptions key = effective(requested);
+  auto& slot = backends_[key];
+  if (!slot) slot = std::make_shared<Entry>(executor_);
+  auto entry = slot;  // keep it alive across suspension points
+  while (entry->starting) {
+    boost::system::error_code ignored;
+    co_await entry->started.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  if (entry->backend && !entry->backend->unusable()) co_return entry->backend;
+  if (entry->backend) {  // dead or broken: make sure it is gone before replacing it
+    auto old = std::move(entry->backend);
+    co_await old->shutdown(std::chrono::milliseconds(0));
+  }
+
+  auto binary = find_codex_binary(key.binary);
+  if (!binary) co_return std::unexpected(binary.error());
+  if (!version_checked_) {
+    version_checked_ = true;
+    codex_version_ = read_codex_version(*binary).value_or("unknown");
+    if (codex_version_ != pinned_codex_version() && options_.warn)
+      options_.warn(fmt::format("codex {} at {} differs from the tested version {}", codex_version_, binary->string(),
+                                pinned_codex_version()));
+  }
+
+  entry->starting = true;
+  BackendStartOptions start;
+  start.binary = *binary;
+  start.options = key;
+  start.handshake_timeout = options_.handshake_timeout;
+  start.stderr_log = options_.stderr_log;
+  auto started = co_await CodexBackend::start(executor_, std::move(start));
+  entry->starting = false;
+  entry->started.cancel();
+  entry->started.expires_at(asio::steady_timer::time_point::max());
+  if (!started) co_return std::unexpected(started.error());
+  entry->backend = *started;
+  ++backends_started_;
+  if (options_.on_backend_started) options_.on_backend_started(entry->backend->info(), key);
+  co_return entry->backend;
+}
+
+asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> CodexAgentSessionFactory::create_runner(
+    agent::AgentConfig config) {
+  auto backend = co_await backend_for(config.backend);
+  if (!backend) co_return std::unexpected(backend.error());
+  auto runner = std::make_shared<CodexAgentRunner>(*backend, std::move(config), options_.runner_timeouts);
+  std::erase_if(runners_, [](const auto& weak) { return weak.expired(); });
+  runners_.push_back(runner);
+  co_return std::shared_ptr<agent::AgentRunner>(runner);
+}
+
+asio::awaitable<void> CodexAgentSessionFactory::shutdown() {
+  if (shut_down_) co_return;
+  shut_down_ = true;
+  for (auto& weak : runners_)
+    if (auto runner = weak.lock(); runner && runner->turn_running()) co_await runner->interrupt();
+  for (auto& [key, entry] : backends_)
+    if (entry->backend) co_await entry->backend->shutdown();
+}
+
+std::shared_ptr<CodexAgentSessionFactory> make_codex_session_factory(asio::any_io_executor executor,
+                                                                     CodexFactoryOptions options) {
+  return std::make_shared<CodexAgentSessionFactory>(std::move(executor), std::move(options));
+}
+
+}  // namespace diary::codex

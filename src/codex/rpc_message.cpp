@@ -1,0 +1,88 @@
+#include "codex/rpc_message.h"
+
+namespace diary::codex {
+
+std::string to_string(const RequestId& id) {
+  if (const auto* number = std::get_if<std::int64_t>(&id)) return std::to_string(*number);
+  return std::get<std::string>(id);
+}
+
+json to_json(const RequestId& id) {
+  if (const auto* number = std::get_if<std::int64_t>(&id)) return *number;
+  return std::get<std::string>(id);
+}
+
+namespace {
+
+std::optional<RequestId> parse_id(const json& id) {
+  if (id.is_number_integer()) return RequestId{id.get<std::int64_t>()};
+  if (id.is_number_unsigned()) return RequestId{static_cast<std::int64_t>(id.get<std::uint64_t>())};
+  if (id.is_string()) return RequestId{id.get<std::string>()};
+  return std::nullopt;
+}
+
+json take_or_null(json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() ? json(nullptr) : std::move(*it);
+}
+
+}  // namespace
+
+IncomingMessage classify(std::string_view line) {
+  json message = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (message.is_discarded()) return Unclassifiable{"not JSON"};
+  return classify(std::move(message));
+}
+
+IncomingMessage classify(json message) {
+  if (!message.is_object()) return Unclassifiable{"not a JSON object"};
+  auto method = message.find("method");
+  auto id = message.find("id");
+  const bool has_method = method != message.end() && method->is_string();
+  const bool has_id = id != message.end() && !id->is_null();
+  if (has_method) {
+    std::string name = method->get<std::string>();
+    json params = take_or_null(message, "params");
+    if (!has_id) return IncomingNotification{std::move(name), std::move(params)};
+    auto request_id = parse_id(*id);
+    if (!request_id) return Unclassifiable{"request id is neither number nor string"};
+    return IncomingRequest{std::move(*request_id), std::move(name), std::move(params)};
+  }
+  if (auto error = message.find("error"); error != message.end() && error->is_object()) {
+    RpcErrorBody body;
+    body.code = error->value("code", 0);
+    body.message = error->value("message", std::string());
+    body.data = take_or_null(*error, "data");
+    return IncomingError{has_id ? parse_id(*id) : std::nullopt, std::move(body)};
+  }
+  if (has_id) {
+    auto request_id = parse_id(*id);
+    if (!request_id) return Unclassifiable{"response id is neither number nor string"};
+    if (!message.contains("result")) return Unclassifiable{"response without result or error"};
+    return IncomingResponse{std::move(*request_id), take_or_null(message, "result")};
+  }
+  return Unclassifiable{"neither method nor id"};
+}
+
+std::string encode_request(std::int64_t id, std::string_view method, const json& params) {
+  json message = {{"id", id}, {"method", method}};
+  if (!params.is_null()) message["params"] = params;
+  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string encode_notification(std::string_view method, const json& params) {
+  json message = {{"method", method}};
+  if (!params.is_null()) message["params"] = params;
+  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string encode_result(const RequestId& id, const json& result) {
+  return json{{"id", to_json(id)}, {"result", result}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string encode_error(const RequestId& id, int code, std::string_view message) {
+  return json{{"id", to_json(id)}, {"error", {{"code", code}, {"message", message}}}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace diary::codex

@@ -1,0 +1,41 @@
+// Running one job: the ledger, the approval policy and the resume loop wired together. This is
+// what `diary job run` calls once it has a session factory (the Codex one in production, a fake
+// in tests). A coroutine on the agent port's executor; it never shuts the factory down (the
+// caller owns it).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <stop_token>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "agent/agent_runner.h"
+#include "generate/job/job_result.h"
+#include "generate/job/job_spec.h"
+
+namespace diary::generate {
+
+struct JobRunOptions {
+  std::function<void(const std::string& line)> progress;  // human progress lines (stderr)
+  bool quiet = false;                                      // no progress lines at all
+  std::stop_token stop;                                    // SIGINT/SIGTERM: end as interrupted
+  nlohmann::json backend_info = nlohmann::json::object();  // ledger "backend" event (no secrets)
+  agent::AgentBackendOptions backend;  // binary, environment; the spec's -c overrides are appended
+  std::string run_id;                  // empty = make_run_id()
+  std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);
+  std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
+};
+
+// The conversation settings of `spec` (working directory, model, sandbox, approval policy, ...).
+agent::AgentConfig make_agent_config(const JobSpec& spec, agent::AgentBackendOptions backend,
+                                     agent::ApprovalHandler approval_handler);
+
+// Runs the job to one of the RunStatus outcomes. Fails (ErrorKind::io) only when the run
+// ledger cannot be created: nothing is run then.
+boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, agent::AgentSessionFactory& factory,
+                                                         JobRunOptions options = {});
+
+}  // namespace diary::generate

@@ -1,0 +1,30 @@
+#include "generate/prepare/session_record.h"
+
+#include <array>
+
+namespace diary::generate::prepare {
+
+bool is_injected_context(std::string_view text) {
+  static constexpr std::array<std::string_view, 11> prefixes = {
+      "<environment_context>",
+      "# AGENTS.md instructions",
+      "<turn_aborted>",
+      "<subagent_notification>",
+      "<INSTRUCTIONS>",
+      "<user_instructions>",
+      "<permissions instructions>",
+      // Claude Code: output of local slash commands and its interruption notices.
+      "<local-command-stdout>",
+      "<local-command-stderr>",
+      "<local-command-caveat>",
+      "[Request interrupted by user",
+  };
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;  // e.g. an image-only prompt
+  text.remove_prefix(first);
+  for (auto prefix : prefixes)
+    if (text.starts_with(prefix)) return true;
+  return false;
+}
+
+}  // namespace diary::generate::prepare

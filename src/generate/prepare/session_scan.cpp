@@ -1,0 +1,85 @@
+#include "generate/prepare/session_scan.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "generate/prepare/claude_records.h"
+#include "generate/prepare/codex_records.h"
+#include "generate/prepare/json_fields.h"
+
+namespace diary::generate::prepare {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+}  // namespace
+
+bool is_excluded_originator(const ScanOptions& options, const std::optional<std::string>& originator) {
+  if (!originator) return false;
+  return std::any_of(options.excluded_originators.begin(), options.excluded_originators.end(),
+                     [&](const std::string& name) { return iequals(name, *originator); });
+}
+
+agent::Result<ScannedSession> scan_session_file(SessionSource source, const std::filesystem::path& path,
+                                                const ScanOptions& options) {
+  auto reader = LineReader::open(path, options.max_line_bytes);
+  if (!reader) return std::unexpected(reader.error());
+
+  ScannedSession session;
+  session.source = source;
+  session.path = path;
+  SessionFacts facts;
+  TurnBuilder turns;
+  const auto classify = source == SessionSource::codex ? classify_codex_record : classify_claude_record;
+
+  while (true) {
+    auto next = reader->next();
+    if (!next) return std::unexpected(next.error());
+    if (!*next) break;
+    const Line& line = **next;
+    const std::size_t number = ++session.lines.total;
+    if (line.truncated) {
+      ++session.lines.oversized;
+      turns.add(number, RecordClass{RecordRole::reaction}, std::nullopt);
+      continue;
+    }
+    auto record = nlohmann::json::parse(line.text, nullptr, /*allow_exceptions=*/false);
+    if (record.is_discarded() || !record.is_object()) {
+      ++session.lines.malformed;
+      turns.add(number, RecordClass{RecordRole::reaction}, std::nullopt);
+      continue;
+    }
+    std::optional<Instant> time;
+    if (auto stamp = string_field(record, "timestamp")) time = parse_timestamp(*stamp);
+    if (!time) ++session.lines.untimestamped;
+    turns.add(number, classify(record, facts), time);
+
+    // Children and diary's own sessions are never used: stop reading them at once.
+    if (facts.subagent || is_excluded_originator(options, facts.originator)) {
+      session.stopped_early = true;
+      break;
+    }
+  }
+
+  session.bytes = reader->bytes_consumed();
+  session.turns = turns.finish(session.lines.total);
+  // Claude Code names a session file after its session id; prefer the name for both sources
+  // when the records carry no id.
+  const std::string stem = path.stem().string();
+  if (source == SessionSource::claude_code) session.session_id = stem;
+  else session.session_id = facts.session_id.value_or(stem);
+  session.cwd = facts.cwd;
+  session.originator = facts.originator;
+  session.forked_from_id = facts.forked_from_id;
+  session.subagent = facts.subagent;
+  return session;
+}
+
+}  // namespace diary::generate::prepare

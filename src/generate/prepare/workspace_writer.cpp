@@ -1,0 +1,273 @@
+#include "generate/prepare/workspace_writer.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "generate/prepare/parallel_for.h"
+#include "generate/prepare/sha256.h"
+
+namespace diary::generate::prepare {
+
+namespace {
+
+std::unexpected<agent::Error> io_error(const std::string& what, int error_number) {
+  return agent::fail(agent::ErrorKind::io, what + ": " + std::strerror(error_number));
+}
+
+// Removes a temporary folder unless it was committed.
+class TemporaryDir {
+ public:
+  explicit TemporaryDir(std::filesystem::path path) : path_(std::move(path)) {}
+  ~TemporaryDir() {
+    if (!path_.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path_, ignored);
+    }
+  }
+  TemporaryDir(const TemporaryDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::filesystem::path temporary_sibling(const std::filesystem::path& target) {
+  static std::atomic<unsigned> counter{0};
+  std::random_device random;
+  return target.parent_path() /
+         fmt::format(".{}.tmp-{}-{}-{:08x}", target.filename().string(), ::getpid(), counter++, random());
+}
+
+agent::Result<void> write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return agent::fail(agent::ErrorKind::io, "cannot write " + path.string());
+  return {};
+}
+
+agent::Result<void> make_dirs(const std::filesystem::path& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) return agent::fail(agent::ErrorKind::io, "cannot create " + path.string() + ": " + error.message());
+  return {};
+}
+
+// Moves `built` to `target`. An existing target is swapped out atomically (RENAME_EXCHANGE) and
+// the old content, now at `built`, is deleted by the caller's TemporaryDir.
+agent::Result<void> commit(const std::filesystem::path& built, const std::filesystem::path& target, bool replace) {
+  if (::rename(built.c_str(), target.c_str()) == 0) return {};
+  const int first_error = errno;
+  if (!replace || (first_error != EEXIST && first_error != ENOTEMPTY))
+    return io_error("cannot move " + built.string() + " to " + target.string(), first_error);
+#ifdef RENAME_EXCHANGE
+  if (::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) return {};
+#endif
+  // No atomic exchange (old kernel or file system): move the old one aside first.
+  const auto aside = temporary_sibling(target);
+  if (::rename(target.c_str(), aside.c_str()) != 0) return io_error("cannot move aside " + target.string(), errno);
+  if (::rename(built.c_str(), target.c_str()) != 0) {
+    const int error = errno;
+    ::rename(aside.c_str(), target.c_str());
+    return io_error("cannot move " + built.string() + " to " + target.string(), error);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(aside, ignored);
+  return {};
+}
+
+nlohmann::ordered_json line_counts_json(const LineCounts& lines) {
+  return {{"total", lines.total},
+          {"malformed", lines.malformed},
+          {"untimestamped", lines.untimestamped},
+          {"oversized", lines.oversized}};
+}
+
+nlohmann::ordered_json index_row(const PlannedSession& session) {
+  nlohmann::ordered_json row;
+  row["session_ref"] = session.ref;
+  row["source"] = std::string(to_string(session.source));
+  row["source_session_id"] = session.source_session_id;
+  row["session_path"] = session.session_path();
+  row["target_start_line"] = session.turns.front().start_line;
+  row["target_end_line"] = session.turns.back().end_line;
+  auto turns = nlohmann::ordered_json::array();
+  for (const auto& turn : session.turns)
+    turns.push_back({{"turn_ref", turn.ref}, {"turn_start_line", turn.start_line}, {"turn_end_line", turn.end_line}});
+  row["turns"] = std::move(turns);
+  return row;
+}
+
+struct CopyJob {
+  const PlannedProject* project;
+  const PlannedSession* session;
+  std::filesystem::path destination;
+  agent::Result<std::string> checksum = std::string();
+};
+
+nlohmann::ordered_json audit_json(const WorkspacePlan& plan, const ReportTarget& target, const WorkspacePaths& paths,
+                                  const WriteOptions& options, const std::vector<CopyJob>& jobs) {
+  nlohmann::ordered_json audit;
+  audit["schema_version"] = workspace_schema_version;
+  audit["report_date"] = target.date_string();
+  audit["timezone"] = target.timezone;
+  audit["prepared_at"] = options.prepared_at;
+  audit["workspace"] = paths.workspace.string();
+  auto sources = nlohmann::ordered_json::array();
+  for (const auto& root : options.sources)
+    sources.push_back({{"source", std::string(to_string(root.source))}, {"root", root.root.string()}});
+  audit["sources"] = std::move(sources);
+
+  LineCounts totals;
+  auto add = [&](const LineCounts& lines) {
+    totals.total += lines.total;
+    totals.malformed += lines.malformed;
+    totals.untimestamped += lines.untimestamped;
+    totals.oversized += lines.oversized;
+  };
+  auto sessions = nlohmann::ordered_json::array();
+  for (const auto& job : jobs) {
+    const auto& session = *job.session;
+    add(session.lines);
+    nlohmann::ordered_json row;
+    row["project_key"] = job.project->identity.key;
+    row["project_root"] = job.project->identity.root;
+    row["session_ref"] = session.ref;
+    row["source"] = std::string(to_string(session.source));
+    row["source_session_id"] = session.source_session_id;
+    row["source_path"] = session.source_path.string();
+    row["session_path"] = session.session_path();
+    row["bytes"] = session.bytes;
+    row["sha256"] = *job.checksum;
+    row["lines"] = line_counts_json(session.lines);
+    auto duplicates = nlohmann::ordered_json::array();
+    for (const auto& path : session.duplicate_paths) duplicates.push_back(path.string());
+    row["identical_duplicates"] = std::move(duplicates);
+    sessions.push_back(std::move(row));
+  }
+  audit["sessions"] = std::move(sessions);
+
+  auto skipped = nlohmann::ordered_json::array();
+  for (const auto& file : plan.skipped) {
+    add(file.lines);
+    nlohmann::ordered_json row;
+    row["source"] = std::string(to_string(file.source));
+    row["source_path"] = file.path.string();
+    row["reason"] = std::string(to_string(file.reason));
+    row["lines"] = line_counts_json(file.lines);
+    if (!file.detail.empty()) row["detail"] = file.detail;
+    skipped.push_back(std::move(row));
+  }
+  audit["skipped"] = std::move(skipped);
+  audit["totals"] = {{"files_scanned", plan.files_scanned},
+                     {"projects", plan.projects.size()},
+                     {"sessions", plan.session_count()},
+                     {"turns", plan.turn_count()},
+                     {"lines", line_counts_json(totals)}};
+  return audit;
+}
+
+}  // namespace
+
+agent::Result<std::string> copy_and_hash(const std::filesystem::path& from, const std::filesystem::path& to,
+                                         std::uint64_t bytes) {
+  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return io_error("cannot open " + from.string(), errno);
+  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0) {
+    const int error = errno;
+    ::close(in);
+    return io_error("cannot create " + to.string(), error);
+  }
+  ::posix_fadvise(in, 0, 0, POSIX_FADV_SEQUENTIAL);
+  Sha256 hasher;
+  std::string buffer(1u << 20, '\0');
+  std::uint64_t left = bytes;
+  agent::Result<std::string> result = std::string();
+  while (left > 0 && result) {
+    ssize_t got = ::read(in, buffer.data(), std::min<std::uint64_t>(left, buffer.size()));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      result = io_error("cannot read " + from.string(), errno);
+      break;
+    }
+    if (got == 0) {
+      result = agent::fail(agent::ErrorKind::io, from.string() + " shrank while it was being prepared");
+      break;
+    }
+    hasher.update(buffer.data(), static_cast<std::size_t>(got));
+    for (ssize_t written = 0; written < got;) {
+      ssize_t put = ::write(out, buffer.data() + written, static_cast<std::size_t>(got - written));
+      if (put < 0 && errno == EINTR) continue;
+      if (put < 0) {
+        result = io_error("cannot write " + to.string(), errno);
+        break;
+      }
+      written += put;
+    }
+    left -= static_cast<std::uint64_t>(got);
+  }
+  ::close(in);
+  if (::close(out) != 0 && result) result = io_error("cannot write " + to.string(), errno);
+  if (!result) return result;
+  return hasher.hex_digest();
+}
+
+agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarget& target,
+                                    const WorkspacePaths& paths, const WriteOptions& options) {
+  if (auto made = make_dirs(paths.workspace.parent_path()); !made) return made;
+  if (auto made = make_dirs(paths.audit_dir.parent_path()); !made) return made;
+  TemporaryDir workspace(temporary_sibling(paths.workspace));
+  TemporaryDir audit_dir(temporary_sibling(paths.audit_dir));
+  const auto& root = workspace.path();
+  if (auto made = make_dirs(root / "projects"); !made) return made;
+  if (auto made = make_dirs(audit_dir.path()); !made) return made;
+
+  if (auto written = write_text(root / metadata_file_name, stable_dump(metadata_json(target, options.prepared_at)));
+      !written)
+    return written;
+
+  std::vector<CopyJob> jobs;
+  for (const auto& project : plan.projects) {
+    const auto folder = root / "projects" / project.identity.key;
+    nlohmann::ordered_json project_json;
+    project_json["schema_version"] = workspace_schema_version;
+    project_json["project_key"] = project.identity.key;
+    project_json["project_label"] = project.identity.label;
+    std::string index;
+    for (const auto& session : project.sessions) {
+      index += compact_dump(index_row(session)) + "\n";
+      const auto destination = folder / session.session_path();
+      if (auto made = make_dirs(destination.parent_path()); !made) return made;
+      jobs.push_back({&project, &session, destination});
+    }
+    if (auto made = make_dirs(folder); !made) return made;
+    if (auto written = write_text(folder / project_file_name, stable_dump(project_json)); !written) return written;
+    if (auto written = write_text(folder / session_index_file_name, index); !written) return written;
+  }
+
+  parallel_for(jobs.size(), options.threads, [&](std::size_t i) {
+    jobs[i].checksum = copy_and_hash(jobs[i].session->source_path, jobs[i].destination, jobs[i].session->bytes);
+  });
+  for (const auto& job : jobs)
+    if (!job.checksum) return std::unexpected(job.checksum.error());
+
+  if (auto written = write_text(audit_dir.path() / paths.audit_file.filename(),
+                                stable_dump(audit_json(plan, target, paths, options, jobs)));
+      !written)
+    return written;
+
+  // The audit goes first: the workspace rename is the commit point readers look for.
+  if (auto moved = commit(audit_dir.path(), paths.audit_dir, true); !moved) return moved;
+  return commit(workspace.path(), paths.workspace, options.replace_existing);
+}
+
+}  // namespace diary::generate::prepare
