@@ -85,15 +85,20 @@ agent::Result<std::shared_ptr<RunLedger>> RunLedger::open(const fs::path& workdi
 
 void RunLedger::append(std::string_view event, const nlohmann::json& data) {
   if (write_error_) return;
-  nlohmann::json line = {{"seq", ++seq_}, {"ts", utc_timestamp(std::chrono::system_clock::now())}, {"event", event}};
+  // seq, ts and event lead every line so that `tail` reads naturally.
+  nlohmann::ordered_json line;
+  line["seq"] = ++seq_;
+  line["ts"] = utc_timestamp(std::chrono::system_clock::now());
+  line["event"] = event;
   if (data.is_object()) {
     for (const auto& [key, value] : data.items())
-      if (!line.contains(key)) line[key] = value;
+      if (!line.contains(key)) line[key] = nlohmann::ordered_json(value);
   } else if (!data.is_null()) {
-    line["data"] = data;
+    line["data"] = nlohmann::ordered_json(data);
   }
   // One write() per line on an O_APPEND descriptor: no user-space buffer to lose on a crash.
-  if (!write_all(fd_, dump_json(line) + "\n"))
+  const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  if (!write_all(fd_, text))
     write_error_ = agent::Error{agent::ErrorKind::io, "cannot append to " + events_path().string() + ": " + std::strerror(errno)};
 }
 
