@@ -143,7 +143,9 @@ TEST(JsonSchemaTestSuite, Draft7MatchesExpectations) {
       if (uncompilable_groups.count(group_id)) {
         ++uncompilable_seen;
         EXPECT_FALSE(schema.has_value()) << group_id << " compiles now: remove it from uncompilable_groups";
-        if (!schema) EXPECT_EQ(schema.error().kind, agent::ErrorKind::invalid_input);
+        if (!schema) {
+          EXPECT_EQ(schema.error().kind, agent::ErrorKind::invalid_input);
+        }
         continue;
       }
       if (!schema) {
