@@ -91,7 +91,7 @@ agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
 }
 
 std::optional<std::string> read_codex_version(const fs::path& binary) {
-  std::string command = shell_quote(binary.string()) + " --version 2>/dev/null";
+  std::string command = shell_quote(binary.string()) + " --version </dev/null 2>/dev/null";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return std::nullopt;
   std::string output;

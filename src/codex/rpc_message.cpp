@@ -31,10 +31,10 @@ json take_or_null(json& object, const char* key) {
 IncomingMessage classify(std::string_view line) {
   json message = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (message.is_discarded()) return Unclassifiable{"not JSON"};
-  return classify(std::move(message));
+  return classify_json(std::move(message));
 }
 
-IncomingMessage classify(json message) {
+IncomingMessage classify_json(json message) {
   if (!message.is_object()) return Unclassifiable{"not a JSON object"};
   auto method = message.find("method");
   auto id = message.find("id");

@@ -57,7 +57,7 @@ using IncomingMessage =
 
 // Parses and classifies one line; malformed JSON is Unclassifiable too.
 IncomingMessage classify(std::string_view line);
-IncomingMessage classify(json message);
+IncomingMessage classify_json(json message);
 
 // Outgoing wire forms (one line each, no trailing newline).
 std::string encode_request(std::int64_t id, std::string_view method, const json& params);

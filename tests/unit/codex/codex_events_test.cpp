@@ -1,0 +1,52 @@
+#include "codex/codex_events.h"
+
+#include <gtest/gtest.h>
+
+using namespace diary::codex;
+
+TEST(TurnError, HttpStatusAndRetryability) {
+  auto e429 = turn_error_from({{"message", "upstream 429"}, {"codexErrorInfo", {{"httpConnectionFailed", {{"httpStatusCode", 429}}}}}});
+  EXPECT_EQ(e429.code, "http_connection_failed");
+  EXPECT_EQ(e429.http_status, 429);
+  EXPECT_TRUE(e429.retryable);
+
+  auto many = turn_error_from({{"message", "x"}, {"codexErrorInfo", {{"responseTooManyFailedAttempts", {{"httpStatusCode", 503}}}}}});
+  EXPECT_TRUE(many.retryable);
+
+  auto overloaded = turn_error_from({{"message", "busy"}, {"codexErrorInfo", "serverOverloaded"}});
+  EXPECT_EQ(overloaded.code, "server_overloaded");
+  EXPECT_TRUE(overloaded.retryable);
+
+  auto context = turn_error_from({{"message", "too long"}, {"codexErrorInfo", "contextWindowExceeded"}});
+  EXPECT_EQ(context.code, "context_window_exceeded");
+  EXPECT_FALSE(context.retryable);
+
+  auto bad = turn_error_from({{"message", "nope"}, {"codexErrorInfo", {{"httpConnectionFailed", {{"httpStatusCode", 400}}}}}});
+  EXPECT_FALSE(bad.retryable);
+}
+
+TEST(Events, CommandItemBecomesOneLineEvent) {
+  auto event = event_from_item({{"type", "commandExecution"},
+                                {"id", "c1"},
+                                {"command", "/bin/bash -lc 'echo hi\nls'"},
+                                {"cwd", "/w"},
+                                {"status", "completed"},
+                                {"exitCode", 0},
+                                {"aggregatedOutput", "hi\n"}});
+  ASSERT_TRUE(event);
+  EXPECT_EQ(event->kind, diary::agent::EventKind::command);
+  EXPECT_EQ(event->summary, "$ /bin/bash -lc 'echo hi ls' (exit 0)");
+  EXPECT_EQ(event->metadata["exit_code"], 0);
+  EXPECT_EQ(event->metadata["output_bytes"], 3);
+  EXPECT_FALSE(event_from_item({{"type", "userMessage"}, {"id", "u"}}));
+}
+
+TEST(Events, UsageAndIds) {
+  auto usage = usage_from_breakdown({{"inputTokens", 1200}, {"cachedInputTokens", 200}, {"outputTokens", 34},
+                                     {"reasoningOutputTokens", 8}, {"totalTokens", 1234}});
+  EXPECT_EQ(usage.input_tokens, 1200);
+  EXPECT_EQ(usage.total_tokens, 1234);
+  EXPECT_EQ(thread_id_of({{"threadId", "t"}}), "t");
+  EXPECT_EQ(turn_id_of({{"turn", {{"id", "u"}}}}), "u");
+  EXPECT_EQ(turn_id_of({{"turnId", "v"}}), "v");
+}
