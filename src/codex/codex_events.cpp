@@ -136,8 +136,9 @@ agent::TurnError turn_error_from(const json& error) {
   if (info.is_string()) {
     out.code = snake_case(info.get<std::string>());
   } else if (info.is_object() && !info.empty()) {
-    const auto& [variant, body] = *info.items().begin();
-    out.code = snake_case(variant);
+    auto first = info.begin();  // e.g. {"httpConnectionFailed": {"httpStatusCode": 429}}
+    const json& body = first.value();
+    out.code = snake_case(first.key());
     if (body.is_object())
       if (auto status = body.find("httpStatusCode"); status != body.end() && status->is_number())
         out.http_status = status->get<int>();
