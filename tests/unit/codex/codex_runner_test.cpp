@@ -121,6 +121,8 @@ TEST(CodexRunner, SurvivesGarbageUnknownNotificationsEarlyAndStaleEvents) {
     ASSERT_TRUE(result) << prompt << ": " << result.error();
     EXPECT_TRUE(result->ok()) << prompt;
     EXPECT_EQ(result->assistant_text, "echo: " + prompt);
+    EXPECT_EQ(result->turn_id.rfind("turn_", 0), 0u) << prompt;
+    EXPECT_NE(result->turn_id, "turn_stale") << prompt;  // settled on its own completion
   }
 }
 
