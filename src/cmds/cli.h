@@ -36,6 +36,7 @@ void register_doctor(CLI::App& app, CliContext& context);
 void register_prepare(CLI::App& app, CliContext& context);
 void register_list(CLI::App& app, CliContext& context);
 void register_inspect(CLI::App& app, CliContext& context);
+void register_job(CLI::App& app, CliContext& context);
 
 int run_cli(int argc, char** argv);
 

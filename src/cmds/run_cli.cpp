@@ -19,6 +19,7 @@ int run_cli(int argc, char** argv) {
   register_prepare(app, context);
   register_list(app, context);
   register_inspect(app, context);
+  register_job(app, context);
 
   try {
     app.parse(argc, argv);

@@ -162,7 +162,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
 
   for (int index = 1;; ++index) {
     if (options.stop.stop_requested()) {
-      finish(RunStatus::interrupted, "interrupted");
+      finish(RunStatus::interrupted, "stopped on request");
       break;
     }
     if (hooks.on_turn_start) hooks.on_turn_start(TurnStart{index, kind, prompt, model});
@@ -207,7 +207,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
       break;
     }
     if (options.stop.stop_requested()) {
-      finish(RunStatus::interrupted, "interrupted");
+      finish(RunStatus::interrupted, "stopped on request");
       break;
     }
     if (auto fatal = fatal_status(record.error)) {
@@ -253,7 +253,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
         co_await backoff_timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         backoff = std::min(backoff * 2, options.max_backoff);
         if (options.stop.stop_requested()) {
-          finish(RunStatus::interrupted, "interrupted");
+          finish(RunStatus::interrupted, "stopped on request");
           break;
         }
       }

@@ -14,7 +14,8 @@ namespace {
 // reasoning and messages would drown them).
 std::optional<std::string> event_line(int turn, const agent::AgentTurnEvent& event) {
   switch (event.kind) {
-    case agent::EventKind::command: return fmt::format("turn {}: $ {}", turn, event.summary);
+    case agent::EventKind::command:
+      return fmt::format("turn {}: {}{}", turn, event.summary.starts_with("$ ") ? "" : "$ ", event.summary);
     case agent::EventKind::file_change: return fmt::format("turn {}: changed {}", turn, event.summary);
     case agent::EventKind::tool_call: return fmt::format("turn {}: tool {}", turn, event.summary);
     case agent::EventKind::warning: return fmt::format("turn {}: warning: {}", turn, event.summary);
@@ -44,9 +45,12 @@ agent::AgentConfig make_agent_config(const JobSpec& spec, agent::AgentBackendOpt
 boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, agent::AgentSessionFactory& factory,
                                                          JobRunOptions options) {
   const auto started = std::chrono::steady_clock::now();
-  auto opened = RunLedger::open(spec.workdir, options.run_id.empty() ? make_run_id() : options.run_id);
-  if (!opened) co_return std::unexpected(opened.error());
-  std::shared_ptr<RunLedger> ledger = std::move(*opened);
+  std::shared_ptr<RunLedger> ledger = options.ledger;
+  if (!ledger) {
+    auto opened = RunLedger::open(spec.workdir, options.run_id.empty() ? make_run_id() : options.run_id);
+    if (!opened) co_return std::unexpected(opened.error());
+    ledger = std::move(*opened);
+  }
 
   auto progress = [&options](const std::string& line) {
     if (!options.quiet && options.progress) options.progress(line);

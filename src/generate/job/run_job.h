@@ -15,6 +15,7 @@
 #include "agent/agent_runner.h"
 #include "generate/job/job_result.h"
 #include "generate/job/job_spec.h"
+#include "generate/run_ledger.h"
 
 namespace diary::generate {
 
@@ -24,7 +25,10 @@ struct JobRunOptions {
   std::stop_token stop;                                    // SIGINT/SIGTERM: end as interrupted
   nlohmann::json backend_info = nlohmann::json::object();  // ledger "backend" event (no secrets)
   agent::AgentBackendOptions backend;  // binary, environment; the spec's -c overrides are appended
-  std::string run_id;                  // empty = make_run_id()
+  // The run's ledger when the caller opened it first (e.g. to record backend start-up from the
+  // session factory's callback); empty = run_job opens <workdir>/.diary/runs/<run_id>.
+  std::shared_ptr<RunLedger> ledger;
+  std::string run_id;                  // for the ledger run_job opens; empty = make_run_id()
   std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);
   std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
 };

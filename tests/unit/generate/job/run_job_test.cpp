@@ -240,6 +240,24 @@ TEST_F(RunJobTest, LedgerFailureRunsNothing) {
   EXPECT_EQ(factory.runners_created(), 0);
 }
 
+TEST_F(RunJobTest, UsesALedgerOpenedByTheCaller) {
+  auto job = spec();
+  auto ledger = RunLedger::open(job.workdir, "caller-run");
+  ASSERT_TRUE(ledger);
+  options.ledger = *ledger;
+  factory.push_turn([&](const std::string&, const agent::TurnOptions&) {
+    (*ledger)->append("backend_started", {{"pid", 42}});  // as the factory's callback would
+    test::write_file(notes(), "A B");
+    return agent::Result<agent::AgentTurnResult>(fake_completed());
+  });
+  auto result = run(job);
+  EXPECT_EQ(result.run_id, "caller-run");
+  auto lines = ledger_lines(result.ledger);
+  ASSERT_EQ(events_named(lines, "backend_started").size(), 1u);
+  EXPECT_EQ(lines.back()["event"], "result");
+  EXPECT_EQ(lines.back()["seq"], lines.size());
+}
+
 TEST_F(RunJobTest, DryRunShowsTheResolvedJobAndChecksWithoutRunning) {
   auto job = spec();
   job.turn_timeout = std::chrono::seconds(42);
