@@ -68,7 +68,8 @@ RecordClass classify_claude_record(const nlohmann::json& record, SessionFacts& f
   if (true_field(record, "isMeta") || true_field(record, "isCompactSummary")) return {RecordRole::scaffold};
   auto content = read_user_content(*message);
   if (content.only_tool_results) return {RecordRole::reaction};
-  if (is_injected_context(content.text)) return {RecordRole::scaffold};
+  // Interruption notices and local command output close the running turn; they are no prompt.
+  if (is_injected_context(content.text)) return {RecordRole::reaction};
   return {RecordRole::trigger, TriggerChannel::message, std::move(content.text)};
 }
 

@@ -24,7 +24,8 @@ struct RecordClass {
   std::string trigger_text;  // set for triggers: compared against echoes
 };
 
-// Session-level facts gathered while classifying (first value wins).
+// Session-level facts gathered while classifying (first value wins), plus the little state a
+// classifier carries from one record to the next.
 struct SessionFacts {
   std::optional<std::string> session_id;
   std::optional<std::string> cwd;
@@ -33,6 +34,7 @@ struct SessionFacts {
   std::optional<std::string> fallback_timestamp;  // session_meta.payload.timestamp
   bool subagent = false;  // Codex subagent thread or Claude Code sidechain
   bool sidechain_known = false;  // Claude Code: the first isSidechain seen has decided
+  bool in_turn_setup = false;    // Codex: between task_started and the turn's prompt
 };
 
 // Text the tools inject into the conversation as if the user had written it (environment
