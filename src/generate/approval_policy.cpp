@@ -89,6 +89,9 @@ PolicyVerdict decide_file_change(const ApprovalPolicy& policy, const fs::path& w
   for (const auto& path : paths) {
     const std::string relative = relative_inside(workdir, path);
     if (relative.empty()) return decline("path " + path.string() + " is outside the working directory");
+    // The run ledger is the proof of what ran: no rule lets the agent rewrite it.
+    if (relative == ".diary" || relative.starts_with(".diary/"))
+      return decline("path " + relative + " is inside diary's run ledger (.diary/)");
     const std::string* matched = nullptr;
     for (const auto& glob : policy.allow_write_paths)
       if (glob_match(glob, relative)) {

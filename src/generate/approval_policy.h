@@ -23,7 +23,8 @@ namespace diary::generate {
 //   ("git status" allows "git status -s", not "git statusfoo"), and only for a simple command:
 //   one with `;`, `&&`, `|`, redirections, `$(...)`, backticks or newlines is never allowed;
 // - file changes are accepted when every changed path lies inside the working directory and
-//   matches some allow_write_paths glob (relative to the working directory, `**` supported).
+//   matches some allow_write_paths glob (relative to the working directory, `**` supported);
+//   paths under .diary/ (the run ledger) are always declined.
 struct ApprovalPolicy {
   std::vector<std::string> allow_commands;
   std::vector<std::string> deny_commands;

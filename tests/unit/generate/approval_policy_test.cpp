@@ -91,6 +91,14 @@ TEST_F(ApprovalPolicyTest, FileChangesOutsideTheWorkdirAreDeclined) {
   EXPECT_EQ(verdict.decision, ApprovalDecision::decline);
 }
 
+TEST_F(ApprovalPolicyTest, TheRunLedgerIsNeverWritable) {
+  policy.allow_write_paths = {"**"};
+  EXPECT_EQ(decide(file_change({"docs/a.md"})).decision, ApprovalDecision::accept);
+  auto verdict = decide(file_change({".diary/runs/x/events.jsonl"}));
+  EXPECT_EQ(verdict.decision, ApprovalDecision::decline);
+  EXPECT_NE(verdict.reason.find("run ledger"), std::string::npos) << verdict.reason;
+}
+
 TEST_F(ApprovalPolicyTest, OtherRequestKindsAreDeclined) {
   auto verdict = decide({.kind = ApprovalKind::permissions, .method = "item/permissions/requestApproval"});
   EXPECT_EQ(verdict.decision, ApprovalDecision::decline);
