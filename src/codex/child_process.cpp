@@ -11,6 +11,7 @@
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +77,9 @@ agent::Result<std::shared_ptr<ChildProcess>> ChildProcess::spawn(asio::any_io_ex
                      DieWithParent{::getpid(), env.data()});
     child->pid_ = proc.id();
     child->process_.emplace(std::move(proc));
+    // A 1 MiB pipe (Linux default: 64 KiB) cuts wake-ups 16x for the multi-MiB lines codex
+    // sends (aggregated command output, diffs). Best effort: the limit may be lower.
+    ::fcntl(child->stdout_.native_handle(), F_SETPIPE_SZ, 1 << 20);
   } catch (const boost::system::system_error& e) {
     return agent::fail(agent::ErrorKind::blocked,
                        "cannot start " + child->spec_.executable.string() + ": " + e.code().message());
