@@ -1,0 +1,135 @@
+// Shared fixture of the e2e tests that drive the real pinned codex: a scratch dir, a mock model
+// on loopback, a hermetic CodexEnv, factory options that record every app-server started, and
+// a TearDown that fails the test if any codex of it is left running. Header-only (tests/e2e
+// builds only *_test.cpp). Single test thread; the mock server has its own thread.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <gtest/gtest.h>
+
+#include "agent/agent_config.h"
+#include "codex/codex_session_factory.h"
+#include "process_probe.h"
+#include "support/async_test.h"
+#include "support/codex_env.h"
+#include "support/mock_model/mock_codex_config.h"
+#include "support/mock_model/mock_model_server.h"
+#include "support/scratch_dir.h"
+
+namespace diary::test {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+inline std::chrono::milliseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+// What the factory reported while a test ran (shared with its callbacks).
+struct FactoryLog {
+  std::vector<int> backend_pids;
+  std::vector<std::string> warnings;
+};
+
+class CodexE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(DIARY_TEST_CODEX_BIN))
+      GTEST_SKIP() << "codex not installed (run scripts/setup.sh): " << DIARY_TEST_CODEX_BIN;
+  }
+
+  // Every codex this test started must be gone: no process with our CODEX_HOME, no member of
+  // an app-server's process group, no unreaped child of this process.
+  void TearDown() override {
+    if (IsSkipped()) return;
+    const auto left = leftover_codex(env_.codex_home(), 5s);
+    EXPECT_TRUE(left.empty()) << "codex processes left behind: " << describe(left);
+    for (int pid : log_->backend_pids)
+      EXPECT_TRUE(poll_until([pid] { return process_group_gone(pid); }, 3s))
+          << "process group of app-server " << pid << " still alive";
+    std::vector<ProcInfo> children;
+    poll_until([&] { return (children = children_of(::getpid())).empty(); }, 3s);
+    EXPECT_TRUE(children.empty()) << "children of the test process left: " << describe(children);
+  }
+
+  // The pinned codex, the hermetic backend, every started app-server recorded in log_.
+  codex::CodexFactoryOptions factory_options() const {
+    codex::CodexFactoryOptions options;
+    options.codex_binary = DIARY_TEST_CODEX_BIN;
+    options.backend = env_.backend_options();
+    options.handshake_timeout = 30s;
+    auto log = log_;
+    options.warn = [log](std::string_view message) { log->warnings.emplace_back(message); };
+    options.on_backend_started = [log](const codex::BackendInfo& info, const agent::AgentBackendOptions&) {
+      log->backend_pids.push_back(info.pid);
+    };
+    return options;
+  }
+
+  // A conversation in the scratch workdir that may write there without asking.
+  agent::AgentConfig config() const {
+    agent::AgentConfig config;
+    config.working_directory = env_.workdir();
+    config.sandbox = "workspace-write";
+    config.approval_policy = "never";
+    return config;
+  }
+
+  ScratchDir scratch_;
+  MockModelServer model_;
+  CodexEnv env_{scratch_.path(), mock_provider_overrides(model_.port())};
+  std::shared_ptr<FactoryLog> log_ = std::make_shared<FactoryLog>();
+};
+
+// Runs `tasks` concurrently on the current executor and returns their results in order.
+// (Boost 1.81's awaitable operators would put temporaries into co_await expressions, which
+// GCC 12 miscompiles; a counter and a wake-up timer do not.)
+template <class T>
+boost::asio::awaitable<std::vector<T>> join_all(std::vector<std::function<boost::asio::awaitable<T>()>> tasks) {
+  struct State {
+    explicit State(boost::asio::any_io_executor executor, std::size_t n)
+        : wake(executor, Clock::time_point::max()), results(n) {}
+    boost::asio::steady_timer wake;
+    std::vector<std::optional<T>> results;
+    std::size_t pending = 0;
+    std::exception_ptr failure;
+  };
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto state = std::make_shared<State>(executor, tasks.size());
+  state->pending = tasks.size();
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    boost::asio::co_spawn(executor, tasks[i](), [state, i](std::exception_ptr error, T value) {
+      if (error) state->failure = error;
+      else state->results[i].emplace(std::move(value));
+      if (--state->pending == 0) state->wake.cancel();
+    });
+  }
+  while (state->pending > 0) {
+    boost::system::error_code ignored;
+    co_await state->wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  }
+  if (state->failure) std::rethrow_exception(state->failure);
+  std::vector<T> out;
+  for (auto& result : state->results) out.push_back(std::move(*result));
+  co_return out;
+}
+
+// Suspends (without blocking the io_context) until `done` holds or `timeout` passed.
+inline boost::asio::awaitable<bool> co_poll_until(std::function<bool()> done, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (!done()) {
+    if (Clock::now() >= deadline) co_return false;
+    co_await sleep_for(20ms);
+  }
+  co_return true;
+}
+
+}  // namespace diary::test
