@@ -70,13 +70,21 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+// How to get the pinned codex: part of every "no codex" message, wherever the search ended.
+std::string install_hint() {
+  const std::string pin(pinned_codex_version());
+  return "run scripts/setup.sh (installs @openai/codex@" + pin + " into .tools/), or `npm install -g @openai/codex@" +
+         pin + "`";
+}
+
 }  // namespace
 
 agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
   auto checked = [](const fs::path& path, const char* origin) -> agent::Result<fs::path> {
     if (is_executable(path)) return path;
-    return agent::fail(agent::ErrorKind::blocked,
-                       "codex binary '" + path.string() + "' (from " + origin + ") is not an executable file");
+    return agent::fail(agent::ErrorKind::blocked, "codex binary '" + path.string() + "' (from " + origin +
+                                                      ") is not an executable file; to install codex, " +
+                                                      install_hint());
   };
   if (!explicit_path.empty()) return checked(explicit_path, "--codex-bin");
   if (const char* env = std::getenv("DIARY_CODEX_BIN"); env != nullptr && *env != '\0')
@@ -84,10 +92,7 @@ agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
   if (auto local = find_project_local()) return *local;
   if (auto on_path = find_on_path()) return *on_path;
   return agent::fail(agent::ErrorKind::blocked,
-                     "codex not found: run scripts/setup.sh (installs @openai/codex@" +
-                         std::string(pinned_codex_version()) +
-                         " into .tools/), or `npm install -g @openai/codex@" + std::string(pinned_codex_version()) +
-                         "`, or pass --codex-bin / set DIARY_CODEX_BIN");
+                     "codex not found: " + install_hint() + ", or pass --codex-bin / set DIARY_CODEX_BIN");
 }
 
 std::optional<std::string> read_codex_version(const fs::path& binary) {
