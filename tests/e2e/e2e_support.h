@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "agent/agent_config.h"
 #include "codex/codex_session_factory.h"
 #include "process_probe.h"
+#include "spawned_process.h"
 #include "support/async_test.h"
 #include "support/codex_env.h"
 #include "support/mock_model/mock_codex_config.h"
@@ -81,6 +83,38 @@ class CodexE2eTest : public ::testing::Test {
     config.sandbox = "workspace-write";
     config.approval_policy = "never";
     return config;
+  }
+
+  // `diary <args...>` as a process, run in the workdir with the hermetic environment.
+  std::unique_ptr<SpawnedProcess> start_diary(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv{DIARY_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return std::make_unique<SpawnedProcess>(argv, env_.workdir(), env_.process_environment());
+  }
+
+  struct Finished {
+    std::optional<int> exit_code;  // nullopt: still running at the deadline (then killed)
+    std::string out;
+    std::string err;
+    std::chrono::milliseconds elapsed{0};
+  };
+
+  Finished run_diary(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 60s) const {
+    auto process = start_diary(args);
+    Finished finished;
+    finished.exit_code = process->wait(timeout);
+    finished.out = process->out();
+    finished.err = process->err();
+    finished.elapsed = process->elapsed();
+    return finished;
+  }
+
+  // --codex-bin, the mock-model -c overrides, a workdir that may be written without asking.
+  std::vector<std::string> backend_flags() const {
+    std::vector<std::string> flags{"--codex-bin", DIARY_TEST_CODEX_BIN};
+    const auto overrides = env_.config_flags();
+    flags.insert(flags.end(), overrides.begin(), overrides.end());
+    return flags;
   }
 
   ScratchDir scratch_;
