@@ -44,7 +44,10 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::star
 
   std::weak_ptr<CodexBackend> weak = backend;
   backend->rpc_.set_notification_handler([weak](IncomingNotification& notification) {
-    if (auto self = weak.lock()) self->router_.route(notification);
+    if (auto self = weak.lock()) {
+      self->track_file_changes(notification);
+      self->router_.route(notification);
+    }
   });
   backend->rpc_.set_request_handler([weak](ServerRequest request) {
     if (auto self = weak.lock()) self->on_server_request(std::move(request));
@@ -102,9 +105,28 @@ void CodexBackend::turn_ended() {
   if (--running_turns_ <= 0 && idle_timer_) idle_timer_->cancel();
 }
 
+void CodexBackend::track_file_changes(const IncomingNotification& notification) {
+  if (notification.method != "item/started" && notification.method != "item/completed") return;
+  const auto item = notification.params.find("item");
+  if (item == notification.params.end() || !item->is_object() || item->value("type", "") != "fileChange") return;
+  const std::string id = item->value("id", "");
+  if (notification.method == "item/completed") {
+    file_change_paths_.erase(id);
+    return;
+  }
+  std::vector<std::filesystem::path> paths;
+  if (auto changes = item->find("changes"); changes != item->end() && changes->is_array())
+    for (const auto& change : *changes)
+      if (change.is_object() && change.contains("path")) paths.emplace_back(change.value("path", ""));
+  if (file_change_paths_.size() > 10'000) file_change_paths_.clear();  // items never completed
+  file_change_paths_[id] = std::move(paths);
+}
+
 void CodexBackend::on_server_request(ServerRequest request) {
   const std::string& method = request.method();
   if (auto approval = approval_request_from(method, request.params())) {
+    if (auto known = file_change_paths_.find(request.params().value("itemId", "")); known != file_change_paths_.end())
+      approval->paths.insert(approval->paths.end(), known->second.begin(), known->second.end());
     const std::string thread_id = request.params().value("threadId", request.params().value("conversationId", ""));
     auto hooks = threads_.find(thread_id);
     agent::ApprovalDecision decision = agent::ApprovalDecision::decline;

@@ -361,3 +361,17 @@ TEST(CodexSessionFactory, ShutdownLeavesNoProcessBehind) {
   EXPECT_GT(pid, 0);
   EXPECT_FALSE(process_alive(pid));
 }
+
+TEST(CodexRunner, FileChangeApprovalsNameTheFilesOfTheirItem) {
+  agent::AgentConfig config;
+  std::vector<std::string> paths;
+  config.approval_handler = [&](const agent::ApprovalRequest& request) {
+    for (const auto& path : request.paths) paths.push_back(path.filename().string());
+    return request.kind == agent::ApprovalKind::file_change ? agent::ApprovalDecision::accept
+                                                            : agent::ApprovalDecision::decline;
+  };
+  auto result = one_turn("FILE_APPROVAL", within(10s), fake_options(), config);
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_EQ(result->assistant_text, "decision: accept");
+  EXPECT_EQ(paths, (std::vector<std::string>{"fake-approval.txt"}));
+}
