@@ -34,6 +34,7 @@ struct DieWithParent {
     return {};
   }
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
+    ::signal(SIGPIPE, SIG_DFL);  // an ignored signal survives exec: give the child the default back
     ::setpgid(0, 0);
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return bp::error_code(errno, bp::system_category());
     if (::getppid() != parent) ::_exit(127);  // the parent died between fork and prctl
@@ -42,6 +43,17 @@ struct DieWithParent {
 };
 
 constexpr std::size_t read_chunk = 256 * 1024;
+
+// Writing to the stdin of a child that already died must be an EPIPE error for write_loop, not
+// a SIGPIPE that kills diary (seen with a codex that exits at once: exit 141 instead of 3).
+void ignore_sigpipe() {
+  static const bool done = [] {
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
+    return true;
+  }();
+  (void)done;
+}
 
 }  // namespace
 
@@ -63,6 +75,7 @@ ChildProcess::~ChildProcess() {
 }
 
 agent::Result<std::shared_ptr<ChildProcess>> ChildProcess::spawn(asio::any_io_executor executor, ChildSpec spec) {
+  ignore_sigpipe();
   std::shared_ptr<ChildProcess> child(new ChildProcess(executor, std::move(spec)));
   bp::filesystem::path exe(child->spec_.executable.string());
   bp::filesystem::path cwd(child->spec_.working_directory.empty() ? std::filesystem::current_path().string()
