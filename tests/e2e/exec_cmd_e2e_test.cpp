@@ -123,6 +123,18 @@ TEST_F(exec_cmd_e2e, MissingCodexExitsThreeAndSaysHowToInstallIt) {
   EXPECT_EQ(lines_of(run.err).size(), 1u) << run.err;
 }
 
+// A codex that exits at once: exit 3 with the handshake failure, never death by SIGPIPE.
+TEST_F(exec_cmd_e2e, CodexThatExitsAtOnceIsBlocked) {
+  std::vector<std::string> args = exec_args("ANSWER: x");
+  *std::find(args.begin(), args.end(), std::string(DIARY_TEST_CODEX_BIN)) = "/bin/false";
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const auto run = run_diary(args, 30s);
+    ASSERT_EQ(run.exit_code, 3) << "attempt " << attempt << "\n" << run.err;
+    EXPECT_NE(run.err.find("error: codex app-server did not complete the handshake"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("exit status 1"), std::string::npos) << run.err;
+  }
+}
+
 TEST_F(exec_cmd_e2e, TimeoutExitsOneWithStatusTimeout) {
   const auto run = run_diary(exec_args("HANG", {"--json", "--timeout", "2s"}));
   EXPECT_EQ(run.exit_code, 1) << run.err;
