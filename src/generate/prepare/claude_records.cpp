@@ -45,27 +45,53 @@ UserContent read_user_content(const nlohmann::json& message) {
 
 }  // namespace
 
-RecordClass classify_claude_record(const nlohmann::json& record, SessionFacts& facts) {
-  remember(facts.cwd, string_field(record, "cwd"));
-  remember(facts.session_id, string_field(record, "sessionId"));
+bool skim_claude_record(std::string_view line, ClaudeHead& head) {
+  static constexpr SkimPath paths[] = {
+      {{}, 0},
+      {{"timestamp"}, 1},
+      {{"type"}, 1},
+      {{"subtype"}, 1},
+      {{"cwd"}, 1},
+      {{"isSidechain"}, 1},
+      {{"isMeta"}, 1},
+      {{"isCompactSummary"}, 1},
+      {{"sourceToolAssistantUUID"}, 1},
+      {{"toolUseResult"}, 1},
+      {{"message", "role"}, 2},
+  };
+  SkimValue* out[] = {&head.root,     &head.timestamp,          &head.type,
+                      &head.subtype,  &head.cwd,                &head.is_sidechain,
+                      &head.is_meta,  &head.is_compact_summary, &head.tool_assistant_uuid,
+                      &head.tool_use_result, &head.message_role};
+  SkimValue values[std::size(paths)];
+  if (!skim_json(line, paths, values)) return false;
+  for (std::size_t i = 0; i < std::size(paths); ++i) *out[i] = values[i];
+  return true;
+}
+
+RecordClass classify_claude_record(const ClaudeHead& head, RecordBody& body, SessionFacts& facts) {
+  if (!facts.cwd) {
+    if (auto cwd = head.cwd.string(); cwd && !cwd->empty()) facts.cwd = std::move(*cwd);
+  }
   // The first record that says whether it is a sidechain decides for the whole file.
-  if (const auto* sidechain = field(record, "isSidechain"); sidechain && sidechain->is_boolean() && !facts.sidechain_known) {
+  const bool sidechain = head.is_sidechain.is_true();
+  if (!facts.sidechain_known && (sidechain || head.is_sidechain.kind == SkimValue::Kind::boolean_false)) {
     facts.sidechain_known = true;
-    if (sidechain->get<bool>()) facts.subagent = true;
+    facts.subagent = sidechain;
   }
 
-  const auto type = string_field(record, "type").value_or("");
+  std::string type = head.type.string().value_or("");
   if (is_pre_prompt_record(type)) return {RecordRole::scaffold};
-  if (type == "system" && string_field(record, "subtype").value_or("") == "away_summary") return {RecordRole::scaffold};
-  if (type != "user") return {RecordRole::reaction};
-
-  const auto* message = field(record, "message");
-  if (message == nullptr || string_field(*message, "role").value_or("") != "user") return {RecordRole::reaction};
-  if (true_field(record, "isSidechain")) return {RecordRole::reaction};
+  if (type == "system" && head.subtype.equals("away_summary")) return {RecordRole::scaffold};
+  if (type != "user" || !head.message_role.equals("user") || sidechain) return {RecordRole::reaction};
   // Tool results point back at the assistant message that asked for them.
-  if (field(record, "sourceToolAssistantUUID") || field(record, "toolUseResult")) return {RecordRole::reaction};
+  if (head.tool_assistant_uuid.present() || head.tool_use_result.present()) return {RecordRole::reaction};
   // Meta messages (command caveats) and compaction summaries are written by Claude Code itself.
-  if (true_field(record, "isMeta") || true_field(record, "isCompactSummary")) return {RecordRole::scaffold};
+  if (head.is_meta.is_true() || head.is_compact_summary.is_true()) return {RecordRole::scaffold};
+
+  const auto* record = body.get();
+  const auto* message = record ? field(*record, "message") : nullptr;
+  if (message == nullptr) return {RecordRole::reaction};
   auto content = read_user_content(*message);
   if (content.only_tool_results) return {RecordRole::reaction};
   // Interruption notices and local command output close the running turn; they are no prompt.

@@ -1,13 +1,23 @@
 // Classifies Claude Code project session records (type user / assistant / system / summary /
-// file-history-snapshot ...) for turn detection and collects session facts. Pure; thread-safe.
+// file-history-snapshot ...) for turn detection and collects session facts. Records are first
+// skimmed; only possible prompts are parsed in full. Pure; thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <string_view>
 
+#include "generate/prepare/json_skim.h"
 #include "generate/prepare/session_record.h"
 
 namespace diary::generate::prepare {
 
-RecordClass classify_claude_record(const nlohmann::json& record, SessionFacts& facts);
+struct ClaudeHead {
+  SkimValue root, timestamp, type, subtype, cwd, is_sidechain, is_meta, is_compact_summary, tool_assistant_uuid,
+      tool_use_result, message_role;
+};
+
+// False when the line is not valid JSON.
+bool skim_claude_record(std::string_view line, ClaudeHead& head);
+
+RecordClass classify_claude_record(const ClaudeHead& head, RecordBody& body, SessionFacts& facts);
 
 }  // namespace diary::generate::prepare

@@ -73,47 +73,74 @@ RecordClass trigger_or_context(std::string text, TriggerChannel channel, bool in
 
 }  // namespace
 
-RecordClass classify_codex_record(const nlohmann::json& record, SessionFacts& facts) {
-  const auto type = string_field(record, "type").value_or("");
-  const auto* payload = field(record, "payload");
+bool skim_codex_record(std::string_view line, CodexHead& head) {
+  static constexpr SkimPath paths[] = {
+      {{}, 0},
+      {{"timestamp"}, 1},
+      {{"type"}, 1},
+      {{"payload", "type"}, 2},
+      {{"payload", "role"}, 2},
+      {{"payload", "item", "type"}, 3},
+  };
+  SkimValue* out[] = {&head.root, &head.timestamp, &head.type, &head.payload_type, &head.payload_role, &head.item_type};
+  SkimValue values[std::size(paths)];
+  if (!skim_json(line, paths, values)) return false;
+  for (std::size_t i = 0; i < std::size(paths); ++i) *out[i] = values[i];
+  return true;
+}
+
+RecordClass classify_codex_record(const CodexHead& head, RecordBody& body, SessionFacts& facts) {
   static const nlohmann::json empty_object = nlohmann::json::object();
-  if (payload == nullptr || !payload->is_object()) payload = &empty_object;
-  const auto payload_type = string_field(*payload, "type").value_or("");
+  // The payload of the fully parsed record, for the few records whose content matters.
+  auto payload = [&]() -> const nlohmann::json* {
+    const auto* record = body.get();
+    if (record == nullptr) return nullptr;
+    const auto* value = field(*record, "payload");
+    return value != nullptr && value->is_object() ? value : &empty_object;
+  };
 
   // Human prompts: the response_item message and its event echo (item_completed UserMessage
   // in 0.169.0, user_message in older versions).
-  if (type == "response_item" && payload_type == "message" && string_field(*payload, "role").value_or("") == "user")
-    return trigger_or_context(content_text(*payload), TriggerChannel::message, provenance_says_injected(*payload), facts);
-  if (type == "event_msg" && payload_type == "user_message")
-    return trigger_or_context(std::string(string_field(*payload, "message").value_or("")), TriggerChannel::event_echo,
-                              false, facts);
-  if (type == "event_msg" && payload_type == "item_completed") {
-    const auto* item = field(*payload, "item");
-    if (item && string_field(*item, "type").value_or("") == "UserMessage")
-      return trigger_or_context(content_text(*item), TriggerChannel::event_echo, false, facts);
+  if (head.type.equals("response_item") && head.payload_type.equals("message") && head.payload_role.equals("user")) {
+    const auto* p = payload();
+    if (p == nullptr) return {RecordRole::reaction};
+    return trigger_or_context(content_text(*p), TriggerChannel::message, provenance_says_injected(*p), facts);
+  }
+  if (head.type.equals("event_msg") && head.payload_type.equals("user_message")) {
+    const auto* p = payload();
+    if (p == nullptr) return {RecordRole::reaction};
+    return trigger_or_context(std::string(string_field(*p, "message").value_or("")), TriggerChannel::event_echo, false,
+                              facts);
+  }
+  if (head.type.equals("event_msg") && head.payload_type.equals("item_completed") && head.item_type.equals("UserMessage")) {
+    const auto* p = payload();
+    const auto* item = p ? field(*p, "item") : nullptr;
+    if (item == nullptr) return {RecordRole::reaction};
+    return trigger_or_context(content_text(*item), TriggerChannel::event_echo, false, facts);
   }
 
-  if (type == "session_meta") {
-    read_session_meta(*payload, facts);
+  if (head.type.equals("session_meta")) {
+    if (const auto* p = payload()) read_session_meta(*p, facts);
     return {RecordRole::scaffold};
   }
-  if (type == "turn_context") remember(facts.cwd, string_field(*payload, "cwd"));
-  if (type == "event_msg" && payload_type == "task_started") {
+  if (head.type.equals("turn_context") && !facts.cwd) {
+    if (const auto* p = payload()) remember(facts.cwd, string_field(*p, "cwd"));
+  }
+  if (head.type.equals("event_msg") && head.payload_type.equals("task_started")) {
     facts.in_turn_setup = true;
     return {RecordRole::scaffold};
   }
-  if (type == "event_msg" && (payload_type == "task_complete" || payload_type == "turn_aborted")) {
+  if (head.type.equals("event_msg") && (head.payload_type.equals("task_complete") || head.payload_type.equals("turn_aborted"))) {
     facts.in_turn_setup = false;
     return {RecordRole::reaction};
   }
   // Between task_started and the prompt everything sets the turn up, whatever its type.
   if (facts.in_turn_setup) return {RecordRole::scaffold};
-  if (type == "turn_context" || type == "world_state") return {RecordRole::scaffold};
-  if (type == "event_msg" && payload_type == "thread_settings_applied") return {RecordRole::scaffold};
-  if (type == "response_item" && payload_type == "message") {
-    const auto role = string_field(*payload, "role").value_or("");
-    if (role == "developer" || role == "system") return {RecordRole::scaffold};
-  }
+  if (head.type.equals("turn_context") || head.type.equals("world_state")) return {RecordRole::scaffold};
+  if (head.type.equals("event_msg") && head.payload_type.equals("thread_settings_applied")) return {RecordRole::scaffold};
+  if (head.type.equals("response_item") && head.payload_type.equals("message") &&
+      (head.payload_role.equals("developer") || head.payload_role.equals("system")))
+    return {RecordRole::scaffold};
   return {RecordRole::reaction};
 }
 

@@ -1,13 +1,23 @@
 // Classifies Codex rollout records ({timestamp, type, payload}) for turn detection and
-// collects session facts from session_meta / turn_context. Pure; thread-safe.
+// collects session facts from session_meta / turn_context. Records are first skimmed for
+// type / payload.type / payload.role / payload.item.type; only prompts and metadata are parsed
+// in full. Pure; thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <string_view>
 
+#include "generate/prepare/json_skim.h"
 #include "generate/prepare/session_record.h"
 
 namespace diary::generate::prepare {
 
-RecordClass classify_codex_record(const nlohmann::json& record, SessionFacts& facts);
+struct CodexHead {
+  SkimValue root, timestamp, type, payload_type, payload_role, item_type;
+};
+
+// False when the line is not valid JSON.
+bool skim_codex_record(std::string_view line, CodexHead& head);
+
+RecordClass classify_codex_record(const CodexHead& head, RecordBody& body, SessionFacts& facts);
 
 }  // namespace diary::generate::prepare

@@ -4,6 +4,14 @@
 
 namespace diary::generate::prepare {
 
+const nlohmann::json* RecordBody::get() {
+  if (!parsed_) {
+    parsed_ = true;
+    json_ = nlohmann::json::parse(text_, nullptr, /*allow_exceptions=*/false);
+  }
+  return json_.is_discarded() ? nullptr : &json_;
+}
+
 bool is_injected_context(std::string_view text) {
   static constexpr std::array<std::string_view, 11> prefixes = {
       "<environment_context>",

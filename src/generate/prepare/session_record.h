@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace diary::generate::prepare {
 
 enum class RecordRole {
@@ -35,6 +37,21 @@ struct SessionFacts {
   bool subagent = false;  // Codex subagent thread or Claude Code sidechain
   bool sidechain_known = false;  // Claude Code: the first isSidechain seen has decided
   bool in_turn_setup = false;    // Codex: between task_started and the turn's prompt
+};
+
+// The full parse of one record, done only when a classifier asks for it (most records are
+// classified from a few skimmed fields). Not thread-safe; lives for one line.
+class RecordBody {
+ public:
+  explicit RecordBody(std::string_view text) : text_(text) {}
+  // nullptr when the text does not parse (e.g. invalid UTF-8 that skimming lets through).
+  const nlohmann::json* get();
+  bool failed() const { return parsed_ && json_.is_discarded(); }
+
+ private:
+  std::string_view text_;
+  bool parsed_ = false;
+  nlohmann::json json_;
 };
 
 // Text the tools inject into the conversation as if the user had written it (environment

@@ -3,11 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include <nlohmann/json.hpp>
-
 #include "generate/prepare/claude_records.h"
 #include "generate/prepare/codex_records.h"
-#include "generate/prepare/json_fields.h"
 
 namespace diary::generate::prepare {
 
@@ -37,7 +34,8 @@ agent::Result<ScannedSession> scan_session_file(SessionSource source, const std:
   session.path = path;
   SessionFacts facts;
   TurnBuilder turns;
-  const auto classify = source == SessionSource::codex ? classify_codex_record : classify_claude_record;
+  CodexHead codex_head;
+  ClaudeHead claude_head;
 
   while (true) {
     auto next = reader->next();
@@ -50,16 +48,28 @@ agent::Result<ScannedSession> scan_session_file(SessionSource source, const std:
       turns.add(number, RecordClass{RecordRole::reaction}, std::nullopt);
       continue;
     }
-    auto record = nlohmann::json::parse(line.text, nullptr, /*allow_exceptions=*/false);
-    if (record.is_discarded() || !record.is_object()) {
+    // Skim first; the classifier parses the few records it needs in full.
+    const bool is_codex = source == SessionSource::codex;
+    const bool skimmed = is_codex ? skim_codex_record(line.text, codex_head) : skim_claude_record(line.text, claude_head);
+    const SkimValue& root = is_codex ? codex_head.root : claude_head.root;
+    if (!skimmed || root.kind != SkimValue::Kind::object) {
       ++session.lines.malformed;
       turns.add(number, RecordClass{RecordRole::reaction}, std::nullopt);
       continue;
     }
+    RecordBody body(line.text);
+    RecordClass record = is_codex ? classify_codex_record(codex_head, body, facts)
+                                  : classify_claude_record(claude_head, body, facts);
+    if (body.failed()) {
+      ++session.lines.malformed;
+      turns.add(number, RecordClass{RecordRole::reaction}, std::nullopt);
+      continue;
+    }
+    const SkimValue& stamp = is_codex ? codex_head.timestamp : claude_head.timestamp;
     std::optional<Instant> time;
-    if (auto stamp = string_field(record, "timestamp")) time = parse_timestamp(*stamp);
+    if (stamp.kind == SkimValue::Kind::string) time = parse_timestamp(stamp.raw.substr(1, stamp.raw.size() - 2));
     if (!time) ++session.lines.untimestamped;
-    turns.add(number, classify(record, facts), time);
+    turns.add(number, record, time);
 
     // Children and diary's own sessions are never used: stop reading them at once.
     if (facts.subagent || is_excluded_originator(options, facts.originator)) {

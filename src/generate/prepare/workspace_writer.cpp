@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "generate/prepare/parallel_for.h"
-#include "generate/prepare/sha256.h"
 
 namespace diary::generate::prepare {
 
@@ -177,6 +176,46 @@ nlohmann::ordered_json audit_json(const WorkspacePlan& plan, const ReportTarget&
 
 }  // namespace
 
+namespace {
+
+// Copies exactly `bytes` bytes. copy_file_range keeps the data in the kernel (and reflinks on
+// file systems that can); the read/write loop covers kernels or file systems that refuse it.
+agent::Result<void> copy_exact(int in, int out, std::uint64_t bytes, const std::filesystem::path& from,
+                               const std::filesystem::path& to) {
+  std::uint64_t left = bytes;
+  bool kernel_copy = true;
+  std::string buffer;
+  while (left > 0) {
+    if (kernel_copy) {
+      ssize_t copied = ::copy_file_range(in, nullptr, out, nullptr, left, 0);
+      if (copied > 0) {
+        left -= static_cast<std::uint64_t>(copied);
+        continue;
+      }
+      if (copied < 0 && errno == EINTR) continue;
+      if (copied == 0) return agent::fail(agent::ErrorKind::io, from.string() + " shrank while it was being prepared");
+      if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP && errno != EPERM)
+        return io_error("cannot copy " + from.string() + " to " + to.string(), errno);
+      kernel_copy = false;
+      buffer.resize(1u << 20);
+    }
+    ssize_t got = ::read(in, buffer.data(), std::min<std::uint64_t>(left, buffer.size()));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return io_error("cannot read " + from.string(), errno);
+    if (got == 0) return agent::fail(agent::ErrorKind::io, from.string() + " shrank while it was being prepared");
+    for (ssize_t written = 0; written < got;) {
+      ssize_t put = ::write(out, buffer.data() + written, static_cast<std::size_t>(got - written));
+      if (put < 0 && errno == EINTR) continue;
+      if (put < 0) return io_error("cannot write " + to.string(), errno);
+      written += put;
+    }
+    left -= static_cast<std::uint64_t>(got);
+  }
+  return {};
+}
+
+}  // namespace
+
 agent::Result<std::string> copy_and_hash(const std::filesystem::path& from, const std::filesystem::path& to,
                                          std::uint64_t bytes) {
   int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
@@ -187,38 +226,12 @@ agent::Result<std::string> copy_and_hash(const std::filesystem::path& from, cons
     ::close(in);
     return io_error("cannot create " + to.string(), error);
   }
-  ::posix_fadvise(in, 0, 0, POSIX_FADV_SEQUENTIAL);
-  Sha256 hasher;
-  std::string buffer(1u << 20, '\0');
-  std::uint64_t left = bytes;
-  agent::Result<std::string> result = std::string();
-  while (left > 0 && result) {
-    ssize_t got = ::read(in, buffer.data(), std::min<std::uint64_t>(left, buffer.size()));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      result = io_error("cannot read " + from.string(), errno);
-      break;
-    }
-    if (got == 0) {
-      result = agent::fail(agent::ErrorKind::io, from.string() + " shrank while it was being prepared");
-      break;
-    }
-    hasher.update(buffer.data(), static_cast<std::size_t>(got));
-    for (ssize_t written = 0; written < got;) {
-      ssize_t put = ::write(out, buffer.data() + written, static_cast<std::size_t>(got - written));
-      if (put < 0 && errno == EINTR) continue;
-      if (put < 0) {
-        result = io_error("cannot write " + to.string(), errno);
-        break;
-      }
-      written += put;
-    }
-    left -= static_cast<std::uint64_t>(got);
-  }
+  auto copied = copy_exact(in, out, bytes, from, to);
   ::close(in);
-  if (::close(out) != 0 && result) result = io_error("cannot write " + to.string(), errno);
-  if (!result) return result;
-  return hasher.hex_digest();
+  if (::close(out) != 0 && copied) copied = io_error("cannot write " + to.string(), errno);
+  if (!copied) return std::unexpected(copied.error());
+  // Checksum what was copied: the copy, not the source, which may have grown meanwhile.
+  return file_sha256(to, bytes);
 }
 
 agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarget& target,
