@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -43,6 +45,21 @@ std::filesystem::path temporary_sibling(const std::filesystem::path& target) {
   std::random_device random;
   return target.parent_path() /
          fmt::format(".{}.tmp-{}-{}-{:08x}", target.filename().string(), ::getpid(), counter++, random());
+}
+
+// Temporary folders of a prepare that was killed (e.g. Ctrl-C) are named after its pid; once
+// that process is gone they are garbage.
+void remove_abandoned_temporaries(const std::filesystem::path& target) {
+  const std::string prefix = "." + target.filename().string() + ".tmp-";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(target.parent_path(), error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid <= 0 || pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    std::filesystem::remove_all(entry.path(), ignored);
+  }
 }
 
 agent::Result<void> write_text(const std::filesystem::path& path, const std::string& text) {
@@ -238,6 +255,8 @@ agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarge
                                     const WorkspacePaths& paths, const WriteOptions& options) {
   if (auto made = make_dirs(paths.workspace.parent_path()); !made) return made;
   if (auto made = make_dirs(paths.audit_dir.parent_path()); !made) return made;
+  remove_abandoned_temporaries(paths.workspace);
+  remove_abandoned_temporaries(paths.audit_dir);
   TemporaryDir workspace(temporary_sibling(paths.workspace));
   TemporaryDir audit_dir(temporary_sibling(paths.audit_dir));
   const auto& root = workspace.path();

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -367,6 +369,20 @@ TEST(Prepare, FailedWriteLeavesNothingBehind) {
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(request.reports_root / "work")) ++entries;
   EXPECT_EQ(entries, 1u);
+}
+
+// Temporary folders left by a killed prepare (its pid no longer exists) are cleaned up; those
+// of a live process are not touched.
+TEST(Prepare, AbandonedTemporaryFoldersAreRemoved) {
+  Sources sources;
+  // pid_max is at most 2^22 on Linux: this pid cannot exist.
+  const auto dead = sources.reports / "work" / ".2026-11-20.tmp-99999999-0-deadbeef";
+  const auto alive = sources.reports / "work" / (".2026-11-20.tmp-" + std::to_string(::getppid()) + "-0-cafe");
+  fs::create_directories(dead / "projects");
+  fs::create_directories(alive);
+  ASSERT_TRUE(prepare_workspace(sources.request("2026-11-20")));
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(alive));
 }
 
 TEST(Prepare, JsonOutcome) {
