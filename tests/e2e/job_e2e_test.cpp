@@ -1,0 +1,306 @@
+// `diary job run` as a user runs it: the built diary executable as a process, driving the real
+// pinned codex 0.169.0 against an in-test mock model. Each test asserts what ended up on disk
+// (artifacts, the run ledger, result.json), what the mock model was asked, the --json result and
+// the exit code; CodexE2eTest's TearDown proves no codex is left running.
+#include <algorithm>
+#include <atomic>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e_support.h"
+
+namespace diary::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class job_e2e : public CodexE2eTest {
+ protected:
+  // The spec lives beside the workdir (scratch/job.toml, workdir = "work"), so the ledger the
+  // job writes under <workdir>/.diary is the only thing diary adds to the workdir.
+  fs::path write_spec(const std::string& toml, const std::string& name = "job.toml") const {
+    const fs::path path = scratch_ / name;
+    write_file(path, toml);
+    return path;
+  }
+
+  // `job run SPEC --json` with the backend flags, then `extra`.
+  std::vector<std::string> job_args(const fs::path& spec, const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> args{"job", "run", spec.string(), "--json"};
+    const auto backend = backend_flags();
+    args.insert(args.end(), backend.begin(), backend.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  // Runs the job and parses stdout as the --json result (discarded JSON when it is not one).
+  struct JobRun {
+    Finished process;
+    json result;
+  };
+  JobRun run_job(const fs::path& spec, const std::vector<std::string>& extra = {},
+                 std::chrono::milliseconds timeout = 120s) const {
+    JobRun run{run_diary(job_args(spec, extra), timeout), json()};
+    run.result = json::parse(run.process.out, nullptr, false);
+    return run;
+  }
+
+  fs::path runs_dir() const { return env_.workdir() / ".diary" / "runs"; }
+
+  // The run directories under <workdir>/.diary/runs.
+  std::vector<fs::path> run_dirs() const {
+    std::vector<fs::path> dirs;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(runs_dir(), ec))
+      if (entry.is_directory()) dirs.push_back(entry.path());
+    return dirs;
+  }
+};
+
+// The ledger's lines, each parsed; a line that is not JSON fails the test.
+std::vector<json> read_ledger(const fs::path& events) {
+  std::vector<json> out;
+  for (const auto& line : lines_of(read_file(events))) {
+    json event = json::parse(line, nullptr, false);
+    EXPECT_FALSE(event.is_discarded()) << "ledger line is not JSON: " << line;
+    out.push_back(std::move(event));
+  }
+  return out;
+}
+
+std::vector<json> events_named(const std::vector<json>& ledger, const std::string& name) {
+  std::vector<json> out;
+  for (const auto& event : ledger)
+    if (event.value("event", "") == name) out.push_back(event);
+  return out;
+}
+
+std::vector<std::string> event_names(const std::vector<json>& ledger) {
+  std::vector<std::string> names;
+  for (const auto& event : ledger) names.push_back(event.value("event", "?"));
+  return names;
+}
+
+// Every ledger line starts with seq, ts and event; seq counts up from 1 without gaps.
+void expect_well_formed(const std::vector<json>& ledger) {
+  for (std::size_t i = 0; i < ledger.size(); ++i) {
+    const json& event = ledger[i];
+    ASSERT_TRUE(event.is_object()) << event.dump();
+    EXPECT_EQ(event.value("seq", -1), static_cast<int>(i + 1)) << event.dump();
+    EXPECT_TRUE(event.contains("ts") && event["ts"].is_string()) << event.dump();
+    EXPECT_TRUE(event.contains("event") && event["event"].is_string()) << event.dump();
+  }
+}
+
+TEST_F(job_e2e, FirstTurnWritesHalfTheArtifactAndTheResumeCompletesIt) {
+  // The first turn writes the first section only; the resume prompt ends with the spec's
+  // resume_prompt, whose directives (the mock reads the latest user message) append the rest.
+  const auto spec = write_spec(R"(name = "half-then-resume"
+workdir = "work"
+prompt = '''
+RUN: printf '# Notes\n## Highlights\n' > NOTES.md
+ANSWER: wrote the first half
+'''
+resume_prompt = '''
+RUN: printf '## Fixes\n' >> NOTES.md
+ANSWER: wrote the rest
+'''
+
+[[artifact]]
+path = "NOTES.md"
+contains = ["## Highlights", "## Fixes"]
+matches = "^# .+"
+)");
+  const auto run = run_job(spec);
+  ASSERT_TRUE(run.process.exit_code.has_value()) << "diary did not finish; stderr: " << run.process.err;
+  ASSERT_EQ(run.process.exit_code, 0) << run.process.err;
+  ASSERT_FALSE(run.result.is_discarded()) << run.process.out;
+  const json& result = run.result;
+
+  // On disk: both halves, in order.
+  EXPECT_EQ(read_file(env_.workdir() / "NOTES.md"), "# Notes\n## Highlights\n## Fixes\n");
+
+  // The result.
+  EXPECT_EQ(result["name"], "half-then-resume");
+  EXPECT_EQ(result["status"], "complete");
+  EXPECT_EQ(result["attempts"], 2);
+  ASSERT_EQ(result["turns"].size(), 2u) << result.dump(2);
+  EXPECT_EQ(result["turns"][0]["kind"], "first");
+  EXPECT_EQ(result["turns"][1]["kind"], "resume");
+  for (const auto& turn : result["turns"]) {
+    EXPECT_EQ(turn["status"], "completed") << turn.dump();
+    EXPECT_TRUE(turn["error"].is_null()) << turn.dump();
+    EXPECT_FALSE(turn["turn_id"].get<std::string>().empty());
+  }
+  EXPECT_NE(result["turns"][0]["turn_id"], result["turns"][1]["turn_id"]);
+  EXPECT_EQ(result["final_message"], "wrote the rest");
+  ASSERT_EQ(result["artifacts"].size(), 1u);
+  EXPECT_EQ(result["artifacts"][0]["path"], "NOTES.md");
+  EXPECT_EQ(result["artifacts"][0]["ok"], true);
+  EXPECT_TRUE(result["artifacts"][0]["problems"].empty());
+  EXPECT_GT(result["usage"]["total_tokens"].get<long>(), 0);
+
+  // The model: a shell call and an answer per turn, all on one thread (one prompt_cache_key),
+  // and the second turn's prompt names exactly the check that still failed.
+  const auto requests = model_.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  const std::string thread_key = requests[0].prompt_cache_key();
+  EXPECT_FALSE(thread_key.empty());
+  for (const auto& request : requests) EXPECT_EQ(request.prompt_cache_key(), thread_key);
+  EXPECT_TRUE(contains(requests[0].last_user_text(), "wrote the first half"));
+  const std::string resume = requests[2].last_user_text();
+  EXPECT_TRUE(contains(resume, "- NOTES.md: missing substring \"## Fixes\"")) << resume;
+  EXPECT_FALSE(contains(resume, "## Highlights\"")) << "a passing check was listed as failing: " << resume;
+  EXPECT_TRUE(resume.ends_with("ANSWER: wrote the rest\n")) << resume;  // the spec's text, last
+  EXPECT_EQ(requests[3].last_user_text(), resume);
+
+  // The ledger: <workdir>/.diary/runs/<run_id>/events.jsonl and result.json beside it.
+  const std::string run_id = result["run_id"];
+  const fs::path run_dir = env_.workdir() / ".diary" / "runs" / run_id;
+  EXPECT_EQ(fs::path(result["ledger"].get<std::string>()), run_dir / "events.jsonl");
+  ASSERT_TRUE(fs::exists(run_dir / "events.jsonl"));
+  const auto ledger = read_ledger(run_dir / "events.jsonl");
+  expect_well_formed(ledger);
+  const auto names = event_names(ledger);
+  auto count = [&](const std::string& name) { return std::count(names.begin(), names.end(), name); };
+  ASSERT_GE(names.size(), 4u);
+  EXPECT_EQ(names.front(), "job_request");
+  EXPECT_EQ(names.back(), "result");
+  EXPECT_EQ(count("backend_started"), 1) << ::testing::PrintToString(names);
+  EXPECT_EQ(count("turn_started"), 2);
+  EXPECT_EQ(count("turn_completed"), 2);
+  EXPECT_EQ(count("artifact_check"), 3);  // before any turn, after turn 1, after turn 2
+  EXPECT_EQ(ledger.front()["run_id"], run_id);
+  EXPECT_EQ(fs::path(ledger.front()["spec"].get<std::string>()), spec);
+
+  const auto checks = events_named(ledger, "artifact_check");
+  ASSERT_EQ(checks.size(), 3u);
+  EXPECT_EQ(checks[0]["turn"], 0);
+  EXPECT_EQ(checks[0]["complete"], false);
+  EXPECT_EQ(checks[1]["turn"], 1);
+  EXPECT_EQ(checks[1]["complete"], false);
+  EXPECT_EQ(checks[1]["failing_checks"], 1) << checks[1].dump();
+  EXPECT_EQ(checks[2]["turn"], 2);
+  EXPECT_EQ(checks[2]["complete"], true);
+  EXPECT_EQ(checks[2]["failing_checks"], 0);
+
+  const auto started = events_named(ledger, "turn_started");
+  EXPECT_EQ(started[0]["kind"], "first");
+  EXPECT_EQ(started[1]["kind"], "resume");
+  EXPECT_EQ(started[1]["prompt"], resume);  // the ledger holds the prompt the model saw
+
+  bool saw_command = false;
+  for (const auto& item : events_named(ledger, "item"))
+    if (item["kind"] == "command" && contains(item["summary"].get<std::string>(), "printf")) saw_command = true;
+  EXPECT_TRUE(saw_command) << "no command item in the ledger";
+
+  const auto loop = events_named(ledger, "loop");
+  ASSERT_FALSE(loop.empty());
+  EXPECT_EQ(loop.back()["decision"], "stop");
+  EXPECT_EQ(loop.back()["status"], "complete");
+  EXPECT_EQ(ledger.back()["status"], "complete");
+
+  ASSERT_TRUE(fs::exists(run_dir / "result.json"));
+  const json stored = json::parse(read_file(run_dir / "result.json"), nullptr, false);
+  ASSERT_FALSE(stored.is_discarded());
+  EXPECT_EQ(stored["status"], "complete");
+  EXPECT_EQ(stored["run_id"], run_id);
+  EXPECT_EQ(stored["turns"], result["turns"]);
+
+  // Progress went to stderr, the result only to stdout.
+  EXPECT_TRUE(contains(run.process.err, "turn 2 started (resume")) << run.process.err;
+  RecordProperty("job_ms", std::to_string(run.process.elapsed.count()));
+}
+
+TEST_F(job_e2e, AlreadyCompleteJobStartsNoBackend) {
+  write_file(env_.workdir() / "DONE.md", "# Done\nalready here\n");
+  const auto spec = write_spec(R"(name = "already-done"
+workdir = "work"
+prompt = "ANSWER: must never be asked"
+
+[[artifact]]
+path = "DONE.md"
+contains = ["already here"]
+)");
+  const auto run = run_job(spec, {}, 60s);
+  ASSERT_EQ(run.process.exit_code, 0) << run.process.err;
+  ASSERT_FALSE(run.result.is_discarded()) << run.process.out;
+  EXPECT_EQ(run.result["status"], "complete");
+  EXPECT_EQ(run.result["attempts"], 0);
+  EXPECT_TRUE(run.result["turns"].empty());
+  EXPECT_EQ(run.result["artifacts"][0]["ok"], true);
+  EXPECT_EQ(model_.request_count(), 0u);
+  // No codex process ever ran with this test's CODEX_HOME, and codex leaves no session files.
+  EXPECT_TRUE(fs::is_empty(env_.codex_home())) << "codex ran: " << env_.codex_home();
+  // Starting codex alone takes seconds on this machine; a check of one file does not.
+  EXPECT_LT(run.process.elapsed, 10s);
+
+  const fs::path events = run.result["ledger"].get<std::string>();
+  ASSERT_TRUE(fs::exists(events));
+  const auto ledger = read_ledger(events);
+  expect_well_formed(ledger);
+  const auto names = event_names(ledger);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "backend_started"), 0) << ::testing::PrintToString(names);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "turn_started"), 0);
+  EXPECT_EQ(names.back(), "result");
+  EXPECT_TRUE(fs::exists(events.parent_path() / "result.json"));
+  RecordProperty("job_ms", std::to_string(run.process.elapsed.count()));
+}
+
+TEST_F(job_e2e, BadSpecExitsTwoWithOneErrorLineNamingFileLineAndKey) {
+  const auto spec = write_spec(R"(name = "bad"
+workdir = "work"
+colour = "blue"
+prompt = "ANSWER: never"
+)");
+  const auto run = run_job(spec, {}, 30s);
+  EXPECT_EQ(run.process.exit_code, 2) << run.process.err;
+  const auto lines = lines_of(run.process.err);
+  ASSERT_EQ(lines.size(), 1u) << run.process.err;
+  EXPECT_TRUE(lines[0].starts_with("error: ")) << lines[0];
+  EXPECT_TRUE(contains(lines[0], "job.toml:3:")) << lines[0];
+  EXPECT_TRUE(contains(lines[0], "colour")) << lines[0];
+  EXPECT_TRUE(run.process.out.empty()) << run.process.out;
+  EXPECT_EQ(model_.request_count(), 0u);
+  EXPECT_FALSE(fs::exists(env_.workdir() / ".diary")) << "a bad spec must not start a run";
+}
+
+TEST_F(job_e2e, DryRunRunsNothing) {
+  const auto spec = write_spec(R"(name = "dry"
+workdir = "work"
+prompt = "RUN: touch SHOULD_NOT_EXIST\nANSWER: never"
+sandbox = "read-only"
+
+[[artifact]]
+path = "OUT.md"
+)");
+  const auto run = run_job(spec, {"--dry-run"}, 30s);
+  ASSERT_EQ(run.process.exit_code, 0) << run.process.err;
+  ASSERT_FALSE(run.result.is_discarded()) << run.process.out;
+  EXPECT_EQ(run.result["would_run"], true) << run.result.dump(2);
+  EXPECT_GE(run.result["failing_checks"].get<int>(), 1);
+  EXPECT_EQ(run.result["job"]["sandbox"], "read-only") << run.result.dump(2);
+  EXPECT_EQ(model_.request_count(), 0u);
+  EXPECT_TRUE(fs::is_empty(env_.codex_home()));
+  EXPECT_FALSE(fs::exists(env_.workdir() / "SHOULD_NOT_EXIST"));
+  EXPECT_FALSE(fs::exists(env_.workdir() / ".diary"));
+}
+
+}  // namespace
+}  // namespace diary::test
