@@ -263,6 +263,204 @@ contains = ["already here"]
   RecordProperty("job_ms", std::to_string(run.process.elapsed.count()));
 }
 
+// Which settings make codex 0.169.0 ask (found by experiment, mock model, Linux sandbox):
+// - approval_policy "untrusted" asks before every command that is not on codex's known-safe list
+//   (`touch` is not), whatever the sandbox. With sandbox "read-only" an accepted command still
+//   runs inside the read-only sandbox (touch exits 1); with "workspace-write" it can write the
+//   workdir, so that is the combination used here.
+// - "on-request" with "read-only" never asks: the mock's shell calls do not request escalation,
+//   so the commands just run sandboxed and fail.
+// - "on-failure" is not in 0.169.0's AskForApproval at all (thread/start answers -32600, see
+//   OnFailureApprovalPolicyIsRejectedBeforeAnythingRuns).
+TEST_F(job_e2e, ApprovalRequestsAreAnsweredByPolicyAndLogged) {
+  const auto spec = write_spec(R"(name = "approvals"
+workdir = "work"
+sandbox = "workspace-write"
+approval_policy = "untrusted"
+prompt = '''
+RUN: touch allowed.txt
+RUN: touch denied.txt
+RUN: touch unlisted.txt
+ANSWER: tried all three
+'''
+
+[[artifact]]
+path = "allowed.txt"
+min_bytes = 0
+
+[policy]
+allow_commands = ["touch allowed.txt", "touch denied.txt"]
+deny_commands = ["touch denied.txt"]
+)");
+  const auto run = run_job(spec);
+  ASSERT_EQ(run.process.exit_code, 0) << run.process.err;
+  ASSERT_FALSE(run.result.is_discarded()) << run.process.out;
+  EXPECT_EQ(run.result["status"], "complete");
+  EXPECT_EQ(run.result["attempts"], 1);
+
+  // Only the allowed command ran: deny wins over an allow rule, no rule means decline.
+  EXPECT_TRUE(fs::exists(env_.workdir() / "allowed.txt"));
+  EXPECT_FALSE(fs::exists(env_.workdir() / "denied.txt"));
+  EXPECT_FALSE(fs::exists(env_.workdir() / "unlisted.txt"));
+
+  const auto ledger = read_ledger(run.result["ledger"].get<std::string>());
+  expect_well_formed(ledger);
+  const auto approvals = events_named(ledger, "approval");
+  ASSERT_EQ(approvals.size(), 3u) << ::testing::PrintToString(event_names(ledger));
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"touch allowed.txt", "accept"}, {"touch denied.txt", "decline"}, {"touch unlisted.txt", "decline"}};
+  for (std::size_t i = 0; i < approvals.size(); ++i) {
+    const json& approval = approvals[i];
+    EXPECT_EQ(approval["kind"], "command") << approval.dump();
+    EXPECT_EQ(approval["method"], "item/commandExecution/requestApproval") << approval.dump();
+    EXPECT_TRUE(contains(approval["command"].get<std::string>(), expected[i].first)) << approval.dump();
+    EXPECT_EQ(approval["decision"], expected[i].second) << approval.dump();
+    EXPECT_EQ(approval["turn"], 1) << approval.dump();
+  }
+  EXPECT_EQ(approvals[0]["rule"], "allow_commands: \"touch allowed.txt\"");
+  EXPECT_EQ(approvals[1]["rule"], "deny_commands: \"touch denied.txt\"");
+  EXPECT_EQ(approvals[2]["rule"], "");
+  EXPECT_TRUE(contains(approvals[2]["why"].get<std::string>(), "no allow_commands rule")) << approvals[2].dump();
+
+  // The model went on after each answer: three shell calls, then the final message.
+  const auto requests = model_.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  const auto outputs = requests[3].function_outputs_since_last_user();
+  EXPECT_EQ(outputs.size(), 3u) << ::testing::PrintToString(outputs);
+  EXPECT_TRUE(contains(run.process.err, "approval: accept")) << run.process.err;
+  EXPECT_TRUE(contains(run.process.err, "approval: decline")) << run.process.err;
+  RecordProperty("job_ms", std::to_string(run.process.elapsed.count()));
+}
+
+// Bug found while looking for the settings above: the spec accepts "on-failure" (docs/jobs.md
+// lists it), but codex 0.169.0's AskForApproval has only untrusted, on-request, granular and
+// never, so thread/start fails with -32600 on every turn and the job burns max_no_progress
+// attempts plus backoff before giving up (exit 1). An enum value the pinned codex does not know
+// should be a spec error (exit 2) like any other, before codex starts.
+TEST_F(job_e2e, OnFailureApprovalPolicyIsRejectedBeforeAnythingRuns) {
+  const auto spec = write_spec(R"(name = "on-failure"
+workdir = "work"
+approval_policy = "on-failure"
+prompt = "ANSWER: never"
+max_no_progress = 2
+)");
+  const auto run = run_job(spec, {}, 60s);
+  EXPECT_EQ(run.process.exit_code, 2) << run.process.out << run.process.err;
+  EXPECT_TRUE(contains(run.process.err, "approval_policy")) << run.process.err;
+  EXPECT_EQ(model_.request_count(), 0u);
+}
+
+TEST_F(job_e2e, FinalMessageFailingTheOutputSchemaIsRepaired) {
+  const json schema = {{"type", "object"},
+                       {"properties", {{"version", {{"type", "string"}, {"pattern", "^[0-9]+\\.[0-9]+\\.[0-9]+$"}}}}},
+                       {"required", {"version"}},
+                       {"additionalProperties", false}};
+  write_file(scratch_ / "answer.schema.json", schema.dump(2));
+  // codex sends the schema as text.format (strict); the mock ignores it, so the first answer can
+  // break it and only diary's own validation notices. The repair prompt gets the valid answer.
+  std::atomic<int> invalid_answers{0};
+  model_.set_handler([&invalid_answers](const ModelRequest& request) -> std::optional<Reply> {
+    if (contains(request.last_user_text(), "failed validation")) return Reply::message(R"({"version":"2.4.0"})");
+    ++invalid_answers;
+    return Reply::message(R"({"version":2})");
+  });
+  const auto spec = write_spec(R"(name = "schema-repair"
+workdir = "work"
+prompt = "Report the version as JSON."
+output_schema = "answer.schema.json"
+)");
+  const auto run = run_job(spec);
+  ASSERT_EQ(run.process.exit_code, 0) << run.process.err;
+  ASSERT_FALSE(run.result.is_discarded()) << run.process.out;
+  const json& result = run.result;
+  EXPECT_EQ(result["status"], "complete");
+  EXPECT_EQ(result["attempts"], 2);
+  ASSERT_EQ(result["turns"].size(), 2u);
+  EXPECT_EQ(result["turns"][0]["kind"], "first");
+  EXPECT_EQ(result["turns"][1]["kind"], "repair");
+  EXPECT_EQ(result["structured_output"], (json{{"version", "2.4.0"}}));
+  EXPECT_EQ(result["final_message"], R"({"version":"2.4.0"})");
+  EXPECT_TRUE(result["output_problems"].empty()) << result.dump(2);
+  EXPECT_EQ(invalid_answers.load(), 1);
+
+  const auto requests = model_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].prompt_cache_key(), requests[1].prompt_cache_key());
+  for (const auto& request : requests) {
+    ASSERT_TRUE(request.has_output_schema());
+    EXPECT_EQ(request.body["text"]["format"]["schema"], schema);
+  }
+  const std::string repair = requests[1].last_user_text();
+  EXPECT_TRUE(contains(repair, "- $.version: ")) << repair;  // the error, with its JSON path
+  EXPECT_TRUE(contains(repair, "'type' constraint")) << repair;  // ... and what broke
+  EXPECT_TRUE(contains(repair, "corrected JSON")) << repair;
+
+  const auto ledger = read_ledger(result["ledger"].get<std::string>());
+  const auto checks = events_named(ledger, "artifact_check");
+  ASSERT_EQ(checks.size(), 3u);
+  EXPECT_FALSE(checks[1]["output_problems"].empty()) << checks[1].dump();
+  EXPECT_TRUE(checks[2]["output_problems"].empty()) << checks[2].dump();
+  const auto started = events_named(ledger, "turn_started");
+  ASSERT_EQ(started.size(), 2u);
+  EXPECT_EQ(started[1]["kind"], "repair");
+  EXPECT_EQ(started[1]["prompt"], repair);
+}
+
+TEST_F(job_e2e, RateLimitedModelFallsBackToFallbackModel) {
+  // The mock refuses the primary model with 429 (the provider retries nothing: see
+  // mock_provider_overrides); the resume restates the task, which the fallback model then does.
+  const auto spec = write_spec(R"(name = "fallback"
+workdir = "work"
+model = "primary-model"
+fallback_model = "fallback-model"
+prompt = '''
+FAIL_HTTP_MODEL: primary-model 429
+RUN: printf 'made by the fallback\n' > OUT.md
+ANSWER: done on the fallback
+'''
+
+[[artifact]]
+path = "OUT.md"
+contains = ["made by the fallback"]
+)");
+  const auto run = run_job(spec);
+  ASSERT_EQ(run.process.exit_code, 0) << run.process.err;
+  ASSERT_FALSE(run.result.is_discarded()) << run.process.out;
+  const json& result = run.result;
+  EXPECT_EQ(result["status"], "complete");
+  EXPECT_EQ(read_file(env_.workdir() / "OUT.md"), "made by the fallback\n");
+  ASSERT_EQ(result["turns"].size(), 2u) << result.dump(2);
+  const json& failed = result["turns"][0];
+  EXPECT_EQ(failed["status"], "failed") << failed.dump();
+  ASSERT_TRUE(failed["error"].is_object()) << failed.dump();
+  EXPECT_EQ(failed["error"]["http_status"], 429) << failed.dump();
+  EXPECT_EQ(failed["error"]["retryable"], true) << failed.dump();
+  const json& rescued = result["turns"][1];
+  EXPECT_EQ(rescued["status"], "completed") << rescued.dump();
+  EXPECT_EQ(rescued["model"], "fallback-model") << rescued.dump();
+  EXPECT_EQ(result["final_message"], "done on the fallback");
+
+  // The model saw the primary first, then only the fallback, on the same thread.
+  const auto requests = model_.requests();
+  ASSERT_EQ(requests.size(), 3u);  // 429; shell call; answer
+  EXPECT_EQ(requests[0].model(), "primary-model");
+  for (std::size_t i = 1; i < requests.size(); ++i) {
+    EXPECT_EQ(requests[i].model(), "fallback-model") << i;
+    EXPECT_EQ(requests[i].prompt_cache_key(), requests[0].prompt_cache_key()) << i;
+  }
+  // No turn completed before the resume, so it restates the task.
+  EXPECT_TRUE(contains(requests[1].last_user_text(), "The task:\n")) << requests[1].last_user_text();
+
+  const auto ledger = read_ledger(result["ledger"].get<std::string>());
+  bool switched = false;
+  for (const auto& loop : events_named(ledger, "loop")) {
+    if (loop["decision"] == "model_fallback" && loop["model"] == "fallback-model") switched = true;
+    EXPECT_NE(loop["decision"], "backoff") << "the switch must skip the backoff wait: " << loop.dump();
+  }
+  EXPECT_TRUE(switched) << "no model_fallback decision in the ledger";
+  RecordProperty("job_ms", std::to_string(run.process.elapsed.count()));
+}
+
 TEST_F(job_e2e, BadSpecExitsTwoWithOneErrorLineNamingFileLineAndKey) {
   const auto spec = write_spec(R"(name = "bad"
 workdir = "work"
