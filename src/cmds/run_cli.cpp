@@ -20,6 +20,7 @@ int run_cli(int argc, char** argv) {
   register_list(app, context);
   register_inspect(app, context);
   register_job(app, context);
+  register_batch(app, context);
 
   try {
     app.parse(argc, argv);

@@ -72,7 +72,10 @@ RunLedger::~RunLedger() {
 }
 
 agent::Result<std::shared_ptr<RunLedger>> RunLedger::open(const fs::path& workdir, const std::string& run_id) {
-  const fs::path directory = workdir / ".diary" / "runs" / run_id;
+  return open_directory(workdir / ".diary" / "runs" / run_id, run_id);
+}
+
+agent::Result<std::shared_ptr<RunLedger>> RunLedger::open_directory(const fs::path& directory, const std::string& run_id) {
   std::error_code ec;
   fs::create_directories(directory, ec);
   if (ec) return agent::fail(agent::ErrorKind::io, "cannot create the run ledger directory " + directory.string() + ": " + ec.message());

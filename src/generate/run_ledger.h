@@ -33,6 +33,9 @@ class RunLedger {
  public:
   // Creates the run directory and events.jsonl (which must not exist yet).
   static agent::Result<std::shared_ptr<RunLedger>> open(const std::filesystem::path& workdir, const std::string& run_id);
+  // The same in `directory` itself (e.g. a batch's <dir>/.diary/batches/<run_id>).
+  static agent::Result<std::shared_ptr<RunLedger>> open_directory(const std::filesystem::path& directory,
+                                                                  const std::string& run_id);
 
   RunLedger(const RunLedger&) = delete;
   RunLedger& operator=(const RunLedger&) = delete;

@@ -54,13 +54,21 @@ bool valid_name(const std::string& name) {
 // Collects the context needed to word every error the same way.
 class SpecReader {
  public:
-  // `shown` names the spec in messages as the user gave it; `base` resolves relative paths.
-  SpecReader(fs::path shown, fs::path base) : shown_(std::move(shown)), base_(std::move(base)) {}
+  // `shown` names the spec in messages as the user gave it; `base` resolves relative paths;
+  // `key_prefix` leads every key named in a message; `table_line` stands for keys that are
+  // missing (0 = none: a whole file).
+  SpecReader(fs::path shown, fs::path base, std::string key_prefix = {}, std::uint32_t table_line = 0)
+      : shown_(std::move(shown)), base_(std::move(base)), key_prefix_(std::move(key_prefix)), table_line_(table_line) {}
 
   std::unexpected<agent::Error> error(std::string_view key, std::uint32_t line, std::string message) const {
     std::string where = shown_.string();
     if (line > 0) where += ":" + std::to_string(line);
-    return agent::fail(ErrorKind::invalid_input, where + ": " + std::string(key) + ": " + message);
+    return agent::fail(ErrorKind::invalid_input, where + ": " + key_prefix_ + std::string(key) + ": " + message);
+  }
+
+  // For a key that is absent (or whose default is wrong): the table's own line, if any.
+  std::unexpected<agent::Error> missing(std::string_view key, std::string message) const {
+    return error(key, table_line_, std::move(message));
   }
 
   std::unexpected<agent::Error> error(std::string_view key, const toml::node& node, std::string message) const {
@@ -150,6 +158,8 @@ class SpecReader {
  private:
   fs::path shown_;
   fs::path base_;
+  std::string key_prefix_;
+  std::uint32_t table_line_ = 0;
 };
 
 const std::set<std::string_view> root_keys = {
@@ -235,18 +245,9 @@ agent::Result<ApprovalPolicy> parse_policy(const SpecReader& reader, const toml:
 
 }  // namespace
 
-agent::Result<JobSpec> parse_job_spec_text(std::string_view text, const fs::path& spec_path) {
-  const fs::path absolute_spec = fs::absolute(spec_path).lexically_normal();
-  const SpecReader r(spec_path, absolute_spec.parent_path());
-  toml::parse_result parsed = toml::parse(text, spec_path.string());
-  if (!parsed) {
-    const auto& error = parsed.error();
-    return agent::fail(ErrorKind::invalid_input,
-                       spec_path.string() + ":" + std::to_string(error.source().begin.line) + ":" +
-                           std::to_string(error.source().begin.column) + ": TOML syntax error: " +
-                           std::string(error.description()));
-  }
-  const toml::table& root = parsed.table();
+agent::Result<JobSpec> parse_job_table(const toml::table& root, const JobTableContext& context) {
+  const fs::path absolute_spec = fs::absolute(context.spec_path).lexically_normal();
+  const SpecReader r(context.spec_path, absolute_spec.parent_path(), context.key_prefix, context.line);
   if (auto ok = r.reject_unknown_keys(root, "", root_keys); !ok) return std::unexpected(ok.error());
 
   JobSpec spec;
@@ -254,7 +255,7 @@ agent::Result<JobSpec> parse_job_spec_text(std::string_view text, const fs::path
 
   std::optional<std::string> name;
   DIARY_TRY_ASSIGN(name, r.optional_string(root, "name"));
-  if (!name) return r.error("name", 0, "required key is missing");
+  if (!name) return r.missing("name", "required key is missing");
   if (!valid_name(*name)) return r.error("name", *root.get("name"), "'" + *name + "' must match [A-Za-z0-9._-]+");
   spec.name = *name;
 
@@ -264,7 +265,7 @@ agent::Result<JobSpec> parse_job_spec_text(std::string_view text, const fs::path
     const fs::path wanted = (r.base() / workdir.value_or(".")).lexically_normal();
     std::error_code ec;
     const auto status = fs::status(wanted, ec);
-    const std::uint32_t line = workdir ? root.get("workdir")->source().begin.line : 0;
+    const std::uint32_t line = workdir ? root.get("workdir")->source().begin.line : context.line;
     if (ec || !fs::exists(status)) return r.error("workdir", line, "directory " + wanted.string() + " does not exist");
     if (!fs::is_directory(status)) return r.error("workdir", line, wanted.string() + " is not a directory");
     spec.workdir = fs::canonical(wanted, ec);
@@ -276,7 +277,7 @@ agent::Result<JobSpec> parse_job_spec_text(std::string_view text, const fs::path
   DIARY_TRY_ASSIGN(prompt_file, r.optional_nonempty(root, "prompt_file"));
   if (prompt && prompt_file)
     return r.error("prompt_file", *root.get("prompt_file"), "give either prompt or prompt_file, not both");
-  if (!prompt && !prompt_file) return r.error("prompt", 0, "required key is missing (or give prompt_file)");
+  if (!prompt && !prompt_file) return r.missing("prompt", "required key is missing (or give prompt_file)");
   if (prompt) {
     if (prompt->empty()) return r.error("prompt", *root.get("prompt"), "must not be empty");
     spec.prompt = *prompt;
@@ -344,7 +345,21 @@ agent::Result<JobSpec> parse_job_spec_text(std::string_view text, const fs::path
   return spec;
 }
 
-agent::Result<JobSpec> parse_job_spec(const fs::path& spec_path) {
+agent::Result<JobSpec> parse_job_spec_text(std::string_view text, const fs::path& spec_path,
+                                           const JobTableHook& before_validation) {
+  toml::parse_result parsed = toml::parse(text, spec_path.string());
+  if (!parsed) {
+    const auto& error = parsed.error();
+    return agent::fail(ErrorKind::invalid_input,
+                       spec_path.string() + ":" + std::to_string(error.source().begin.line) + ":" +
+                           std::to_string(error.source().begin.column) + ": TOML syntax error: " +
+                           std::string(error.description()));
+  }
+  if (before_validation) before_validation(parsed.table());
+  return parse_job_table(parsed.table(), JobTableContext{.spec_path = spec_path});
+}
+
+agent::Result<JobSpec> parse_job_spec(const fs::path& spec_path, const JobTableHook& before_validation) {
   std::error_code ec;
   const auto status = fs::status(spec_path, ec);
   if (ec || !fs::exists(status)) return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": job spec not found");
@@ -352,7 +367,7 @@ agent::Result<JobSpec> parse_job_spec(const fs::path& spec_path) {
     return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": job spec is not a regular file");
   auto text = read_text(spec_path);
   if (!text) return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": cannot read the job spec");
-  return parse_job_spec_text(*text, spec_path);
+  return parse_job_spec_text(*text, spec_path, before_validation);
 }
 
 }  // namespace diary::generate
