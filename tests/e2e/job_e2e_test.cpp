@@ -350,6 +350,29 @@ max_no_progress = 2
   EXPECT_EQ(model_.request_count(), 0u);
 }
 
+// Bug: when codex rejects the conversation itself (thread/start answers JSON-RPC -32600, here
+// "failed to load configuration: Model provider `nope` not found"), no later turn can succeed,
+// yet the loop counts it as an ordinary failed attempt (ErrorKind::rpc is not in
+// resume_loop.cpp's fatal_status) and retries max_no_progress times with 1 s, 2 s, ... backoff.
+// Expected: the job stops after the first attempt with status failed, like backend_broken.
+TEST_F(job_e2e, CodexRejectingTheConversationFailsAtOnce) {
+  const auto spec = write_spec(R"(name = "bad-provider"
+workdir = "work"
+model_provider = "nope"
+prompt = "ANSWER: never"
+)");
+  const auto run = run_job(spec, {}, 60s);
+  ASSERT_EQ(run.process.exit_code, 1) << run.process.err;
+  ASSERT_FALSE(run.result.is_discarded()) << run.process.out;
+  EXPECT_EQ(run.result["status"], "failed");
+  EXPECT_TRUE(contains(run.result["error"].dump(), "nope")) << run.result["error"].dump();
+  EXPECT_EQ(model_.request_count(), 0u);
+  EXPECT_EQ(run.result["attempts"], 1) << run.result["reason"];
+  const auto ledger = read_ledger(run.result["ledger"].get<std::string>());
+  for (const auto& loop : events_named(ledger, "loop"))
+    EXPECT_NE(loop.value("decision", ""), "backoff") << "retrying a rejected conversation: " << loop.dump();
+}
+
 TEST_F(job_e2e, FinalMessageFailingTheOutputSchemaIsRepaired) {
   const json schema = {{"type", "object"},
                        {"properties", {{"version", {{"type", "string"}, {"pattern", "^[0-9]+\\.[0-9]+\\.[0-9]+$"}}}}},
@@ -455,7 +478,7 @@ contains = ["made by the fallback"]
   bool switched = false;
   for (const auto& loop : events_named(ledger, "loop")) {
     if (loop["decision"] == "model_fallback" && loop["model"] == "fallback-model") switched = true;
-    EXPECT_NE(loop["decision"], "backoff") << "the switch must skip the backoff wait: " << loop.dump();
+    EXPECT_NE(loop.value("decision", ""), "backoff") << "the switch must skip the backoff wait: " << loop.dump();
   }
   EXPECT_TRUE(switched) << "no model_fallback decision in the ledger";
   RecordProperty("job_ms", std::to_string(run.process.elapsed.count()));
