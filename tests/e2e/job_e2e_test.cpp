@@ -56,9 +56,30 @@ class job_e2e : public CodexE2eTest {
   };
   JobRun run_job(const fs::path& spec, const std::vector<std::string>& extra = {},
                  std::chrono::milliseconds timeout = 120s) const {
-    JobRun run{run_diary(job_args(spec, extra), timeout), json()};
+    std::vector<std::string> argv{DIARY_BIN};
+    const auto args = job_args(spec, extra);
+    argv.insert(argv.end(), args.begin(), args.end());
+    SpawnedProcess process(argv, env_.workdir(), environment());
+    JobRun run;
+    run.process.exit_code = process.wait(timeout);  // nullopt: still running; ~SpawnedProcess kills its group
+    run.process.out = process.out();
+    run.process.err = process.err();
+    run.process.elapsed = process.elapsed();
     run.result = json::parse(run.process.out, nullptr, false);
     return run;
+  }
+
+  // The hermetic environment plus a HOME of our own. codex runs commands (and its shell
+  // snapshot) in a login shell, which sources ~/.profile; on this machine root's profile runs
+  // `pyenv rehash`, which under load waits for a lock, outlives the shell (reparented to init,
+  // CODEX_HOME still in its environment) and made the no-codex-left check fail.
+  std::vector<std::string> environment() const {
+    const fs::path home = scratch_ / "home";
+    fs::create_directories(home);
+    auto env = env_.process_environment();
+    std::erase_if(env, [](const std::string& entry) { return entry.starts_with("HOME="); });
+    env.push_back("HOME=" + home.string());
+    return env;
   }
 
   fs::path runs_dir() const { return env_.workdir() / ".diary" / "runs"; }
