@@ -1,18 +1,12 @@
 #include "generate/prepare/codex_records.h"
 
-#include <algorithm>
-#include <cctype>
 
 #include "generate/prepare/json_fields.h"
+#include "generate/prepare/text_util.h"
 
 namespace diary::generate::prepare {
 
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
-}
 
 // session_meta.payload.source is "cli" / "exec" / ... or {"subagent": ...} (serde spelling;
 // the app-server protocol spells it subAgent). Either marks a child thread.

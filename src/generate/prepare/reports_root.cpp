@@ -1,17 +1,20 @@
 #include "generate/prepare/reports_root.h"
 
-#include <cstdlib>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+
+#include "generate/prepare/text_util.h"
 
 namespace diary::generate::prepare {
 
 namespace {
 
+// Unset and empty mean the same here: "use the next source".
 std::optional<std::string> env(const char* name) {
-  if (const char* value = std::getenv(name); value != nullptr && *value != '\0') return std::string(value);
-  return std::nullopt;
+  auto value = environment_value(name);
+  if (value && value->empty()) return std::nullopt;
+  return value;
 }
 
 std::optional<std::filesystem::path> config_file_path(const std::optional<std::string>& home) {

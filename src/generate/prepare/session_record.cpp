@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "generate/prepare/text_util.h"
+
 namespace diary::generate::prepare {
 
 const nlohmann::json* RecordBody::get() {
@@ -27,9 +29,7 @@ bool is_injected_context(std::string_view text) {
       "<local-command-caveat>",
       "[Request interrupted by user",
   };
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return false;  // e.g. an image-only prompt
-  text.remove_prefix(first);
+  text = trim_space(text);  // empty, e.g. an image-only prompt, is no injection
   for (auto prefix : prefixes)
     if (text.starts_with(prefix)) return true;
   return false;

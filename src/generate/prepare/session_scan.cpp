@@ -1,27 +1,17 @@
 #include "generate/prepare/session_scan.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "generate/prepare/claude_records.h"
 #include "generate/prepare/codex_records.h"
+#include "generate/prepare/text_util.h"
 
 namespace diary::generate::prepare {
-
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
-}  // namespace
 
 bool is_excluded_originator(const ScanOptions& options, const std::optional<std::string>& originator) {
   if (!originator) return false;
   return std::any_of(options.excluded_originators.begin(), options.excluded_originators.end(),
-                     [&](const std::string& name) { return iequals(name, *originator); });
+                     [&](const std::string& name) { return equals_ignoring_case(name, *originator); });
 }
 
 agent::Result<ScannedSession> scan_session_file(SessionSource source, const std::filesystem::path& path,

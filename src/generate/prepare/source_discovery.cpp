@@ -1,18 +1,13 @@
 #include "generate/prepare/source_discovery.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "generate/prepare/reports_root.h"
+#include "generate/prepare/text_util.h"
 
 namespace diary::generate::prepare {
 
 namespace {
-
-std::optional<std::string> env(const char* name) {
-  if (const char* value = std::getenv(name)) return std::string(value);
-  return std::nullopt;
-}
 
 bool is_session_file(SessionSource source, const std::filesystem::path& path) {
   if (path.extension() != ".jsonl") return false;
@@ -50,7 +45,7 @@ std::string_view to_string(SessionSource source) {
 }
 
 SourceEnvironment source_environment_from_process() {
-  return {env("DIARY_CODEX_SESSIONS"), env("DIARY_CLAUDE_PROJECTS"), env("HOME")};
+  return {environment_value("DIARY_CODEX_SESSIONS"), environment_value("DIARY_CLAUDE_PROJECTS"), environment_value("HOME")};
 }
 
 std::vector<SourceRoot> source_roots(const SourceEnvironment& environment) {

@@ -1,23 +1,14 @@
 #include "generate/prepare/timezone_resolution.h"
 
-#include <cstdlib>
 #include <fstream>
+
+#include "generate/prepare/text_util.h"
 
 namespace diary::generate::prepare {
 
 namespace {
 
-std::optional<std::string> env(const char* name) {
-  if (const char* value = std::getenv(name)) return std::string(value);
-  return std::nullopt;
-}
-
-std::string trim(std::string text) {
-  const char* space = " \t\r\n";
-  text.erase(0, text.find_first_not_of(space));
-  text.erase(text.find_last_not_of(space) + 1);
-  return text;
-}
+std::string trim(std::string_view text) { return std::string(trim_space(text)); }
 
 std::optional<std::string> first_line_of(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -49,8 +40,8 @@ std::optional<std::string> zone_from_link(const std::filesystem::path& link) {
 TimezoneSources timezone_sources_from_environment(std::optional<std::string> flag) {
   TimezoneSources sources;
   sources.flag = std::move(flag);
-  sources.diary_timezone = env("DIARY_TIMEZONE");
-  sources.tz = env("TZ");
+  sources.diary_timezone = environment_value("DIARY_TIMEZONE");
+  sources.tz = environment_value("TZ");
   return sources;
 }
 

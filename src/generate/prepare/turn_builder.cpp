@@ -3,17 +3,13 @@
 #include <chrono>
 #include <string_view>
 
+#include "generate/prepare/text_util.h"
+
 namespace diary::generate::prepare {
 
 namespace {
 
 constexpr auto echo_window = std::chrono::milliseconds(100);
-
-std::string_view trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 }  // namespace
 
@@ -21,7 +17,7 @@ bool TurnBuilder::is_echo_of_last(const RecordClass& record, std::optional<Insta
   if (!last_trigger_ || last_trigger_->channel == record.channel) return false;
   if (!time || !last_trigger_->time) return false;
   const auto gap = *time > *last_trigger_->time ? *time - *last_trigger_->time : *last_trigger_->time - *time;
-  return gap <= echo_window && trimmed(record.trigger_text) == trimmed(last_trigger_->text);
+  return gap <= echo_window && trim_space(record.trigger_text) == trim_space(last_trigger_->text);
 }
 
 void TurnBuilder::add(std::size_t line, const RecordClass& record, std::optional<Instant> time) {
