@@ -4,6 +4,7 @@
 // the exit code; CodexE2eTest's TearDown proves no codex is left running.
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -193,7 +194,8 @@ matches = "^# .+"
 
   // The ledger: <workdir>/.diary/runs/<run_id>/events.jsonl and result.json beside it.
   const std::string run_id = result["run_id"];
-  const fs::path run_dir = env_.workdir() / ".diary" / "runs" / run_id;
+  const fs::path run_dir = runs_dir() / run_id;
+  EXPECT_EQ(run_dirs(), std::vector<fs::path>{run_dir});  // one run, one directory
   EXPECT_EQ(fs::path(result["ledger"].get<std::string>()), run_dir / "events.jsonl");
   ASSERT_TRUE(fs::exists(run_dir / "events.jsonl"));
   const auto ledger = read_ledger(run_dir / "events.jsonl");
@@ -274,6 +276,7 @@ contains = ["already here"]
 
   const fs::path events = run.result["ledger"].get<std::string>();
   ASSERT_TRUE(fs::exists(events));
+  EXPECT_EQ(run_dirs(), std::vector<fs::path>{events.parent_path()});  // a 0-turn run is a run too
   const auto ledger = read_ledger(events);
   expect_well_formed(ledger);
   const auto names = event_names(ledger);
@@ -503,6 +506,44 @@ contains = ["made by the fallback"]
   }
   EXPECT_TRUE(switched) << "no model_fallback decision in the ledger";
   RecordProperty("job_ms", std::to_string(run.process.elapsed.count()));
+}
+
+TEST_F(job_e2e, SigintDuringATurnExits130AndTheLedgerEndsWithTheResult) {
+  const auto spec = write_spec(R"(name = "interrupted"
+workdir = "work"
+prompt = "HANG"
+turn_timeout = "120s"
+
+[[artifact]]
+path = "NEVER.md"
+)");
+  std::vector<std::string> argv{DIARY_BIN};
+  const auto args = job_args(spec);
+  argv.insert(argv.end(), args.begin(), args.end());
+  SpawnedProcess diary(argv, env_.workdir(), environment());
+  ASSERT_TRUE(model_.wait_for_requests(1, 60s)) << "the turn never reached the model; stderr: " << diary.err();
+  const auto signalled = Clock::now();
+  diary.signal(SIGINT);
+  const auto code = diary.wait(20s);
+  ASSERT_TRUE(code.has_value()) << "diary ignored SIGINT; stderr: " << diary.err();
+  EXPECT_EQ(*code, 130) << diary.err();
+  EXPECT_LT(since(signalled), 10s);
+  const json result = json::parse(diary.out(), nullptr, false);
+  ASSERT_FALSE(result.is_discarded()) << diary.out() << diary.err();
+  EXPECT_EQ(result["status"], "interrupted");
+  ASSERT_EQ(result["turns"].size(), 1u);
+  EXPECT_EQ(result["turns"][0]["status"], "interrupted") << result["turns"][0].dump();
+
+  // Every line readable, the last one the result, result.json beside it.
+  const fs::path events = result["ledger"].get<std::string>();
+  const auto ledger = read_ledger(events);
+  expect_well_formed(ledger);
+  ASSERT_FALSE(ledger.empty());
+  EXPECT_EQ(ledger.back()["event"], "result");
+  EXPECT_EQ(ledger.back()["status"], "interrupted");
+  const json stored = json::parse(read_file(events.parent_path() / "result.json"), nullptr, false);
+  EXPECT_EQ(stored["status"], "interrupted");
+  RecordProperty("sigint_to_exit_ms", std::to_string(since(signalled).count()));
 }
 
 TEST_F(job_e2e, BadSpecExitsTwoWithOneErrorLineNamingFileLineAndKey) {
