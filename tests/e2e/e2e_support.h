@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -38,6 +39,7 @@ inline std::chrono::milliseconds since(Clock::time_point start) {
 // What the factory reported while a test ran (shared with its callbacks).
 struct FactoryLog {
   std::vector<int> backend_pids;
+  std::vector<std::string> codex_homes;  // as each app-server reported it in its handshake
   std::vector<std::string> warnings;
 };
 
@@ -46,14 +48,26 @@ class CodexE2eTest : public ::testing::Test {
   void SetUp() override {
     if (!std::filesystem::exists(DIARY_TEST_CODEX_BIN))
       GTEST_SKIP() << "codex not installed (run scripts/setup.sh): " << DIARY_TEST_CODEX_BIN;
+    // The factory's `codex --version` probe runs with this process's environment, not the
+    // backend's, and codex writes below $CODEX_HOME (default ~/.codex) even for --version (see
+    // DISABLED_VersionProbeUsesTheBackendsCodexHome). Point it at a second scratch home; it
+    // differs from env_'s, so a backend that ignored its own env would be noticed.
+    std::filesystem::create_directories(probe_home_);
+    if (const char* home = std::getenv("CODEX_HOME")) saved_codex_home_ = home;
+    ::setenv("CODEX_HOME", probe_home_.c_str(), 1);
   }
 
   // Every codex this test started must be gone: no process with our CODEX_HOME, no member of
   // an app-server's process group, no unreaped child of this process.
   void TearDown() override {
+    if (saved_codex_home_) ::setenv("CODEX_HOME", saved_codex_home_->c_str(), 1);
+    else ::unsetenv("CODEX_HOME");
     if (IsSkipped()) return;
-    const auto left = leftover_codex(env_.codex_home(), 5s);
-    EXPECT_TRUE(left.empty()) << "codex processes left behind: " << describe(left);
+    for (const auto& home : log_->codex_homes) EXPECT_EQ(home, env_.codex_home().string());
+    for (const auto& home : {env_.codex_home(), probe_home_}) {
+      const auto left = leftover_codex(home, 5s);
+      EXPECT_TRUE(left.empty()) << "codex processes left behind: " << describe(left);
+    }
     for (int pid : log_->backend_pids)
       EXPECT_TRUE(poll_until([pid] { return process_group_gone(pid); }, 3s))
           << "process group of app-server " << pid << " still alive";
@@ -72,6 +86,7 @@ class CodexE2eTest : public ::testing::Test {
     options.warn = [log](std::string_view message) { log->warnings.emplace_back(message); };
     options.on_backend_started = [log](const codex::BackendInfo& info, const agent::AgentBackendOptions&) {
       log->backend_pids.push_back(info.pid);
+      log->codex_homes.push_back(info.codex_home);
     };
     return options;
   }
@@ -121,6 +136,10 @@ class CodexE2eTest : public ::testing::Test {
   MockModelServer model_;
   CodexEnv env_{scratch_.path(), mock_provider_overrides(model_.port())};
   std::shared_ptr<FactoryLog> log_ = std::make_shared<FactoryLog>();
+
+ private:
+  std::filesystem::path probe_home_ = scratch_ / "version-probe-home";
+  std::optional<std::string> saved_codex_home_;
 };
 
 // Runs `tasks` concurrently on the current executor and returns their results in order.

@@ -321,5 +321,33 @@ TEST_F(runner_e2e, FourRunnersShareOneBackendInParallel) {
   RecordProperty("first_call_spread_ms", std::to_string(spread.count()));
 }
 
+// KNOWN BUG (disabled so CI stays green; enable once fixed): the factory reads the codex version
+// with `codex --version` in diary's own environment, ignoring the backend's env, and codex
+// creates $CODEX_HOME/tmp/arg0-linux even for --version. So a run whose backend env sets
+// CODEX_HOME still writes to the user's ~/.codex. Fix idea: take the version from the
+// handshake's userAgent ("diary/0.169.0 (...)") or run the probe with the backend's env.
+TEST_F(runner_e2e, DISABLED_VersionProbeUsesTheBackendsCodexHome) {
+  const fs::path fake_home = scratch_ / "user-home";
+  fs::create_directories(fake_home);
+  const std::string saved_home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  const std::string saved_codex_home = std::getenv("CODEX_HOME") ? std::getenv("CODEX_HOME") : "";
+  ::setenv("HOME", fake_home.c_str(), 1);
+  ::unsetenv("CODEX_HOME");  // as for a user who never set it
+  const auto options = factory_options();
+  const auto conversation = config();
+  const bool started = run_coro<bool>(
+      [&](asio::any_io_executor executor) -> asio::awaitable<bool> {
+        auto factory = codex::make_codex_session_factory(executor, options);
+        auto runner = co_await factory->create_runner(conversation);
+        co_await factory->shutdown();
+        co_return runner.has_value();
+      },
+      60s);
+  ::setenv("HOME", saved_home.c_str(), 1);
+  ::setenv("CODEX_HOME", saved_codex_home.c_str(), 1);
+  EXPECT_TRUE(started);
+  EXPECT_FALSE(fs::exists(fake_home / ".codex")) << "codex wrote into the user's ~/.codex";
+}
+
 }  // namespace
 }  // namespace diary::test
