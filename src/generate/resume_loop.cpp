@@ -42,6 +42,10 @@ std::optional<RunStatus> fatal_status(const std::optional<agent::TurnError>& err
     case ErrorKind::blocked: return RunStatus::blocked;
     case ErrorKind::backend_broken:
     case ErrorKind::busy:
+    // The backend rejected the request itself (overload, -32001, was already retried by the
+    // client): e.g. thread/start with a model provider codex does not know. Asking again
+    // cannot succeed.
+    case ErrorKind::rpc:
     case ErrorKind::invalid_input: return RunStatus::failed;
     default: return std::nullopt;
   }

@@ -378,6 +378,15 @@ TEST_F(ResumeLoopTest, BrokenBackendFailsAtOnce) {
   EXPECT_EQ(result.turns.size(), 1u);
 }
 
+TEST_F(ResumeLoopTest, RejectedRequestFailsAtOnce) {
+  add_artifact("docs/NOTES.md");
+  factory.push_turn(write_files({}, agent::fail(ErrorKind::rpc, "Model provider `nope` not found (code -32600)")));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::failed);
+  EXPECT_EQ(result.turns.size(), 1u);
+  EXPECT_EQ(factory.scripted_turns_left(), 0u);
+}
+
 TEST_F(ResumeLoopTest, StopInterruptsTheRunningTurn) {
   add_artifact("docs/NOTES.md");
   factory.push({.until_interrupted = true});
