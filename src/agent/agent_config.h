@@ -47,7 +47,7 @@ struct AgentConfig {
   std::optional<std::string> model;
   std::optional<std::string> model_provider;
   std::optional<std::string> reasoning_effort;  // none|minimal|low|medium|high|xhigh
-  std::optional<std::string> approval_policy;   // never|on-request|on-failure|untrusted
+  std::optional<std::string> approval_policy;   // never|on-request|untrusted (codex 0.169.0)
   std::optional<std::string> sandbox;           // read-only|workspace-write|danger-full-access
   std::optional<std::string> base_instructions;
   std::optional<std::string> developer_instructions;

@@ -110,7 +110,7 @@ void register_exec(CLI::App& app, CliContext& context) {
   cmd->add_option("--sandbox", flags->sandbox, "sandbox mode")
       ->check(CLI::IsMember({"read-only", "workspace-write", "danger-full-access"}));
   cmd->add_option("--approval", flags->approval, "approval policy (requests are declined: diary exec has no policy)")
-      ->check(CLI::IsMember({"never", "on-request", "on-failure", "untrusted"}));
+      ->check(CLI::IsMember({"never", "on-request", "untrusted"}));
   cmd->add_option("--output-schema", flags->output_schema,
                   "JSON Schema file: the final answer must be JSON matching it (printed as parsed)");
   cmd->add_option("--timeout", flags->timeout, "turn timeout, e.g. 90s, 10m, 1h")->capture_default_str();

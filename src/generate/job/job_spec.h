@@ -29,7 +29,7 @@ struct JobSpec {
   std::optional<std::string> model_provider;
   std::optional<std::string> reasoning_effort;  // none|minimal|low|medium|high|xhigh
   std::string sandbox = "workspace-write";      // read-only|workspace-write|danger-full-access
-  std::string approval_policy = "never";        // never|on-request|on-failure|untrusted
+  std::string approval_policy = "never";        // never|on-request|untrusted
   std::optional<std::string> developer_instructions;
   std::chrono::milliseconds turn_timeout = std::chrono::seconds(600);
   int max_no_progress = 3;

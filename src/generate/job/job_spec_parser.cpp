@@ -297,7 +297,12 @@ agent::Result<JobSpec> parse_job_table(const toml::table& root, const JobTableCo
   std::optional<std::string> choice;
   DIARY_TRY_ASSIGN(choice, r.optional_choice(root, "sandbox", {"read-only", "workspace-write", "danger-full-access"}));
   if (choice) spec.sandbox = *choice;
-  DIARY_TRY_ASSIGN(choice, r.optional_choice(root, "approval_policy", {"never", "on-request", "on-failure", "untrusted"}));
+  // codex 0.169.0 no longer knows "on-failure" (thread/start would reject every turn), so say so
+  // here, before anything runs.
+  if (const auto* policy = root.get("approval_policy"); policy && policy->value<std::string>() == "on-failure")
+    return r.error("approval_policy", *policy,
+                   "\"on-failure\" is not supported by codex 0.169.0; use \"on-request\" or \"untrusted\"");
+  DIARY_TRY_ASSIGN(choice, r.optional_choice(root, "approval_policy", {"never", "on-request", "untrusted"}));
   if (choice) spec.approval_policy = *choice;
   DIARY_TRY_ASSIGN(spec.developer_instructions, r.optional_string(root, "developer_instructions"));
   DIARY_TRY_ASSIGN(spec.resume_prompt, r.optional_string(root, "resume_prompt"));

@@ -183,7 +183,8 @@ TEST_F(JobSpecParserTest, Workdir) {
 TEST_F(JobSpecParserTest, EnumsAndStrings) {
   expect_error(minimal + "reasoning_effort = \"max\"\n", "reasoning_effort", 3, "'max' is not one of none|minimal|low|medium|high|xhigh");
   expect_error(minimal + "sandbox = \"none\"\n", "sandbox", 3, "is not one of read-only|workspace-write|danger-full-access");
-  expect_error(minimal + "approval_policy = \"always\"\n", "approval_policy", 3, "is not one of never|on-request|on-failure|untrusted");
+  expect_error(minimal + "approval_policy = \"always\"\n", "approval_policy", 3, "is not one of never|on-request|untrusted");
+  expect_error(minimal + "approval_policy = \"on-failure\"\n", "approval_policy", 3, "not supported by codex 0.169.0");
   expect_error(minimal + "sandbox = true\n", "sandbox", 3, "expected a string, got boolean");
   expect_error(minimal + "model = \"\"\n", "model", 3, "must not be empty");
   expect_error(minimal + "model = 1.5\n", "model", 3, "got float");
