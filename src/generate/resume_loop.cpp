@@ -161,6 +161,9 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
   auto finish = [&](RunStatus status, std::string reason) {
     result.status = status;
     result.reason = std::move(reason);
+    // Earlier turn errors (e.g. the 429 before a fallback) do not describe a finished job; the
+    // per-turn records keep them.
+    if (status == RunStatus::complete) result.error.reset();
     decision("stop", {{"status", to_string(status)}, {"reason", result.reason}});
   };
 

@@ -340,6 +340,8 @@ TEST_F(ResumeLoopTest, FallbackModelAfterARetryableFailure) {
   EXPECT_EQ(result.turns[1].model, "small-model");
   EXPECT_EQ(decisions_named("model_fallback").size(), 1u);
   EXPECT_TRUE(decisions_named("backoff").empty()) << "switching models needs no backoff";
+  EXPECT_FALSE(result.error) << "a complete job carries no error; turn 1 keeps its own";
+  EXPECT_TRUE(result.turns[0].error);
 }
 
 TEST_F(ResumeLoopTest, NonRetryableFailureKeepsTheModel) {
