@@ -168,5 +168,24 @@ TEST_F(exec_cmd_e2e, SigintDuringAHangingTurnExits130AndLeavesNoCodex) {
   RecordProperty("sigint_to_exit_ms", std::to_string(reaction.count()));
 }
 
+// Ctrl-C while codex runs a long shell command: the command goes too, not just codex.
+TEST_F(exec_cmd_e2e, SigintDuringAShellCommandLeavesNoCommandBehind) {
+  auto diary = start_diary(exec_args("RUN: sleep 37\nANSWER: too late", {"--timeout", "120s"}));
+  const std::string marker = "CODEX_HOME=" + env_.codex_home().string();  // codex passes it on
+  auto sleeping = [&] {
+    for (const auto& process : processes_with_env(marker))
+      if (process.comm == "sleep") return true;
+    return false;
+  };
+  ASSERT_TRUE(poll_until(sleeping, 30s)) << "the command never started; stderr: " << diary->err();
+
+  diary->signal(SIGINT);
+  const auto code = diary->wait(15s);
+  ASSERT_TRUE(code.has_value()) << "diary ignored SIGINT; stderr: " << diary->err();
+  EXPECT_EQ(*code, 130) << diary->err();
+  const auto left = leftover_codex(env_.codex_home(), 3s);
+  EXPECT_TRUE(left.empty()) << "left behind: " << describe(left);
+}
+
 }  // namespace
 }  // namespace diary::test

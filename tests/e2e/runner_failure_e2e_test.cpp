@@ -98,6 +98,62 @@ TEST_F(runner_failure_e2e, HangingModelTimesOutIsInterruptedAndTheBackendStaysUs
   RecordProperty("timeout_turn_ms", std::to_string(outcome.hung.elapsed.count()));
 }
 
+// A turn that times out while codex runs a long shell command. Measured with codex 0.169.0:
+// turn/interrupt ends the turn at once but NOT the command (exec_command processes live on in
+// the app-server until they finish), so a timed-out turn may still change the workdir later.
+// What diary guarantees is that shutting the backend down stops it.
+TEST_F(runner_failure_e2e, TimeoutDuringAShellCommandAndShutdownStopsTheCommand) {
+  const auto options = factory_options();
+  const auto conversation = config();
+  const std::string marker = "CODEX_HOME=" + env_.codex_home().string();  // codex passes it on
+  auto sleeping = [marker] {
+    for (const auto& process : processes_with_env(marker))
+      if (process.comm == "sleep") return true;
+    return false;
+  };
+  struct Outcome {
+    TimedTurn turn;
+    bool command_ran = false;
+    bool running_after_interrupt = false;
+    bool running_after_shutdown = true;
+  };
+  auto outcome = run_coro<Outcome>(
+      [&](asio::any_io_executor executor) -> asio::awaitable<Outcome> {
+        Outcome out;
+        auto factory = codex::make_codex_session_factory(executor, options);
+        auto runner = co_await factory->create_runner(conversation);
+        if (!runner) {
+          out.turn.result = std::unexpected(runner.error());
+          co_return out;
+        }
+        std::vector<std::function<asio::awaitable<TimedTurn>()>> tasks;
+        agent::TurnOptions turn_options;
+        turn_options.timeout = 3s;
+        const std::string prompt = "RUN: sleep 41\nANSWER: too late";
+        tasks.push_back([&]() { return timed_turn(**runner, prompt, turn_options); });
+        tasks.push_back([&]() -> asio::awaitable<TimedTurn> {
+          const std::function<bool()> ran = sleeping;
+          out.command_ran = co_await co_poll_until(ran, 3s);
+          co_return TimedTurn{};
+        });
+        auto finished = co_await join_all(std::move(tasks));
+        out.turn = std::move(finished[0]);
+        out.running_after_interrupt = sleeping();
+        co_await factory->shutdown();
+        const std::function<bool()> stopped = [&] { return !sleeping(); };  // it may take a moment
+        out.running_after_shutdown = !co_await co_poll_until(stopped, 3s);
+        co_return out;
+      },
+      60s);
+
+  EXPECT_TRUE(outcome.command_ran);
+  ASSERT_FALSE(outcome.turn.result) << ::testing::PrintToString(*outcome.turn.result);
+  EXPECT_EQ(outcome.turn.result.error().kind, ErrorKind::timeout) << outcome.turn.result.error();
+  EXPECT_LT(outcome.turn.elapsed, 6s);
+  EXPECT_FALSE(outcome.running_after_shutdown) << "the command outlived the backend's shutdown";
+  RecordProperty("command_outlived_interrupt", outcome.running_after_interrupt ? "yes" : "no");
+}
+
 struct KillRun {
   std::vector<TimedTurn> waiters;
   Clock::time_point killed_at;
