@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <gtest/gtest.h>
 
@@ -60,9 +61,9 @@ class CodexE2eTest : public ::testing::Test {
   // Every codex this test started must be gone: no process with our CODEX_HOME, no member of
   // an app-server's process group, no unreaped child of this process.
   void TearDown() override {
+    if (IsSkipped()) return;
     if (saved_codex_home_) ::setenv("CODEX_HOME", saved_codex_home_->c_str(), 1);
     else ::unsetenv("CODEX_HOME");
-    if (IsSkipped()) return;
     for (const auto& home : log_->codex_homes) EXPECT_EQ(home, env_.codex_home().string());
     for (const auto& home : {env_.codex_home(), probe_home_}) {
       const auto left = leftover_codex(home, 5s);
