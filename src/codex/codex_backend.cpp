@@ -160,8 +160,21 @@ void CodexBackend::on_server_request(ServerRequest request) {
 
 asio::awaitable<void> CodexBackend::shutdown(std::chrono::milliseconds idle_grace) {
   auto self = shared_from_this();
-  if (shut_down_ || !child_) co_return;
+  if (!child_) co_return;
+  boost::system::error_code ignored;
+  if (shut_down_) {
+    auto done = shutdown_done_;
+    while (!shutdown_finished_) co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_return;
+  }
   shut_down_ = true;
+  shutdown_done_ = std::make_shared<asio::steady_timer>(executor_, asio::steady_timer::time_point::max());
+  co_await stop_child(idle_grace);
+  shutdown_finished_ = true;
+  shutdown_done_->cancel();
+}
+
+asio::awaitable<void> CodexBackend::stop_child(std::chrono::milliseconds idle_grace) {
   boost::system::error_code ignored;
   if (running_turns_ > 0 && !child_->exited()) {
     idle_timer_ = std::make_shared<asio::steady_timer>(executor_, idle_grace);

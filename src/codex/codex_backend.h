@@ -72,7 +72,7 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   int running_turns() const { return running_turns_; }
 
   // Waits up to `idle_grace` for running turns to end, closes stdin, then SIGTERM, then
-  // SIGKILL. Always leaves no process behind. Idempotent.
+  // SIGKILL. Always leaves no process behind. Idempotent: a second caller waits for the first.
   boost::asio::awaitable<void> shutdown(std::chrono::milliseconds idle_grace = std::chrono::seconds(5));
 
   // Test hook: kills the child outright (as a crash would).
@@ -81,6 +81,7 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
  private:
   explicit CodexBackend(boost::asio::any_io_executor executor);
   void on_child_exit(agent::Error error);
+  boost::asio::awaitable<void> stop_child(std::chrono::milliseconds idle_grace);
   void on_server_request(ServerRequest request);
 
   boost::asio::any_io_executor executor_;
@@ -97,6 +98,9 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   int running_turns_ = 0;
   std::shared_ptr<boost::asio::steady_timer> idle_timer_;
   bool shut_down_ = false;
+  bool shutdown_finished_ = false;
+  // Later shutdown() callers park here until the first one is done (a cancel wakes them all).
+  std::shared_ptr<boost::asio::steady_timer> shutdown_done_;
 };
 
 }  // namespace diary::codex

@@ -95,6 +95,13 @@ agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
                      "codex not found: " + install_hint() + ", or pass --codex-bin / set DIARY_CODEX_BIN");
 }
 
+std::optional<std::string> version_from_user_agent(std::string_view user_agent) {
+  static const std::regex pattern(R"(^[^/\s]+/(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?))");
+  std::match_results<std::string_view::const_iterator> match;
+  if (!std::regex_search(user_agent.begin(), user_agent.end(), match, pattern)) return std::nullopt;
+  return match[1].str();
+}
+
 std::optional<std::string> read_codex_version(const fs::path& binary) {
   std::string command = shell_quote(binary.string()) + " --version </dev/null 2>/dev/null";
   FILE* pipe = ::popen(command.c_str(), "r");

@@ -18,7 +18,11 @@ std::string_view pinned_codex_version();
 // with install instructions when nothing is found.
 agent::Result<std::filesystem::path> find_codex_binary(const std::string& explicit_path);
 
-// Runs `<binary> --version` and extracts "X.Y.Z"; nullopt if that fails.
+// Runs `<binary> --version` (in this process's environment: codex writes below its CODEX_HOME
+// even for that) and extracts "X.Y.Z"; nullopt if that fails.
 std::optional<std::string> read_codex_version(const std::filesystem::path& binary);
+
+// The codex version inside the handshake's userAgent ("diary/0.169.0 (Debian 12; x86_64) ...").
+std::optional<std::string> version_from_user_agent(std::string_view user_agent);
 
 }  // namespace diary::codex

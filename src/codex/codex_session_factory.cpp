@@ -52,14 +52,6 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
 
   auto binary = find_codex_binary(key.binary);
   if (!binary) co_return std::unexpected(binary.error());
-  if (!version_checked_) {
-    version_checked_ = true;
-    codex_version_ = read_codex_version(*binary).value_or("unknown");
-    if (codex_version_ != pinned_codex_version() && options_.warn)
-      options_.warn(fmt::format("codex {} at {} differs from the tested version {}", codex_version_, binary->string(),
-                                pinned_codex_version()));
-  }
-
   entry->starting = true;
   BackendStartOptions start;
   start.binary = *binary;
@@ -73,6 +65,15 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   if (!started) co_return std::unexpected(started.error());
   entry->backend = *started;
   ++backends_started_;
+  if (!version_checked_) {
+    // From the handshake, not `codex --version`: a second process would run in diary's own
+    // environment and write below the user's ~/.codex even when the backend has its own home.
+    version_checked_ = true;
+    codex_version_ = version_from_user_agent(entry->backend->info().user_agent).value_or("unknown");
+    if (codex_version_ != pinned_codex_version() && options_.warn)
+      options_.warn(fmt::format("codex {} at {} differs from the tested version {}", codex_version_, binary->string(),
+                                pinned_codex_version()));
+  }
   if (options_.on_backend_started) options_.on_backend_started(entry->backend->info(), key);
   co_return entry->backend;
 }
@@ -88,12 +89,14 @@ asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> CodexAgentSe
 }
 
 asio::awaitable<void> CodexAgentSessionFactory::shutdown() {
-  if (shut_down_) co_return;
+  // A second caller (e.g. the command after a SIGINT already started a shutdown) must not return
+  // before the processes are gone; it waits on each backend's own shutdown below.
   shut_down_ = true;
   for (auto& weak : runners_)
     if (auto runner = weak.lock(); runner && runner->turn_running()) co_await runner->interrupt();
-  for (auto& [key, entry] : backends_)
-    if (entry->backend) co_await entry->backend->shutdown();
+  auto entries = backends_;  // stable copy: backends_ must not change under the awaits
+  for (auto& [key, entry] : entries)
+    if (auto backend = entry->backend) co_await backend->shutdown();
 }
 
 std::shared_ptr<CodexAgentSessionFactory> make_codex_session_factory(asio::any_io_executor executor,

@@ -47,12 +47,12 @@ struct FactoryLog {
 class CodexE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // e2e tests are the proof that the product works: a missing codex is a failure, not a skip.
     if (!std::filesystem::exists(DIARY_TEST_CODEX_BIN))
-      GTEST_SKIP() << "codex not installed (run scripts/setup.sh): " << DIARY_TEST_CODEX_BIN;
-    // The factory's `codex --version` probe runs with this process's environment, not the
-    // backend's, and codex writes below $CODEX_HOME (default ~/.codex) even for --version (see
-    // DISABLED_VersionProbeUsesTheBackendsCodexHome). Point it at a second scratch home; it
-    // differs from env_'s, so a backend that ignored its own env would be noticed.
+      GTEST_FAIL() << "codex not installed (run scripts/setup.sh): " << DIARY_TEST_CODEX_BIN;
+    // Defence in depth: anything that still ran codex in this process's own environment would
+    // write below $CODEX_HOME (default ~/.codex). Point it at a second scratch home; it differs
+    // from env_'s, so a backend that ignored its own env would be noticed.
     std::filesystem::create_directories(probe_home_);
     if (const char* home = std::getenv("CODEX_HOME")) saved_codex_home_ = home;
     ::setenv("CODEX_HOME", probe_home_.c_str(), 1);

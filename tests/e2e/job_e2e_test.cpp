@@ -70,18 +70,8 @@ class job_e2e : public CodexE2eTest {
     return run;
   }
 
-  // The hermetic environment plus a HOME of our own. codex runs commands (and its shell
-  // snapshot) in a login shell, which sources ~/.profile; on this machine root's profile runs
-  // `pyenv rehash`, which under load waits for a lock, outlives the shell (reparented to init,
-  // CODEX_HOME still in its environment) and made the no-codex-left check fail.
-  std::vector<std::string> environment() const {
-    const fs::path home = scratch_ / "home";
-    fs::create_directories(home);
-    auto env = env_.process_environment();
-    std::erase_if(env, [](const std::string& entry) { return entry.starts_with("HOME="); });
-    env.push_back("HOME=" + home.string());
-    return env;
-  }
+  // The hermetic environment (its private HOME keeps root's login profile out of codex's shells).
+  std::vector<std::string> environment() const { return env_.process_environment(); }
 
   fs::path runs_dir() const { return env_.workdir() / ".diary" / "runs"; }
 

@@ -321,12 +321,11 @@ TEST_F(runner_e2e, FourRunnersShareOneBackendInParallel) {
   RecordProperty("first_call_spread_ms", std::to_string(spread.count()));
 }
 
-// KNOWN BUG (disabled so CI stays green; enable once fixed): the factory reads the codex version
-// with `codex --version` in diary's own environment, ignoring the backend's env, and codex
-// creates $CODEX_HOME/tmp/arg0-linux even for --version. So a run whose backend env sets
-// CODEX_HOME still writes to the user's ~/.codex. Fix idea: take the version from the
-// handshake's userAgent ("diary/0.169.0 (...)") or run the probe with the backend's env.
-TEST_F(runner_e2e, DISABLED_VersionProbeUsesTheBackendsCodexHome) {
+// Regression: the factory used to read the codex version with `codex --version` in diary's own
+// environment, and codex creates $CODEX_HOME/tmp/arg0-linux even for --version, so a run whose
+// backend had its own CODEX_HOME still wrote to the user's ~/.codex. The version now comes from
+// the handshake's userAgent.
+TEST_F(runner_e2e, VersionProbeUsesTheBackendsCodexHome) {
   const fs::path fake_home = scratch_ / "user-home";
   fs::create_directories(fake_home);
   const std::string saved_home = std::getenv("HOME") ? std::getenv("HOME") : "";

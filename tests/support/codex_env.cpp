@@ -16,8 +16,12 @@ const std::vector<std::string>& credential_variables() {
 }
 
 CodexEnv::CodexEnv(const fs::path& root, std::vector<std::string> config_overrides)
-    : codex_home_(root / "codex-home"), workdir_(root / "work"), config_overrides_(std::move(config_overrides)) {
+    : codex_home_(root / "codex-home"),
+      home_(root / "home"),
+      workdir_(root / "work"),
+      config_overrides_(std::move(config_overrides)) {
   fs::create_directories(codex_home_);
+  fs::create_directories(home_);
   fs::create_directories(workdir_);
 }
 
@@ -25,6 +29,7 @@ agent::AgentBackendOptions CodexEnv::backend_options() const {
   agent::AgentBackendOptions options;
   options.config_overrides = config_overrides_;
   options.env["CODEX_HOME"] = codex_home_.string();
+  options.env["HOME"] = home_.string();
   options.env_remove = credential_variables();
   return options;
 }
@@ -35,11 +40,12 @@ std::vector<std::string> CodexEnv::process_environment() const {
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     const std::string name(text.substr(0, text.find('=')));
-    if (name == "CODEX_HOME" || name == "DIARY_CODEX_BIN") continue;
+    if (name == "CODEX_HOME" || name == "DIARY_CODEX_BIN" || name == "HOME") continue;
     if (std::find(removed.begin(), removed.end(), name) != removed.end()) continue;
     env.emplace_back(text);
   }
   env.push_back("CODEX_HOME=" + codex_home_.string());
+  env.push_back("HOME=" + home_.string());
   return env;
 }
 

@@ -1,6 +1,7 @@
-// A hermetic codex set-up for e2e tests and demos: a throw-away CODEX_HOME and working directory
-// under a ScratchDir (never /tmp: codex refuses its sandbox helpers there), an environment
-// without API keys, and the `-c` overrides that point codex at a loopback mock model. Free of
+// A hermetic codex set-up for e2e tests and demos: a throw-away CODEX_HOME, HOME and working
+// directory under a ScratchDir (never /tmp: codex refuses its sandbox helpers there), an
+// environment without API keys (the private HOME keeps the machine's login profile, e.g. a
+// `pyenv rehash` in ~/.bashrc, out of codex's `bash -lc` commands, where it outlived codex), and the `-c` overrides that point codex at a loopback mock model. Free of
 // codex types (diary_test_support links only diary_agent); plain value type, not thread-safe.
 #pragma once
 
@@ -32,6 +33,7 @@ class CodexEnv {
 
  private:
   std::filesystem::path codex_home_;
+  std::filesystem::path home_;
   std::filesystem::path workdir_;
   std::vector<std::string> config_overrides_;
 };

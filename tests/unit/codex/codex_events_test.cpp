@@ -50,3 +50,12 @@ TEST(Events, UsageAndIds) {
   EXPECT_EQ(turn_id_of({{"turn", {{"id", "u"}}}}), "u");
   EXPECT_EQ(turn_id_of({{"turnId", "v"}}), "v");
 }
+
+#include "codex/codex_binary.h"
+
+TEST(CodexVersion, ComesFromTheHandshakeUserAgent) {
+  EXPECT_EQ(version_from_user_agent("diary/0.169.0 (Debian 12.0.0; x86_64) xterm (diary; 0.1.0)"), "0.169.0");
+  EXPECT_EQ(version_from_user_agent("diary/0.170.0-alpha.2 (x)"), "0.170.0-alpha.2");
+  EXPECT_EQ(version_from_user_agent("weird"), std::nullopt);
+  EXPECT_EQ(version_from_user_agent(""), std::nullopt);
+}

@@ -375,3 +375,26 @@ TEST(CodexRunner, FileChangeApprovalsNameTheFilesOfTheirItem) {
   EXPECT_EQ(result->assistant_text, "decision: accept");
   EXPECT_EQ(paths, (std::vector<std::string>{"fake-approval.txt"}));
 }
+
+TEST(CodexSessionFactory, ASecondShutdownWaitsForTheFirst) {
+  auto outcome = run_coro<std::vector<std::string>>([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<std::string>> {
+    auto factory = codex::make_codex_session_factory(ex, fake_options());
+    const agent::AgentConfig config;
+    auto runner = *(co_await factory->create_runner(config));
+    auto backend = std::static_pointer_cast<codex::CodexAgentRunner>(runner)->backend();
+    const int pid = backend->info().pid;
+    // A turn that ignores the interrupt keeps the first shutdown busy (idle grace, then signals).
+    const std::string hang = "HANG_NO_INTERRUPT";
+    asio::co_spawn(
+        ex, [runner, hang]() -> asio::awaitable<void> { co_await runner->turn(hang, within(30s)); }, asio::detached);
+    co_await test::sleep_for(50ms);
+    asio::co_spawn(ex, factory->shutdown(), asio::detached);  // e.g. the SIGINT handler
+    co_await test::sleep_for(20ms);
+    co_await factory->shutdown();  // the command's own shutdown must not return early
+    std::vector<std::string> out;
+    out.push_back(process_alive(pid) ? "alive" : "gone");
+    out.push_back(backend->unusable() ? std::string(agent::to_string(backend->unusable()->kind)) : "usable");
+    co_return out;
+  });
+  EXPECT_EQ(outcome, (std::vector<std::string>{"gone", "process_exited"}));
+}
