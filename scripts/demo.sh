@@ -24,13 +24,10 @@ for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done
 port=$(cat "$demo/port")
 echo "demo: DEMO MODEL (scripted mock, not a real LLM) listening on 127.0.0.1:$port"
 
-# Point codex at the demo model and keep it offline (the same values as
-# tests/support/mock_model/mock_codex_config.cpp uses for the e2e tests).
-provider="{name=\"mock\",base_url=\"http://127.0.0.1:$port/v1\",wire_api=\"responses\""
-provider+=",requires_openai_auth=false,request_max_retries=0,stream_max_retries=0,supports_websockets=false}"
-overrides=(-c 'model_provider="mock"' -c "model_providers.mock=$provider" -c 'model="mock-model"'
-  -c check_for_update_on_startup=false -c analytics.enabled=false -c feedback.enabled=false
-  -c 'web_search="disabled"' -c features.plugins=false -c features.apps=false -c features.memories=false)
+# Point codex at the demo model and keep it offline: the model prints the codex -c values.
+overrides=()
+while IFS= read -r value; do overrides+=(-c "$value"); done \
+  < <("$build/tests/support/mock_model/diary-mock-model" --print-codex-overrides "$port")
 
 # The demo model follows directive lines in the prompt: RUN: is a shell command it asks codex to
 # run, ANSWER: its final message.

@@ -19,13 +19,9 @@ mock=$!
 trap 'kill $mock 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$scratch/port" ] && break; sleep 0.05; done
 port=$(cat "$scratch/port")
-overrides=(
-  -c 'model_provider="mock"'
-  -c "model_providers.mock={name=\"mock\",base_url=\"http://127.0.0.1:$port/v1\",wire_api=\"responses\",requires_openai_auth=false,request_max_retries=0,stream_max_retries=0,supports_websockets=false}"
-  -c 'model="mock-model"' -c 'check_for_update_on_startup=false' -c 'analytics.enabled=false'
-  -c 'feedback.enabled=false' -c 'web_search="disabled"' -c 'features.plugins=false' -c 'features.apps=false'
-  -c 'features.memories=false'
-)
+overrides=()
+while IFS= read -r value; do overrides+=(-c "$value"); done \
+  < <("$build/tests/support/mock_model/diary-mock-model" --print-codex-overrides "$port")
 prompt=$'RUN: echo bench > bench.txt\nANSWER: done'
 # /usr/bin/time's %M would report the largest process of the tree (codex, ~150 MiB), so sample
 # diary's own high-water mark (VmHWM only grows) from /proc until it exits.

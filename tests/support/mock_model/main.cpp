@@ -11,12 +11,14 @@
 
 #include <pthread.h>
 
+#include "support/mock_model/mock_codex_config.h"
 #include "support/mock_model/mock_model_server.h"
 
 namespace {
 
 constexpr std::string_view kUsage =
     "usage: diary-mock-model [--port N] [--port-file FILE] [--quiet]\n"
+    "       diary-mock-model --print-codex-overrides PORT   (the codex -c values, one per line)\n"
     "Scripted stand-in for the OpenAI Responses API on 127.0.0.1 (not a real LLM).\n"
     "Directive lines in the prompt drive it: RUN: <cmd>, CALL: <tool> <json>, ANSWER: <text>,\n"
     "ANSWER_JSON: <json>, SLEEP_MS: <n>, HANG, FAIL_HTTP: <status>,\n"
@@ -50,6 +52,16 @@ Args parse_args(int argc, char** argv) {
       args.port = static_cast<int>(port);
     } else if (arg == "--port-file") {
       args.port_file = value();
+    } else if (arg == "--print-codex-overrides") {
+      // One source for the values scripts pass to codex (mock_codex_config.cpp), so the demo and
+      // the benchmarks never drift from what the e2e tests use.
+      const std::string text = value();
+      char* end = nullptr;
+      const long port = std::strtol(text.c_str(), &end, 10);
+      if (*end != '\0' || port <= 0 || port > 65535) usage_error("bad port: " + text);
+      for (const auto& override_value : diary::test::mock_provider_overrides(static_cast<int>(port)))
+        std::printf("%s\n", override_value.c_str());
+      std::exit(0);
     } else if (arg == "--quiet") {
       args.quiet = true;
     } else if (arg == "--help" || arg == "-h") {
