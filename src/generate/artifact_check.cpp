@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "generate/text_file.h"
 #include "generate/workdir_path.h"
 
 namespace diary::generate {
@@ -28,14 +29,6 @@ std::string requirements(const ArtifactSpec& spec) {
   return out;
 }
 
-std::optional<std::string> read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return buffer.str();
-}
 
 }  // namespace
 
@@ -83,7 +76,7 @@ ArtifactCheckResult check_artifact(const fs::path& workdir, const ArtifactSpec& 
   const auto status = fs::status(*resolved, ec);
   if (ec || !fs::exists(status)) return fail_all("missing file (required: " + requirements(spec) + ")");
   if (!fs::is_regular_file(status)) return fail_all("not a regular file");
-  auto content = read_all(*resolved);
+  auto content = read_text_file(*resolved);
   if (!content) return fail_all("file cannot be read");
   result.bytes = content->size();
 

@@ -14,6 +14,8 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "generate/text_file.h"
+
 namespace diary::generate {
 
 namespace {
@@ -94,12 +96,9 @@ agent::Result<JsonSchema> JsonSchema::compile(nlohmann::json document) {
 }
 
 agent::Result<JsonSchema> JsonSchema::load(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return agent::fail(agent::ErrorKind::invalid_input, "cannot read schema file " + path.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  nlohmann::json document = nlohmann::json::parse(buffer.str(), nullptr, false);
+  auto text = read_text_file(path);
+  if (!text) return agent::fail(agent::ErrorKind::invalid_input, "cannot read schema file " + path.string());
+  nlohmann::json document = nlohmann::json::parse(*text, nullptr, false);
   if (document.is_discarded())
     return agent::fail(agent::ErrorKind::invalid_input, "schema file " + path.string() + " is not valid JSON");
   auto schema = compile(std::move(document));

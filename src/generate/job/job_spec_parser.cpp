@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "generate/duration.h"
+#include "generate/text_file.h"
 #include "generate/workdir_path.h"
 
 namespace diary::generate {
@@ -35,14 +36,6 @@ std::string type_name(const toml::node& node) {
   }
 }
 
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return buffer.str();
-}
 
 bool valid_name(const std::string& name) {
   if (name.empty()) return false;
@@ -283,7 +276,7 @@ agent::Result<JobSpec> parse_job_table(const toml::table& root, const JobTableCo
     spec.prompt = *prompt;
   } else {
     const fs::path file = (r.base() / *prompt_file).lexically_normal();
-    auto text_content = read_text(file);
+    auto text_content = read_text_file(file);
     if (!text_content) return r.error("prompt_file", *root.get("prompt_file"), "cannot read " + file.string());
     if (text_content->empty()) return r.error("prompt_file", *root.get("prompt_file"), file.string() + " is empty");
     spec.prompt = std::move(*text_content);
@@ -370,7 +363,7 @@ agent::Result<JobSpec> parse_job_spec(const fs::path& spec_path, const JobTableH
   if (ec || !fs::exists(status)) return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": job spec not found");
   if (!fs::is_regular_file(status))
     return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": job spec is not a regular file");
-  auto text = read_text(spec_path);
+  auto text = read_text_file(spec_path);
   if (!text) return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": cannot read the job spec");
   return parse_job_spec_text(*text, spec_path, before_validation);
 }
