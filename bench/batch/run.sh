@@ -57,7 +57,7 @@ step_cmd='if [ ! -e step1.txt ]; then echo 1 > step1.txt; elif [ ! -e step2.txt 
 prompt=$'RUN: '"$step_cmd"$'\nANSWER: step done'
 
 write_batch() {  # DIR N
-  local dir=$1 n=$2
+  local dir=$1 n=$2 i s
   {
     echo "concurrency = $n"
     echo "[defaults]"
