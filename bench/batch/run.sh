@@ -89,8 +89,9 @@ watch_process() {  # PID -> prints "KiB ticks"
 # concurrent first uses of an empty home race to install codex's sandbox helper, and the
 # losers' shell commands then fail ("bwrap: execvp codex-linux-sandbox").
 warm_home() {  # DIR
+  kill -0 "$mock" 2>/dev/null || { echo "the mock model is gone (killed?); stopping" >&2; exit 1; }
   mkdir -p "$1/home" "$1/warm"
-  CODEX_HOME="$1/home" "$codex_bin" exec --skip-git-repo-check -C "$1/warm" "${c_flags[@]}" "ANSWER: warm" \
+  CODEX_HOME="$1/home" timeout 60 "$codex_bin" exec --skip-git-repo-check -C "$1/warm" "${c_flags[@]}" "ANSWER: warm" \
     >/dev/null 2>&1
 }
 
