@@ -22,6 +22,8 @@ int run_cli(int argc, char** argv) {
   register_job(app, context);
   register_batch(app, context);
 
+  register_prompts(app, context);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -88,6 +88,23 @@ std::optional<agent::AgentTurnEvent> event_from_item(const json& item) {
     std::string name = server.empty() ? str(item, "tool") : server + "." + str(item, "tool");
     event.summary = fmt::format("tool {} ({})", name, str(item, "status"));
     event.metadata.update({{"tool", name}, {"status", str(item, "status")}, {"error", item.value("error", json(nullptr))}});
+    // A tool's own verdict (diary's tools answer {"status":"invalid","errors":[...]}) so that
+    // resume prompts can quote the last validation errors. Bounded: never the whole payload.
+    if (auto result = item.find("result"); result != item.end() && result->is_object()) {
+      auto structured = result->find("structuredContent");
+      if (structured != result->end() && structured->is_object()) {
+        if (auto status = structured->find("status"); status != structured->end() && status->is_string())
+          event.metadata["result_status"] = *status;
+        if (auto errors = structured->find("errors"); errors != structured->end() && errors->is_array()) {
+          json kept = json::array();
+          for (const auto& error : *errors) {
+            if (kept.size() >= 20) break;
+            if (error.is_object()) kept.push_back(error);
+          }
+          event.metadata["result_errors"] = std::move(kept);
+        }
+      }
+    }
   } else if (type == "webSearch") {
     event.kind = EventKind::web_search;
     event.summary = "web search: " + one_line(str(item, "query"));

@@ -15,6 +15,7 @@ std::string turn_failure(const agent::Result<agent::AgentTurnResult>& turn) {
 
 CheckTally LoopCheck::tally() const {
   CheckTally tally = artifacts.tally;
+  tally.failing_checks += static_cast<int>(work_missing.size());
   if (!turn_problems.empty()) ++tally.failing_checks;
   if (!output_problems.empty()) ++tally.failing_checks;
   return tally;
@@ -27,6 +28,7 @@ nlohmann::json to_json(const LoopCheck& check) {
   const CheckTally tally = check.tally();
   out["turn_problems"] = check.turn_problems;
   out["output_problems"] = std::move(output);
+  if (!check.work_missing.empty()) out["work_missing"] = check.work_missing;
   out["failing_checks"] = tally.failing_checks;
   out["complete"] = check.complete();
   return out;
@@ -35,7 +37,8 @@ nlohmann::json to_json(const LoopCheck& check) {
 LoopCheck check_before_turns(const CheckTargets& targets) {
   LoopCheck check;
   check.artifacts = check_artifacts(targets.workdir, targets.artifacts);
-  if (targets.artifacts.empty()) check.turn_problems.push_back("the prompt has not run yet");
+  if (targets.work) check.work_missing = targets.work();
+  if (!targets.checks_disk()) check.turn_problems.push_back("the prompt has not run yet");
   if (targets.output_schema) check.output_problems.push_back({"$", "no final message yet"});
   return check;
 }
@@ -43,8 +46,9 @@ LoopCheck check_before_turns(const CheckTargets& targets) {
 LoopCheck check_after_turn(const CheckTargets& targets, const agent::Result<agent::AgentTurnResult>& turn) {
   LoopCheck check;
   check.artifacts = check_artifacts(targets.workdir, targets.artifacts);
+  if (targets.work) check.work_missing = targets.work();
   const bool turn_ok = turn && turn->ok();
-  if (targets.artifacts.empty() && !turn_ok) check.turn_problems.push_back(turn_failure(turn));
+  if (!targets.checks_disk() && !turn_ok) check.turn_problems.push_back(turn_failure(turn));
   if (targets.output_schema) {
     if (!turn_ok) {
       check.output_problems.push_back({"$", "no final message: " + turn_failure(turn)});

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,19 +23,30 @@ struct LoopCheck {
   std::vector<std::string> turn_problems;        // work without artifacts: the turn must succeed
   std::vector<SchemaViolation> output_problems;  // the final message against the output schema
   std::optional<nlohmann::json> structured_output;  // the final message, when it validated
+  std::vector<std::string> work_missing;  // a phase's own check: what is still missing, one each
 
-  // Turn and output problems count one failing check each, artifacts count theirs.
+  // Turn and output problems count one failing check each, artifacts and missing work count
+  // theirs (so fewer missing turns is progress).
   CheckTally tally() const;
   bool complete() const { return tally().failing_checks == 0; }
 };
 
 nlohmann::json to_json(const LoopCheck& check);
 
+// A phase's own completeness check, read from disk: one line per thing still missing (a turn
+// without a chain, an uncovered turn, an unwritten slot); empty = complete. Generate phases use
+// it instead of declared artifacts; the turn's own success then does not count.
+using WorkCheck = std::function<std::vector<std::string>()>;
+
 // What the checks are about.
 struct CheckTargets {
   std::filesystem::path workdir;
   std::vector<ArtifactSpec> artifacts;
   std::shared_ptr<const JsonSchema> output_schema;
+  WorkCheck work;
+
+  // Whether the disk alone can say the work is done (then a complete check needs no turn).
+  bool checks_disk() const { return !artifacts.empty() || static_cast<bool>(work); }
 };
 
 // Before any turn: artifacts from disk; work without artifacts and the output schema count as

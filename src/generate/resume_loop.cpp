@@ -60,6 +60,7 @@ std::string check_summary(const LoopCheck& check) {
   const auto ok = std::count_if(artifacts.begin(), artifacts.end(), [](const auto& a) { return a.ok; });
   std::string line = fmt::format("checks: {} failing", check.tally().failing_checks);
   if (!artifacts.empty()) line += fmt::format(", {}/{} artifacts ok", ok, artifacts.size());
+  if (!check.work_missing.empty()) line += fmt::format(", {} still missing", check.work_missing.size());
   if (!check.output_problems.empty()) line += ", final message fails its schema";
   if (!check.turn_problems.empty()) line += ", turn did not succeed";
   return line;
@@ -119,9 +120,9 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
   LoopResult result;
   result.last_check = check_before_turns(spec.targets);
   report_check(0, result.last_check);
-  if (!spec.targets.artifacts.empty() && result.last_check.artifacts.complete()) {
+  if (spec.targets.checks_disk() && result.last_check.complete()) {
     result.status = RunStatus::complete;
-    result.reason = "artifacts already complete";
+    result.reason = spec.targets.work ? "already complete on disk" : "artifacts already complete";
     co_return result;
   }
   if (options.stop.stop_requested()) {
@@ -267,9 +268,11 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
     }
 
     kind = std::string(to_string(resume_kind(result.last_check)));
-    prompt = build_resume_prompt(result.last_check, {.original_prompt = spec.prompt,
-                                                     .restate_original = !any_turn_completed,
-                                                     .extra = spec.resume_prompt});
+    prompt = spec.build_resume_prompt
+                 ? spec.build_resume_prompt(result.last_check)
+                 : build_resume_prompt(result.last_check, {.original_prompt = spec.prompt,
+                                                           .restate_original = !any_turn_completed,
+                                                           .extra = spec.resume_prompt});
   }
   co_return result;
 }

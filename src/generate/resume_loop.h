@@ -47,6 +47,9 @@ struct ResumeLoopSpec {
   CheckTargets targets;  // workdir, artifacts, output schema
   std::string prompt;
   std::optional<std::string> resume_prompt;  // extra text appended to every resume prompt
+  // A phase's own resume prompt, built fresh from the last check (e.g. the turns still missing
+  // and the last validation errors); replaces the generic one built from artifact checks.
+  std::function<std::string(const LoopCheck&)> build_resume_prompt;
   std::chrono::milliseconds turn_timeout = std::chrono::seconds(600);
   int max_no_progress = 3;
   std::optional<std::int64_t> max_tokens;  // input+output over all turns

@@ -59,3 +59,29 @@ TEST(CodexVersion, ComesFromTheHandshakeUserAgent) {
   EXPECT_EQ(version_from_user_agent("weird"), std::nullopt);
   EXPECT_EQ(version_from_user_agent(""), std::nullopt);
 }
+
+TEST(Events, ToolCallKeepsTheToolsVerdictAndItsErrorsButNotThePayload) {
+  diary::codex::json errors = diary::codex::json::array();
+  for (int i = 0; i < 30; ++i) errors.push_back({{"path", "/x"}, {"message", "bad"}, {"hint", "fix"}});
+  auto event = event_from_item({{"type", "mcpToolCall"},
+                                {"id", "t1"},
+                                {"server", "diary"},
+                                {"tool", "write_evidence"},
+                                {"status", "completed"},
+                                {"arguments", {{"a", 1}}},
+                                {"result",
+                                 {{"content", {{{"type", "text"}, {"text", "..."}}}},
+                                  {"structuredContent", {{"status", "invalid"}, {"errors", errors}}}}}});
+  ASSERT_TRUE(event);
+  EXPECT_EQ(event->kind, diary::agent::EventKind::tool_call);
+  EXPECT_EQ(event->metadata["tool"], "diary.write_evidence");
+  EXPECT_EQ(event->metadata["result_status"], "invalid");
+  ASSERT_EQ(event->metadata["result_errors"].size(), 20u);
+  EXPECT_EQ(event->metadata["result_errors"][0]["hint"], "fix");
+  EXPECT_FALSE(event->metadata.contains("result"));
+
+  auto plain = event_from_item({{"type", "mcpToolCall"}, {"id", "t2"}, {"server", "diary"}, {"tool", "read_session_lines"},
+                                {"status", "completed"}, {"arguments", nullptr}, {"result", nullptr}});
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->metadata.contains("result_status"));
+}

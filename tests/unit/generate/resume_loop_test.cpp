@@ -18,6 +18,7 @@ using test::fake_completed;
 using test::fake_failed;
 using test::FakeAgentSessionFactory;
 using test::write_files;
+using test::FakeTurnScript;
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -447,6 +448,63 @@ TEST_F(ResumeLoopTest, EventsReachTheHookWithTheTurnIndex) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0], (std::pair<int, std::string>{1, "git status"}));
   EXPECT_EQ(checks, (std::vector<int>{0, 1}));
+}
+
+
+// A phase supplies its own completeness check and resume prompt (generate's evidence, project
+// and daily passes); declared artifacts are then not needed, and fewer missing items is progress.
+class WorkCheckLoopTest : public ResumeLoopTest {
+ protected:
+  std::vector<std::string> missing{"T0001", "T0002", "T0003"};
+  std::vector<std::string> resume_inputs;
+
+  WorkCheckLoopTest() {
+    spec.targets.work = [this] { return missing; };
+    spec.build_resume_prompt = [this](const LoopCheck& check) {
+      std::string prompt = "still missing:";
+      for (const auto& item : check.work_missing) prompt += " " + item;
+      resume_inputs.push_back(prompt);
+      return prompt;
+    };
+  }
+
+  FakeTurnScript commits(int count) {
+    return [this, count](const std::string&, const agent::TurnOptions&) {
+      for (int i = 0; i < count && !missing.empty(); ++i) missing.erase(missing.begin());
+      return agent::Result<agent::AgentTurnResult>(fake_completed());
+    };
+  }
+};
+
+TEST_F(WorkCheckLoopTest, CompleteOnDiskRunsNoTurnAndStartsNoRunner) {
+  missing.clear();
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  EXPECT_EQ(factory.runners_created(), 0);
+  EXPECT_TRUE(result.turns.empty());
+}
+
+TEST_F(WorkCheckLoopTest, FewerMissingItemsIsProgressAndThePhaseBuildsTheResumePrompt) {
+  factory.push_turn(commits(1));
+  factory.push_turn(commits(0));  // no progress: counted, backed off, resumed
+  factory.push_turn(commits(2));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  ASSERT_EQ(result.turns.size(), 3u);
+  ASSERT_EQ(factory.turns().size(), 3u);
+  EXPECT_EQ(factory.turns()[0].prompt, "Write docs/NOTES.md");
+  EXPECT_EQ(factory.turns()[1].prompt, "still missing: T0002 T0003");
+  EXPECT_EQ(factory.turns()[2].prompt, "still missing: T0002 T0003");
+  EXPECT_EQ(factory.runners_created(), 1);  // one conversation throughout
+}
+
+TEST_F(WorkCheckLoopTest, ASuccessfulTurnThatLeavesWorkMissingIsNotComplete) {
+  for (int i = 0; i < 3; ++i) factory.push_turn(commits(0));
+  spec.max_no_progress = 3;
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::incomplete);
+  EXPECT_EQ(result.last_check.work_missing, missing);
+  EXPECT_EQ(result.last_check.tally().failing_checks, 3);
 }
 
 }  // namespace
