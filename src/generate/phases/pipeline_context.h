@@ -35,6 +35,8 @@ struct PipelineContext {
   GenerateSettings settings;
   ConcurrencyLimits limits;
   std::string language = "en";
+  std::string model;     // the model codex uses by default (for generated_by), when known
+  std::string provider;  // the model provider (for generated_by), when known
   std::shared_ptr<RunLedger> ledger;  // may be null (tests)
   std::function<void(const ProgressEvent&)> progress;
   std::stop_token stop;
