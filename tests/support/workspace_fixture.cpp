@@ -1,5 +1,7 @@
 #include "support/workspace_fixture.h"
 
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 
@@ -26,14 +28,25 @@ std::string pretty(const ordered_json& value) { return value.dump(2) + "\n"; }
 fs::path write_fixture_workspace(const fs::path& reports_root, const FixtureDay& day) {
   const fs::path workspace = reports_root / "work" / day.date;
   fs::create_directories(workspace);
+  // The window prepare would compute for a UTC day, so `diary generate` reuses the workspace.
+  int y = 0;
+  unsigned m = 0, d = 0;
+  std::sscanf(day.date.c_str(), "%d-%u-%u", &y, &m, &d);
+  const std::chrono::sys_days next = std::chrono::sys_days(std::chrono::year_month_day(
+                                         std::chrono::year(y), std::chrono::month(m), std::chrono::day(d))) +
+                                     std::chrono::days(1);
+  const std::chrono::year_month_day next_day(next);
+  char next_date[16];
+  std::snprintf(next_date, sizeof next_date, "%04d-%02u-%02u", static_cast<int>(next_day.year()),
+                static_cast<unsigned>(next_day.month()), static_cast<unsigned>(next_day.day()));
   ordered_json metadata = {
       {"schema_version", 1},
       {"report_date", day.date},
       {"timezone", day.timezone},
       {"status", day.status},
       {"prepared_at", day.date + "T23:59:00Z"},
-      {"report_window_local", {{"start", day.date + "T00:00:00+00:00"}, {"end", day.date + "T23:59:59+00:00"}}},
-      {"report_window_utc", {{"start", day.date + "T00:00:00Z"}, {"end", day.date + "T23:59:59Z"}}},
+      {"report_window_local", {{"start", day.date + "T00:00:00+00:00"}, {"end", std::string(next_date) + "T00:00:00+00:00"}}},
+      {"report_window_utc", {{"start", day.date + "T00:00:00Z"}, {"end", std::string(next_date) + "T00:00:00Z"}}},
   };
   write_text(workspace / "metadata.json", pretty(metadata));
   for (const auto& project : day.projects) {
