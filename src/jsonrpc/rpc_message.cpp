@@ -12,14 +12,14 @@ json to_json(const RequestId& id) {
   return std::get<std::string>(id);
 }
 
-namespace {
-
-std::optional<RequestId> parse_id(const json& id) {
+std::optional<RequestId> parse_request_id(const json& id) {
   if (id.is_number_integer()) return RequestId{id.get<std::int64_t>()};
   if (id.is_number_unsigned()) return RequestId{static_cast<std::int64_t>(id.get<std::uint64_t>())};
   if (id.is_string()) return RequestId{id.get<std::string>()};
   return std::nullopt;
 }
+
+namespace {
 
 json take_or_null(json& object, const char* key) {
   auto it = object.find(key);
@@ -44,7 +44,7 @@ IncomingMessage classify_json(json message) {
     std::string name = method->get<std::string>();
     json params = take_or_null(message, "params");
     if (!has_id) return IncomingNotification{std::move(name), std::move(params)};
-    auto request_id = parse_id(*id);
+    auto request_id = parse_request_id(*id);
     if (!request_id) return Unclassifiable{"request id is neither number nor string"};
     return IncomingRequest{std::move(*request_id), std::move(name), std::move(params)};
   }
@@ -53,10 +53,10 @@ IncomingMessage classify_json(json message) {
     body.code = error->value("code", 0);
     body.message = error->value("message", std::string());
     body.data = take_or_null(*error, "data");
-    return IncomingError{has_id ? parse_id(*id) : std::nullopt, std::move(body)};
+    return IncomingError{has_id ? parse_request_id(*id) : std::nullopt, std::move(body)};
   }
   if (has_id) {
-    auto request_id = parse_id(*id);
+    auto request_id = parse_request_id(*id);
     if (!request_id) return Unclassifiable{"response id is neither number nor string"};
     if (!message.contains("result")) return Unclassifiable{"response without result or error"};
     return IncomingResponse{std::move(*request_id), take_or_null(message, "result")};

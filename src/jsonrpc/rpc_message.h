@@ -58,6 +58,9 @@ struct Unclassifiable {
 using IncomingMessage =
     std::variant<IncomingRequest, IncomingNotification, IncomingResponse, IncomingError, Unclassifiable>;
 
+// A message's "id" member as a request id: an integer or a string, nothing else.
+std::optional<RequestId> parse_request_id(const json& id);
+
 // Parses and classifies one line; malformed JSON is Unclassifiable too.
 IncomingMessage classify(std::string_view line);
 IncomingMessage classify_json(json message);

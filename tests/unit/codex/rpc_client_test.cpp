@@ -5,6 +5,7 @@
 #include "support/async_test.h"
 
 using namespace diary::codex;
+namespace jsonrpc = diary::jsonrpc;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using diary::agent::ErrorKind;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 using namespace diary::codex;
+namespace jsonrpc = diary::jsonrpc;
 
 namespace {
 
