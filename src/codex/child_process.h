@@ -23,7 +23,7 @@
 #include <boost/process/v2/process.hpp>
 
 #include "agent/error.h"
-#include "codex/line_splitter.h"
+#include "jsonrpc/line_splitter.h"
 
 namespace diary::codex {
 
@@ -80,7 +80,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   int pid_ = -1;
   LineHandler on_line_;
   ExitHandler on_exit_;
-  LineSplitter splitter_;
+  jsonrpc::LineSplitter splitter_;
   std::deque<std::string> write_queue_;
   bool writing_ = false;
   bool stdin_closing_ = false;

@@ -43,7 +43,7 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::star
   backend->info_.pid = backend->child_->pid();
 
   std::weak_ptr<CodexBackend> weak = backend;
-  backend->rpc_.set_notification_handler([weak](IncomingNotification& notification) {
+  backend->rpc_.set_notification_handler([weak](jsonrpc::IncomingNotification& notification) {
     if (auto self = weak.lock()) {
       self->track_file_changes(notification);
       self->router_.route(notification);
@@ -105,7 +105,7 @@ void CodexBackend::turn_ended() {
   if (--running_turns_ <= 0 && idle_timer_) idle_timer_->cancel();
 }
 
-void CodexBackend::track_file_changes(const IncomingNotification& notification) {
+void CodexBackend::track_file_changes(const jsonrpc::IncomingNotification& notification) {
   if (notification.method != "item/started" && notification.method != "item/completed") return;
   const auto item = notification.params.find("item");
   if (item == notification.params.end() || !item->is_object() || item->value("type", "") != "fileChange") return;
@@ -155,7 +155,7 @@ void CodexBackend::on_server_request(ServerRequest request) {
     request.reply(*result);
     return;
   }
-  request.reply_error(rpc_code::method_not_found, "diary does not handle " + method);
+  request.reply_error(jsonrpc::rpc_code::method_not_found, "diary does not handle " + method);
 }
 
 asio::awaitable<void> CodexBackend::shutdown(std::chrono::milliseconds idle_grace) {

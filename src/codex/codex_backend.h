@@ -94,7 +94,7 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   // Paths of fileChange items in flight: the approval request names only the item, so the
   // policy learns which files it would touch from the item's own item/started.
   std::unordered_map<std::string, std::vector<std::filesystem::path>> file_change_paths_;
-  void track_file_changes(const IncomingNotification& notification);
+  void track_file_changes(const jsonrpc::IncomingNotification& notification);
   int running_turns_ = 0;
   std::shared_ptr<boost::asio::steady_timer> idle_timer_;
   bool shut_down_ = false;

@@ -11,45 +11,45 @@ namespace diary::codex {
 
 namespace asio = boost::asio;
 
-ServerRequest::ServerRequest(IncomingRequest request, SendLine send)
+ServerRequest::ServerRequest(jsonrpc::IncomingRequest request, SendLine send)
     : request_(std::move(request)), send_(std::move(send)) {}
 
 ServerRequest::~ServerRequest() {
-  if (!answered_ && send_) reply_error(rpc_code::internal_error, "request was not handled");
+  if (!answered_ && send_) reply_error(jsonrpc::rpc_code::internal_error, "request was not handled");
 }
 
 void ServerRequest::reply(const json& result) {
   if (answered_ || !send_) return;
   answered_ = true;
-  send_(encode_result(request_.id, result));
+  send_(jsonrpc::encode_result(request_.id, result));
 }
 
 void ServerRequest::reply_error(int code, std::string_view message) {
   if (answered_ || !send_) return;
   answered_ = true;
-  send_(encode_error(request_.id, code, message));
+  send_(jsonrpc::encode_error(request_.id, code, message));
 }
 
 RpcClient::RpcClient(asio::any_io_executor executor, SendLine send)
     : executor_(std::move(executor)), send_(std::move(send)) {}
 
 void RpcClient::on_line(std::string_view line) {
-  IncomingMessage message = classify(line);
+  jsonrpc::IncomingMessage message = jsonrpc::classify(line);
   std::visit(
       [this](auto& m) {
         using T = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<T, IncomingNotification>) {
+        if constexpr (std::is_same_v<T, jsonrpc::IncomingNotification>) {
           ++stats_.notifications;
           if (on_notification_) on_notification_(m);
-        } else if constexpr (std::is_same_v<T, IncomingRequest>) {
+        } else if constexpr (std::is_same_v<T, jsonrpc::IncomingRequest>) {
           ++stats_.server_requests;
           ServerRequest request(std::move(m), send_);
           if (on_request_) on_request_(std::move(request));
-          else request.reply_error(rpc_code::method_not_found, "method not found: " + request.method());
-        } else if constexpr (std::is_same_v<T, IncomingResponse>) {
+          else request.reply_error(jsonrpc::rpc_code::method_not_found, "method not found: " + request.method());
+        } else if constexpr (std::is_same_v<T, jsonrpc::IncomingResponse>) {
           ++stats_.responses;
           settle(m.id, Outcome{std::move(m.result), 0});
-        } else if constexpr (std::is_same_v<T, IncomingError>) {
+        } else if constexpr (std::is_same_v<T, jsonrpc::IncomingError>) {
           ++stats_.responses;
           if (!m.id) {
             ++stats_.unknown_responses;
@@ -65,7 +65,7 @@ void RpcClient::on_line(std::string_view line) {
       message);
 }
 
-void RpcClient::settle(const RequestId& id, Outcome outcome) {
+void RpcClient::settle(const jsonrpc::RequestId& id, Outcome outcome) {
   const auto* number = std::get_if<std::int64_t>(&id);
   auto it = number ? pending_.find(*number) : pending_.end();
   if (it == pending_.end()) {
@@ -83,7 +83,7 @@ asio::awaitable<RpcClient::Outcome> RpcClient::call_once(const std::string& meth
   const std::int64_t id = next_id_++;
   auto slot = std::make_shared<Slot>(executor_);
   pending_.emplace(id, slot);
-  send_(encode_request(id, method, params));
+  send_(jsonrpc::encode_request(id, method, params));
   if (!co_await slot->wait_until(deadline)) {
     pending_.erase(id);
     co_return Outcome{agent::fail(agent::ErrorKind::timeout, fmt::format("no answer to {} before its deadline", method)),
@@ -97,7 +97,7 @@ asio::awaitable<agent::Result<json>> RpcClient::call(std::string method, json pa
   auto backoff = options.overload_backoff;
   for (int attempt = 0;; ++attempt) {
     auto outcome = co_await call_once(method, params, deadline);
-    if (outcome.rpc_code != rpc_code::server_overloaded || attempt >= options.max_overload_retries)
+    if (outcome.rpc_code != jsonrpc::rpc_code::server_overloaded || attempt >= options.max_overload_retries)
       co_return std::move(outcome.result);
     // Exponential backoff with full jitter in [backoff/2, backoff], never past the deadline.
     std::uniform_int_distribution<long> spread(backoff.count() / 2, backoff.count());
@@ -112,7 +112,7 @@ asio::awaitable<agent::Result<json>> RpcClient::call(std::string method, json pa
 
 void RpcClient::notify(std::string_view method, const json& params) {
   if (failure_) return;
-  send_(encode_notification(method, params));
+  send_(jsonrpc::encode_notification(method, params));
 }
 
 void RpcClient::fail_all(const agent::Error& error) {

@@ -19,31 +19,32 @@
 
 #include "agent/error.h"
 #include "codex/async_slot.h"
-#include "codex/rpc_message.h"
+#include "jsonrpc/rpc_message.h"
 
 namespace diary::codex {
 
+using json = nlohmann::json;
 using SendLine = std::function<void(std::string line)>;
 
 // An incoming server request that must be answered exactly once. Move-only; if it is
 // destroyed unanswered it replies with an internal error so the server never waits forever.
 class ServerRequest {
  public:
-  ServerRequest(IncomingRequest request, SendLine send);
+  ServerRequest(jsonrpc::IncomingRequest request, SendLine send);
   ServerRequest(ServerRequest&&) noexcept = default;
   ServerRequest& operator=(ServerRequest&&) noexcept = default;
   ~ServerRequest();
 
   const std::string& method() const { return request_.method; }
   const json& params() const { return request_.params; }
-  const RequestId& id() const { return request_.id; }
+  const jsonrpc::RequestId& id() const { return request_.id; }
 
   void reply(const json& result);
   void reply_error(int code, std::string_view message);
   bool answered() const { return answered_; }
 
  private:
-  IncomingRequest request_;
+  jsonrpc::IncomingRequest request_;
   SendLine send_;
   bool answered_ = false;
 };
@@ -65,7 +66,7 @@ struct RpcStats {
 
 class RpcClient {
  public:
-  using NotificationHandler = std::function<void(IncomingNotification&)>;
+  using NotificationHandler = std::function<void(jsonrpc::IncomingNotification&)>;
   using RequestHandler = std::function<void(ServerRequest)>;
 
   RpcClient(boost::asio::any_io_executor executor, SendLine send);
@@ -99,7 +100,7 @@ class RpcClient {
   using Slot = AsyncSlot<Outcome>;
   boost::asio::awaitable<Outcome> call_once(const std::string& method, const json& params,
                                             AsyncSlot<int>::Clock::time_point deadline);
-  void settle(const RequestId& id, Outcome outcome);
+  void settle(const jsonrpc::RequestId& id, Outcome outcome);
 
   boost::asio::any_io_executor executor_;
   SendLine send_;

@@ -12,7 +12,7 @@ void TurnCollector::add_event(agent::AgentTurnEvent event) {
   result_.events.push_back(std::move(event));
 }
 
-void TurnCollector::deliver(const IncomingNotification& notification) {
+void TurnCollector::deliver(const jsonrpc::IncomingNotification& notification) {
   if (done_.ready()) return;
   const std::string& method = notification.method;
   const json& params = notification.params;

@@ -17,7 +17,7 @@ class TurnCollector : public TurnSink {
  public:
   TurnCollector(boost::asio::any_io_executor executor, agent::EventSink on_event);
 
-  void deliver(const IncomingNotification& notification) override;
+  void deliver(const jsonrpc::IncomingNotification& notification) override;
   void fail(const agent::Error& error) override;
   // Events raised outside the notification stream (approval decisions).
   void add_event(agent::AgentTurnEvent event);

@@ -28,7 +28,7 @@ void TurnRouter::bind_turn(const std::string& thread_id, const std::string& turn
 
 void TurnRouter::detach(const std::string& thread_id) { routes_.erase(thread_id); }
 
-void TurnRouter::route(const IncomingNotification& notification) {
+void TurnRouter::route(const jsonrpc::IncomingNotification& notification) {
   const std::string thread_id = thread_id_of(notification.params);
   auto it = thread_id.empty() ? routes_.end() : routes_.find(thread_id);
   if (it == routes_.end()) {

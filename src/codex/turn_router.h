@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "agent/error.h"
-#include "codex/rpc_message.h"
+#include "jsonrpc/rpc_message.h"
 
 namespace diary::codex {
 
@@ -18,7 +18,7 @@ class TurnSink {
  public:
   virtual ~TurnSink() = default;
   // A notification of this sink's turn (or of its thread with no turn id).
-  virtual void deliver(const IncomingNotification& notification) = 0;
+  virtual void deliver(const jsonrpc::IncomingNotification& notification) = 0;
   // The backend died or broke: the turn can never complete.
   virtual void fail(const agent::Error& error) = 0;
 };
@@ -37,7 +37,7 @@ class TurnRouter {
   void bind_turn(const std::string& thread_id, const std::string& turn_id);
   void detach(const std::string& thread_id);
 
-  void route(const IncomingNotification& notification);
+  void route(const jsonrpc::IncomingNotification& notification);
   void fail_all(const agent::Error& error);
 
   std::size_t attached() const { return routes_.size(); }
@@ -47,7 +47,7 @@ class TurnRouter {
   struct Route {
     TurnSink* sink = nullptr;
     std::string turn_id;  // empty until bound
-    std::vector<std::pair<std::string, IncomingNotification>> early;  // (turn id, event)
+    std::vector<std::pair<std::string, jsonrpc::IncomingNotification>> early;  // (turn id, event)
   };
   std::unordered_map<std::string, Route> routes_;
   RouterStats stats_;

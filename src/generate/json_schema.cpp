@@ -36,19 +36,38 @@ std::string quoted_key(const std::string& key) {
   return out + "']";
 }
 
+// One RFC 6901 reference token: '~' and '/' escaped.
+void append_pointer_token(std::string& pointer, const std::string& token) {
+  pointer += '/';
+  for (char c : token) {
+    if (c == '~') pointer += "~0";
+    else if (c == '/') pointer += "~1";
+    else pointer += c;
+  }
+}
+
+struct InstancePlace {
+  std::string path;     // JSONPath
+  std::string pointer;  // JSON pointer
+};
+
 // valijson's context is {"<root>", "[key]", "[3]", ...}: the same bracket form for object keys
-// and array indexes. Walking the instance alongside tells which one each step is.
-std::string json_path(const std::vector<std::string>& context, const nlohmann::json& instance) {
-  std::string path = "$";
+// and array indexes. Walking the instance alongside tells which one each step is (the JSON
+// pointer does not care: both are plain tokens).
+InstancePlace instance_place(const std::vector<std::string>& context, const nlohmann::json& instance) {
+  InstancePlace place{"$", ""};
+  std::string& path = place.path;
   const nlohmann::json* node = &instance;
   for (std::size_t i = 1; i < context.size(); ++i) {
     const std::string& step = context[i];
     if (step.size() < 2 || step.front() != '[' || step.back() != ']') {
       node = nullptr;
       path += quoted_key(step);
+      append_pointer_token(place.pointer, step);
       continue;
     }
     std::string key = step.substr(1, step.size() - 2);
+    append_pointer_token(place.pointer, key);
     if (node != nullptr && node->is_array()) {
       std::size_t index = 0;
       try {
@@ -66,7 +85,7 @@ std::string json_path(const std::vector<std::string>& context, const nlohmann::j
     if (node != nullptr && node->is_object() && node->contains(key)) node = &(*node)[key];
     else node = nullptr;
   }
-  return path;
+  return place;
 }
 
 }  // namespace
@@ -116,8 +135,10 @@ std::vector<SchemaViolation> JsonSchema::validate(const nlohmann::json& instance
     valijson::adapters::NlohmannJsonAdapter target(instance);
     if (validator.validate(*schema_, target, &results)) return violations;
     valijson::ValidationResults::Error error;
-    while (results.popError(error))
-      violations.push_back({json_path(error.context, instance), error.description});
+    while (results.popError(error)) {
+      InstancePlace place = instance_place(error.context, instance);
+      violations.push_back({std::move(place.path), error.description, std::move(place.pointer)});
+    }
     if (violations.empty()) violations.push_back({"$", "does not match the schema"});
   } catch (const std::exception& e) {
     // e.g. a "pattern" that std::regex cannot compile: the instance cannot be shown valid.

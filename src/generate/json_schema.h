@@ -20,10 +20,13 @@ class Schema;
 namespace diary::generate {
 
 // One reason why an instance is invalid. `path` is a JSONPath into the instance ("$",
-// "$.items[0].name", "$['odd key']") so the model can be told exactly where to look.
+// "$.items[0].name", "$['odd key']") so the model can be told exactly where to look; `pointer`
+// is the same place as an RFC 6901 JSON pointer ("", "/items/0/name") for the results that
+// speak JSON pointers (MCP tool calls, artifact problems).
 struct SchemaViolation {
   std::string path;
   std::string message;
+  std::string pointer;
 
   friend bool operator==(const SchemaViolation&, const SchemaViolation&) = default;
 };

@@ -5,6 +5,7 @@
 #include "support/async_test.h"
 
 using namespace diary::codex;
+namespace jsonrpc = diary::jsonrpc;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using diary::agent::ErrorKind;
@@ -204,7 +205,7 @@ TEST(RpcClient, NotificationsAndGarbage) {
   run_coro<int>([&](asio::any_io_executor ex) -> asio::awaitable<int> {
     RpcClient client(ex, wire.sender());
     std::vector<std::string> methods;
-    client.set_notification_handler([&](IncomingNotification& n) { methods.push_back(n.method); });
+    client.set_notification_handler([&](jsonrpc::IncomingNotification& n) { methods.push_back(n.method); });
     client.on_line("this is not json");
     client.on_line("[1,2,3]");
     client.on_line(R"({"method":"warning","params":{"message":"w"}})");

@@ -3,13 +3,14 @@
 #include <gtest/gtest.h>
 
 using namespace diary::codex;
+namespace jsonrpc = diary::jsonrpc;
 
 namespace {
 
 struct RecordingSink : TurnSink {
   std::vector<std::string> seen;  // "method:turnId"
   std::optional<diary::agent::Error> failure;
-  void deliver(const IncomingNotification& n) override {
+  void deliver(const jsonrpc::IncomingNotification& n) override {
     std::string turn = n.params.contains("turnId") ? n.params["turnId"].get<std::string>()
                        : n.params.contains("turn") ? n.params["turn"]["id"].get<std::string>()
                                                    : "";
@@ -18,10 +19,10 @@ struct RecordingSink : TurnSink {
   void fail(const diary::agent::Error& error) override { failure = error; }
 };
 
-IncomingNotification item(const std::string& thread, const std::string& turn) {
+jsonrpc::IncomingNotification item(const std::string& thread, const std::string& turn) {
   return {"item/completed", {{"threadId", thread}, {"turnId", turn}, {"item", {{"type", "agentMessage"}}}}};
 }
-IncomingNotification completed(const std::string& thread, const std::string& turn) {
+jsonrpc::IncomingNotification completed(const std::string& thread, const std::string& turn) {
   return {"turn/completed", {{"threadId", thread}, {"turn", {{"id", turn}, {"status", "completed"}}}}};
 }
 

@@ -46,6 +46,22 @@ TEST(JsonSchema, ViolationsCarryJsonPaths) {
   for (const auto& v : violations) EXPECT_FALSE(v.message.empty());
 }
 
+TEST(JsonSchema, ViolationsCarryJsonPointersToo) {
+  auto schema = compile_ok(json::parse(R"({
+    "type": "object",
+    "properties": {
+      "items": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+      "a/b~c": {"type": "integer"}
+    }
+  })"));
+  auto violations = schema.validate(json::parse(R"({"items": [{"name": "x"}, {"name": 7}], "a/b~c": "s"})"));
+  std::map<std::string, std::string> pointer_of;  // JSONPath -> pointer
+  for (const auto& v : violations) pointer_of[v.path] = v.pointer;
+  EXPECT_EQ(pointer_of["$.items[1].name"], "/items/1/name") << ::testing::PrintToString(pointer_of);
+  EXPECT_EQ(pointer_of["$['a/b~c']"], "/a~1b~0c") << ::testing::PrintToString(pointer_of);
+  EXPECT_EQ(pointer_of.at("$"), "");  // the wrappers valijson reports at the root
+}
+
 TEST(JsonSchema, NumericObjectKeyIsNotMistakenForAnIndex) {
   auto schema = compile_ok(json::parse(R"({"properties": {"0": {"type": "string"}}})"));
   auto violations = schema.validate(json::parse(R"({"0": 1})"));

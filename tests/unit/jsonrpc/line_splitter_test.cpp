@@ -1,11 +1,11 @@
-#include "codex/line_splitter.h"
+#include "jsonrpc/line_splitter.h"
 
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-using diary::codex::LineSplitter;
+using diary::jsonrpc::LineSplitter;
 
 namespace {
 std::vector<std::string> feed_all(LineSplitter& splitter, const std::vector<std::string>& chunks) {

@@ -1,8 +1,8 @@
-#include "codex/rpc_message.h"
+#include "jsonrpc/rpc_message.h"
 
 #include <gtest/gtest.h>
 
-using namespace diary::codex;
+using namespace diary::jsonrpc;
 
 TEST(Classify, ByFieldPresence) {
   auto request = classify(R"({"id":7,"method":"item/commandExecution/requestApproval","params":{"a":1}})");
@@ -47,4 +47,30 @@ TEST(Encode, OmitsJsonrpcField) {
   EXPECT_EQ(json::parse(encode_notification("initialized", nullptr)), json({{"method", "initialized"}}));
   EXPECT_EQ(json::parse(encode_error(RequestId{std::string("s")}, -32601, "nope")),
             json({{"id", "s"}, {"error", {{"code", -32601}, {"message", "nope"}}}}));
+}
+
+TEST(Encode, Jsonrpc2EnvelopeOnEveryForm) {
+  const auto v2 = Envelope::jsonrpc2;
+  EXPECT_EQ(json::parse(encode_request(2, "tools/list", nullptr, v2)),
+            json({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}}));
+  EXPECT_EQ(json::parse(encode_notification("notifications/initialized", nullptr, v2)),
+            json({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}));
+  EXPECT_EQ(json::parse(encode_result(RequestId{std::int64_t{3}}, json::object(), v2)),
+            json({{"jsonrpc", "2.0"}, {"id", 3}, {"result", json::object()}}));
+  EXPECT_EQ(json::parse(encode_error(RequestId{std::string("x")}, -32602, "bad", v2)),
+            json({{"jsonrpc", "2.0"}, {"id", "x"}, {"error", {{"code", -32602}, {"message", "bad"}}}}));
+}
+
+TEST(Encode, ErrorWithoutIdCarriesNullId) {
+  auto parsed = json::parse(encode_error(std::nullopt, rpc_code::parse_error, "parse error", Envelope::jsonrpc2));
+  ASSERT_TRUE(parsed.contains("id"));
+  EXPECT_TRUE(parsed["id"].is_null());
+  EXPECT_EQ(parsed["error"]["code"], -32700);
+}
+
+TEST(Encode, InvalidUtf8IsReplacedNotThrown) {
+  const std::string bad = std::string("a") + char(0xff) + "b";
+  std::string line;
+  EXPECT_NO_THROW(line = encode_result(RequestId{std::int64_t{1}}, json(bad), Envelope::jsonrpc2));
+  EXPECT_EQ(json::parse(line)["result"], "a\xEF\xBF\xBD" "b");
 }

@@ -1,8 +1,10 @@
-#include "codex/line_splitter.h"
+#include "jsonrpc/line_splitter.h"
+
+#include <algorithm>
 
 #include <cstring>
 
-namespace diary::codex {
+namespace diary::jsonrpc {
 
 char* LineSplitter::prepare(std::size_t size) {
   if (buffer_.size() < size_ + size) {
@@ -41,4 +43,4 @@ bool LineSplitter::feed(std::string_view bytes, const std::function<void(std::st
   return commit(bytes.size(), on_line);
 }
 
-}  // namespace diary::codex
+}  // namespace diary::jsonrpc

@@ -1,6 +1,7 @@
 // Sans-io JSONL framing: bytes in, complete lines out. Scans each byte once (no quadratic
 // rescans of a growing multi-MiB line) and compacts the buffer once per feed, not per line.
-// Not thread-safe; owned by one transport.
+// Used by the codex client's transport and by `diary mcp serve`. Not thread-safe; owned by one
+// transport.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace diary::codex {
+namespace diary::jsonrpc {
 
 class LineSplitter {
  public:
@@ -33,4 +34,4 @@ class LineSplitter {
   std::size_t scanned_ = 0;  // bytes of buffer_ already searched for '\n'
 };
 
-}  // namespace diary::codex
+}  // namespace diary::jsonrpc
