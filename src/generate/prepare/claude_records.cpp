@@ -16,15 +16,10 @@ bool is_pre_prompt_record(std::string_view type) {
   return std::find(types.begin(), types.end(), type) != types.end();
 }
 
-// message.content is a string or a list of blocks; tool results arrive as user messages whose
-// blocks are all tool_result.
-struct UserContent {
-  std::string text;
-  bool only_tool_results = false;
-};
+}  // namespace
 
-UserContent read_user_content(const nlohmann::json& message) {
-  UserContent out;
+ClaudeContent read_claude_content(const nlohmann::json& message) {
+  ClaudeContent out;
   const auto* content = field(message, "content");
   if (content == nullptr) return out;
   if (content->is_string()) {
@@ -42,8 +37,6 @@ UserContent read_user_content(const nlohmann::json& message) {
   }
   return out;
 }
-
-}  // namespace
 
 bool skim_claude_record(std::string_view line, ClaudeHead& head) {
   static constexpr SkimPath paths[] = {
@@ -92,7 +85,7 @@ RecordClass classify_claude_record(const ClaudeHead& head, RecordBody& body, Ses
   const auto* record = body.get();
   const auto* message = record ? field(*record, "message") : nullptr;
   if (message == nullptr) return {RecordRole::reaction};
-  auto content = read_user_content(*message);
+  auto content = read_claude_content(*message);
   if (content.only_tool_results) return {RecordRole::reaction};
   // Interruption notices and local command output close the running turn; they are no prompt.
   if (is_injected_context(content.text)) return {RecordRole::reaction};

@@ -3,6 +3,7 @@
 // skimmed; only possible prompts are parsed in full. Pure; thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "generate/prepare/json_skim.h"
@@ -19,5 +20,14 @@ struct ClaudeHead {
 bool skim_claude_record(std::string_view line, ClaudeHead& head);
 
 RecordClass classify_claude_record(const ClaudeHead& head, RecordBody& body, SessionFacts& facts);
+
+// message.content is a string or a list of blocks: the text blocks joined by "\n" (exactly the
+// text a trigger is compared by); tool results arrive as user messages whose blocks are all
+// tool_result.
+struct ClaudeContent {
+  std::string text;
+  bool only_tool_results = false;
+};
+ClaudeContent read_claude_content(const nlohmann::json& message);
 
 }  // namespace diary::generate::prepare

@@ -29,23 +29,6 @@ void read_session_meta(const nlohmann::json& payload, SessionFacts& facts) {
     facts.subagent = true;
 }
 
-// The text parts of a message's content joined: response_item messages use input_text /
-// output_text parts, item_completed UserMessage items use text parts.
-std::string content_text(const nlohmann::json& holder) {
-  const auto* content = field(holder, "content");
-  if (content == nullptr) return {};
-  if (content->is_string()) return content->get<std::string>();
-  std::string text;
-  if (!content->is_array()) return text;
-  for (const auto& part : *content) {
-    if (auto piece = string_field(part, "text")) {
-      if (!text.empty()) text += '\n';
-      text += *piece;
-    }
-  }
-  return text;
-}
-
 // Codex 0.169.0 tags every content part with its provenance ("user", "harness", "skills"...).
 // When the tags are present, a message none of whose parts the user wrote is injected context.
 bool provenance_says_injected(const nlohmann::json& payload) {
@@ -66,6 +49,21 @@ RecordClass trigger_or_context(std::string text, TriggerChannel channel, bool in
 }
 
 }  // namespace
+
+std::string codex_content_text(const nlohmann::json& holder) {
+  const auto* content = field(holder, "content");
+  if (content == nullptr) return {};
+  if (content->is_string()) return content->get<std::string>();
+  std::string text;
+  if (!content->is_array()) return text;
+  for (const auto& part : *content) {
+    if (auto piece = string_field(part, "text")) {
+      if (!text.empty()) text += '\n';
+      text += *piece;
+    }
+  }
+  return text;
+}
 
 bool skim_codex_record(std::string_view line, CodexHead& head) {
   static constexpr SkimPath paths[] = {
@@ -98,7 +96,7 @@ RecordClass classify_codex_record(const CodexHead& head, RecordBody& body, Sessi
   if (head.type.equals("response_item") && head.payload_type.equals("message") && head.payload_role.equals("user")) {
     const auto* p = payload();
     if (p == nullptr) return {RecordRole::reaction};
-    return trigger_or_context(content_text(*p), TriggerChannel::message, provenance_says_injected(*p), facts);
+    return trigger_or_context(codex_content_text(*p), TriggerChannel::message, provenance_says_injected(*p), facts);
   }
   if (head.type.equals("event_msg") && head.payload_type.equals("user_message")) {
     const auto* p = payload();
@@ -110,7 +108,7 @@ RecordClass classify_codex_record(const CodexHead& head, RecordBody& body, Sessi
     const auto* p = payload();
     const auto* item = p ? field(*p, "item") : nullptr;
     if (item == nullptr) return {RecordRole::reaction};
-    return trigger_or_context(content_text(*item), TriggerChannel::event_echo, false, facts);
+    return trigger_or_context(codex_content_text(*item), TriggerChannel::event_echo, false, facts);
   }
 
   if (head.type.equals("session_meta")) {

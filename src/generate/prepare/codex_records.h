@@ -4,6 +4,7 @@
 // in full. Pure; thread-safe.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "generate/prepare/json_skim.h"
@@ -19,5 +20,10 @@ struct CodexHead {
 bool skim_codex_record(std::string_view line, CodexHead& head);
 
 RecordClass classify_codex_record(const CodexHead& head, RecordBody& body, SessionFacts& facts);
+
+// The text parts of a message's content joined by "\n": response_item messages use input_text /
+// output_text parts, item_completed UserMessage / AgentMessage items use text parts; a string
+// content is taken whole. Exactly the text a trigger is compared by.
+std::string codex_content_text(const nlohmann::json& holder);
 
 }  // namespace diary::generate::prepare
