@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "filled_report.h"
+#include "support/filled_daily_report.h"
 #include "generate/daily/offline_parts.h"
 #include "generate/daily/title_rules.h"
 

@@ -1,6 +1,6 @@
-// Helpers for daily tests: stored citations and slot values, and a report of the standard
-// daily fixture (support/daily_fixture.h) built on disk with every slot filled through the slot
-// store, as the four tools would leave it.
+// Header-only helpers for daily tests (they link diary_generate; the support library does not):
+// stored citations and slot values, and the standard daily fixture (support/daily_fixture.h)
+// built on disk with every slot filled through the slot store, as the four tools leave it.
 #pragma once
 
 #include <filesystem>
