@@ -1,0 +1,50 @@
+// Calling a daily write tool in tests: the result, the problems it names, and a check that a
+// rejected call left daily-report.json byte-identical; plus the tool's published schema.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "generate/json_schema.h"
+#include "generate/mcp/tool.h"
+#include "support/scratch_dir.h"
+
+namespace diary::generate::mcp::testing {
+
+using nlohmann::json;
+
+inline json call(const McpTool& tool, const std::filesystem::path& workspace, const json& arguments) {
+  return tool.call(ToolContext{workspace}, arguments);
+}
+
+inline std::string file_or_empty(const std::filesystem::path& path) {
+  return std::filesystem::exists(path) ? test::read_file(path) : std::string("<absent>");
+}
+
+// The call must be rejected with an error at `path` whose message contains `message`, and leave
+// the report file as it was.
+inline void expect_invalid(const McpTool& tool, const std::filesystem::path& workspace, const json& arguments,
+                           const std::string& path, const std::string& message) {
+  const auto report = workspace / "daily-report.json";
+  const std::string before = file_or_empty(report);
+  const json result = call(tool, workspace, arguments);
+  ASSERT_EQ(result["status"], "invalid") << result.dump(2);
+  bool found = false;
+  for (const auto& error : result["errors"]) {
+    EXPECT_TRUE(error["hint"].is_string() && !error["hint"].get<std::string>().empty()) << error.dump();
+    if (error["path"] == path && error["message"].get<std::string>().find(message) != std::string::npos) found = true;
+  }
+  EXPECT_TRUE(found) << "wanted " << path << ": " << message << "\ngot " << result.dump(2);
+  EXPECT_EQ(file_or_empty(report), before);
+}
+
+inline JsonSchema schema_of(const McpTool& tool) {
+  auto schema = JsonSchema::compile(tool.input_schema);
+  EXPECT_TRUE(schema) << schema.error().message;
+  return std::move(*schema);
+}
+
+}  // namespace diary::generate::mcp::testing
