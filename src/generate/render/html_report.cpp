@@ -179,7 +179,10 @@ class HtmlWriter {
       out_ += "</div></details>\n";
     }
     if (!item.user_messages.empty()) {
-      out_ += std::string("<details class=\"messages\"><summary>") + text::messages_summary + " (" +
+      std::size_t length = 0;
+      for (const auto& message : item.user_messages) length += message.size();
+      // Short prompts are shown at once (they say what the work was about); long ones fold.
+      out_ += std::string("<details class=\"messages\"") + (length <= 400 ? " open" : "") + "><summary>" + text::messages_summary + " (" +
               std::to_string(item.user_messages.size()) + ")</summary><div class=\"details-body\">\n";
       for (const auto& message : item.user_messages) out_ += "<blockquote>" + html_text(message) + "</blockquote>\n";
       out_ += "</div></details>\n";
@@ -279,12 +282,13 @@ class HtmlWriter {
   }
 
   void made_without_a_model() {
-    out_ += std::string("<section id=\"") + offline_section_id + "\">\n<h2>" + text::offline_heading + "</h2>\n";
+    out_ += std::string("<section id=\"") + offline_section_id + "\">\n<h2>" + text::offline_heading +
+            "</h2>\n<div class=\"panel\">\n";
     const bool whole = view_.generated_by && view_.generated_by->offline;
     if (whole) out_ += std::string("<p class=\"callout\">") + text::whole_report_offline + "</p>\n";
     if (view_.offline_parts.empty()) {
       if (!whole) out_ += std::string("<p class=\"fallback\">") + text::nothing_offline + "</p>\n";
-      out_ += "</section>\n";
+      out_ += "</div>\n</section>\n";
       return;
     }
     out_ += "<ul class=\"offline-parts\">\n";
@@ -298,7 +302,7 @@ class HtmlWriter {
       if (!part.slot.empty()) line += " <code class=\"type\">" + html_inline(part.slot) + "</code>";
       out_ += "<li>" + line + ": " + html_inline(or_text(part.reason, text::no_reason)) + "</li>\n";
     }
-    out_ += "</ul>\n</section>\n";
+    out_ += "</ul>\n</div>\n</section>\n";
   }
 
   static std::string typed(const std::string& type, const std::string& summary) {
@@ -321,6 +325,8 @@ class HtmlWriter {
     if (entry.chain && !entry.chain->materiality.empty())
       out_ += "<span class=\"chip\">" + html_inline(entry.chain->materiality) + "</span>";
     if (entry.chain && entry.chain->offline) out_ += offline_chip();
+    if (entry.chain && !entry.chain->trigger_summary.empty())
+      out_ += "<span class=\"preview\">" + html_inline(entry.chain->trigger_summary) + "</span>";
     out_ += "</summary>\n";
     if (!entry.chain) {
       out_ += "<p class=\"chain-quotes fallback\">" + html_inline(entry.note) + "</p>\n</details>\n";

@@ -128,14 +128,25 @@ blockquote {
 .pattern .statement { font-weight: 600; margin: 0; }
 .pattern .rationale { margin: .1rem 0; color: var(--text); }
 .callout { padding: .8rem 1rem; border-radius: 10px; background: var(--purple-bg); color: var(--text); }
-.offline-parts { padding-left: 1.2rem; }
+.offline-parts { margin: .4rem 0; padding-left: 1.2rem; }
+.offline-parts li { margin: .3rem 0; }
 .evidence-project > h3 { margin-top: 1.2rem; }
 details.chain { margin: .45rem 0; border: 1px solid var(--border); border-radius: 10px; background: var(--surface); }
-details.chain > summary { display: flex; flex-wrap: wrap; align-items: center; gap: .6rem; padding: .5rem .9rem; color: var(--text); }
+details.chain > summary {
+  display: flex; align-items: center; gap: .6rem; padding: .5rem .9rem; color: var(--text); list-style: none;
+}
+details.chain > summary::-webkit-details-marker { display: none; }
+details.chain > summary::before {
+  content: ""; flex: none; width: .45rem; height: .45rem; border-right: 2px solid var(--muted); border-bottom: 2px solid var(--muted);
+  transform: rotate(-45deg); transition: transform .15s ease; margin-right: .1rem;
+}
+details.chain[open] > summary::before { transform: rotate(45deg); }
+.preview { flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--muted); font-size: .86rem; font-weight: 400; }
 details.chain[open] > summary { border-bottom: 1px solid var(--border); }
 details.chain:target { border-color: var(--accent); box-shadow: 0 0 0 3px var(--accent-soft); }
-.ref { font: 600 .85rem ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
-.lines { color: var(--muted); font-size: .8rem; font-weight: 400; }
+.ref { flex: none; font: 600 .85rem ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+.lines { flex: none; color: var(--muted); font-size: .8rem; font-weight: 400; }
+details.chain > summary .chip { flex: none; }
 .chain-body { margin: 0; padding: .6rem .9rem .8rem; display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .3rem 1rem; font-size: .9rem; }
 .chain-body dt { color: var(--muted); font-weight: 600; }
 .chain-body dd { margin: 0; }
