@@ -5,6 +5,7 @@
 #include "generate/artifacts/artifact_store.h"
 #include "generate/daily/confidence_rollup.h"
 #include "generate/daily/daily_builder.h"
+#include "generate/daily/daily_inputs.h"
 #include "generate/daily/report_slots.h"
 #include "generate/daily/report_substrate.h"
 #include "generate/daily/slot_checks.h"
@@ -125,15 +126,13 @@ Problems finalize_problems(const json& report, const CitationIndex& index, const
 }
 
 agent::Result<FinalizeOutcome> finalize_daily_report(const std::filesystem::path& workspace_root) {
-  auto index = CitationIndex::load(workspace_root);
-  if (!index) return std::unexpected(index.error());
-  auto syntheses = read_project_syntheses(index->workspace());
-  if (!syntheses) return std::unexpected(syntheses.error());
+  auto inputs = load_daily_inputs(workspace_root);
+  if (!inputs) return std::unexpected(inputs.error());
   FinalizeOutcome outcome;
   auto written = artifacts::update_json_locked(
-      index->workspace().daily_report(), [&](const artifacts::StoredJson& current) -> std::optional<json> {
+      inputs->index.workspace().daily_report(), [&](const artifacts::StoredJson& current) -> std::optional<json> {
         const json report = current.value.value_or(json(nullptr));
-        outcome.problems = finalize_problems(report, *index, *syntheses);
+        outcome.problems = finalize_problems(report, inputs->index, inputs->syntheses);
         if (!outcome.problems.empty()) return std::nullopt;
         json finalized = report;
         outcome.overall_confidence = overall_confidence(finalized);

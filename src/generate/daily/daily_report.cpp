@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "generate/artifacts/artifact_store.h"
+#include "generate/daily/daily_inputs.h"
 #include "generate/daily/slot_preservation.h"
 #include "generate/daily/slot_store.h"
 #include "generate/daily/title_rules.h"
@@ -68,16 +69,14 @@ std::string offline_title(std::string_view reason) {
 }  // namespace
 
 agent::Result<BuiltReport> build_daily_report(const std::filesystem::path& workspace_root, const BuildOptions& options) {
-  auto index = CitationIndex::load(workspace_root);
-  if (!index) return std::unexpected(index.error());
-  auto syntheses = read_project_syntheses(index->workspace());
-  if (!syntheses) return std::unexpected(syntheses.error());
+  auto inputs = load_daily_inputs(workspace_root);
+  if (!inputs) return std::unexpected(inputs.error());
   BuiltReport built;
   auto written = artifacts::update_json_locked(
-      index->workspace().daily_report(), [&](const artifacts::StoredJson& previous) -> std::optional<json> {
-        built.report = build_skeleton(*index, *syntheses, options);
+      inputs->index.workspace().daily_report(), [&](const artifacts::StoredJson& previous) -> std::optional<json> {
+        built.report = build_skeleton(inputs->index, inputs->syntheses, options);
         if (previous.value)
-          built.kept = preserve_slots(built.report, *previous.value, *index, options.generated_by.offline);
+          built.kept = preserve_slots(built.report, *previous.value, inputs->index, options.generated_by.offline);
         return built.report;
       });
   if (!written) return std::unexpected(written.error());

@@ -23,8 +23,8 @@ nlohmann::json citations(bool cross_project);
 nlohmann::json cited_text(bool cross_project);
 // {text, citations, confidence} (engagement reading, team takeaways).
 nlohmann::json cited_lead();
-// A list of cited claims: each object has `fields` (strings) plus citations and confidence,
-// `extra` merged in (e.g. an enum field).
+// A list of cited claims: each object has `extra_properties` (e.g. an enum field), the
+// `text_fields` (non-empty strings), citations and confidence; all required.
 nlohmann::json claims(const nlohmann::json& extra_properties, const std::vector<std::string>& text_fields);
 // [string, ...]
 nlohmann::json limits();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "generate/daily/citation_index.h"
+#include "generate/daily/daily_inputs.h"
 #include "generate/daily/project_synthesis_reader.h"
 #include "support/daily_fixture.h"
 #include "support/scratch_dir.h"
@@ -17,11 +18,9 @@ using test::beta_key;
 using test::turn_ref;
 
 json build(const fs::path& workspace, const BuildOptions& options = {}) {
-  auto index = CitationIndex::load(workspace);
-  EXPECT_TRUE(index) << index.error().message;
-  auto syntheses = read_project_syntheses(index->workspace());
-  EXPECT_TRUE(syntheses) << syntheses.error().message;
-  return build_skeleton(*index, *syntheses, options);
+  auto inputs = load_daily_inputs(workspace);
+  EXPECT_TRUE(inputs) << inputs.error().message;
+  return build_skeleton(inputs->index, inputs->syntheses, options);
 }
 
 SynthesisWorkItem material_with(std::vector<std::string> terminal_types, std::size_t outcomes) {

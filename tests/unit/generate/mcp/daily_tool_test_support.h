@@ -1,5 +1,6 @@
-// Calling a daily write tool in tests: the result, the problems it names, and a check that a
-// rejected call left daily-report.json byte-identical; plus the tool's published schema.
+// Calling a daily write tool in tests: a fixture with the standard day's skeleton built, the
+// result, the problems it names, a check that a rejected call left daily-report.json
+// byte-identical, and the tool's published schema.
 #pragma once
 
 #include <filesystem>
@@ -10,11 +11,29 @@
 
 #include "generate/json_schema.h"
 #include "generate/mcp/tool.h"
+#include "support/filled_daily_report.h"
 #include "support/scratch_dir.h"
 
 namespace diary::generate::mcp::testing {
 
 using nlohmann::json;
+
+// The standard daily day (support/daily_fixture.h) with its skeleton built, no slot filled.
+class DailyToolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    day_ = test::write_daily_day(dir_.path());
+    daily::testing::build(day_.workspace);
+  }
+
+  test::ScratchDir dir_;
+  test::DailyDay day_;
+};
+
+// A cross-project citation as the title, engagement and team-learning tools take it.
+inline json cross_citation(const std::string& project_key, const std::string& session_ref, const std::string& turn_ref) {
+  return {{"project_key", project_key}, {"session_ref", session_ref}, {"turn_ref", turn_ref}};
+}
 
 inline json call(const McpTool& tool, const std::filesystem::path& workspace, const json& arguments) {
   return tool.call(ToolContext{workspace}, arguments);

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "daily_tool_test_support.h"
-#include "support/filled_daily_report.h"
 
 namespace diary::generate::mcp {
 namespace {
@@ -17,29 +16,19 @@ using daily::testing::read_report;
 using test::alpha_key;
 using test::beta_key;
 
-json cross(const std::string& project_key, const std::string& turn_ref) {
-  return {{"project_key", project_key}, {"session_ref", "S0001"}, {"turn_ref", turn_ref}};
-}
-
 json args() {
-  return {{"overall_reading", {{"text", "Clear direction, quick review."}, {"citations", {cross(alpha_key, "T0002")}}, {"confidence", "high"}}},
+  return {{"overall_reading", {{"text", "Clear direction, quick review."}, {"citations", {cross_citation(alpha_key, "S0001", "T0002")}}, {"confidence", "high"}}},
           {"observations", json::array({{{"dimension", "review"},
                                          {"statement", "Asked for a test run."},
-                                         {"citations", {cross(alpha_key, "T0002"), cross(beta_key, "T0001")}},
+                                         {"citations", {cross_citation(alpha_key, "S0001", "T0002"), cross_citation(beta_key, "S0001", "T0001")}},
                                          {"confidence", "medium"}}})},
           {"limits", json::array({"Offline thinking is not visible."})}};
 }
 
-class WriteEngagement : public ::testing::Test {
+class WriteEngagement : public DailyToolTest {
  protected:
-  void SetUp() override {
-    day_ = test::write_daily_day(dir_.path());
-    daily::testing::build(day_.workspace);
-  }
 
   McpTool tool_ = write_engagement_tool();
-  test::ScratchDir dir_;
-  test::DailyDay day_;
 };
 
 TEST_F(WriteEngagement, StoresTheAssessmentWithResolvedCitations) {
@@ -77,7 +66,7 @@ TEST_F(WriteEngagement, RejectsAnUncitedObservation) {
 
 TEST_F(WriteEngagement, RejectsATurnWithoutCommittedEvidence) {
   json call_args = args();
-  call_args["observations"][0]["citations"][1] = cross(beta_key, "T0005");
+  call_args["observations"][0]["citations"][1] = cross_citation(beta_key, "S0001", "T0005");
   expect_invalid(tool_, day_.workspace, call_args, "/observations/0/citations/1", "S0001/T0005 has no committed evidence");
 }
 

@@ -5,7 +5,6 @@
 #include "daily_tool_test_support.h"
 #include "generate/daily/daily_report.h"
 #include "generate/daily/offline_parts.h"
-#include "support/filled_daily_report.h"
 
 namespace diary::generate::mcp {
 namespace {
@@ -19,20 +18,14 @@ using daily::testing::read_report;
 using test::alpha_key;
 using test::beta_key;
 
-class WriteProjectSummary : public ::testing::Test {
+class WriteProjectSummary : public DailyToolTest {
  protected:
-  void SetUp() override {
-    day_ = test::write_daily_day(dir_.path());
-    daily::testing::build(day_.workspace);
-  }
 
   static json args(json citations, const std::string& text = "Alpha gained a verbose flag.") {
     return {{"project_key", alpha_key}, {"summary", {{"text", text}, {"citations", std::move(citations)}}}};
   }
 
   McpTool tool_ = write_project_summary_tool();
-  test::ScratchDir dir_;
-  test::DailyDay day_;
 };
 
 TEST_F(WriteProjectSummary, StoresTheSummaryWithResolvedCitations) {

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "daily_tool_test_support.h"
-#include "support/filled_daily_report.h"
 
 namespace diary::generate::mcp {
 namespace {
@@ -17,31 +16,21 @@ using daily::testing::read_report;
 using test::alpha_key;
 using test::beta_key;
 
-json cross(const std::string& project_key, const std::string& session_ref, const std::string& turn_ref) {
-  return {{"project_key", project_key}, {"session_ref", session_ref}, {"turn_ref", turn_ref}};
-}
-
-json args(const std::string& text, json citations = json::array({cross(alpha_key, "S0001", "T0001")})) {
+json args(const std::string& text, json citations = json::array({cross_citation(alpha_key, "S0001", "T0001")})) {
   return {{"title", {{"text", text}, {"citations", std::move(citations)}}}};
 }
 
-class WriteReportTitle : public ::testing::Test {
+class WriteReportTitle : public DailyToolTest {
  protected:
-  void SetUp() override {
-    day_ = test::write_daily_day(dir_.path());
-    daily::testing::build(day_.workspace);
-  }
 
   McpTool tool_ = write_report_title_tool();
-  test::ScratchDir dir_;
-  test::DailyDay day_;
 };
 
 TEST_F(WriteReportTitle, StoresTheTitleWithResolvedCitations) {
   EXPECT_EQ(tool_.name, "write_report_title");
   const json result = call(tool_, day_.workspace,
                            args("Verbose flag shipped, deploy failure traced",
-                                {cross(alpha_key, "S0001", "T0001"), cross(beta_key, "S0001", "T0001")}));
+                                {cross_citation(alpha_key, "S0001", "T0001"), cross_citation(beta_key, "S0001", "T0001")}));
   EXPECT_EQ(result, json({{"status", "written"}}));
   EXPECT_EQ(read_report(day_.workspace)["report_title"],
             json({{"text", "Verbose flag shipped, deploy failure traced"}, {"citations", {alpha_t1(), beta_t1()}}}));
@@ -73,9 +62,9 @@ TEST_F(WriteReportTitle, RejectsACitationWithoutProjectKey) {
 }
 
 TEST_F(WriteReportTitle, RejectsATurnWithoutCommittedEvidence) {
-  expect_invalid(tool_, day_.workspace, args("Verbose flag shipped", {cross(beta_key, "S0001", "T0002")}),
+  expect_invalid(tool_, day_.workspace, args("Verbose flag shipped", {cross_citation(beta_key, "S0001", "T0002")}),
                  "/title/citations/0", "S0001/T0002 has no committed evidence in project 'beta-ba9876543210'");
-  expect_invalid(tool_, day_.workspace, args("Verbose flag shipped", {cross("gamma", "S0001", "T0001")}),
+  expect_invalid(tool_, day_.workspace, args("Verbose flag shipped", {cross_citation("gamma", "S0001", "T0001")}),
                  "/title/citations/0", "has no committed evidence in project 'gamma'");
 }
 

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "daily_tool_test_support.h"
-#include "support/filled_daily_report.h"
 
 namespace diary::generate::mcp {
 namespace {
@@ -17,31 +16,21 @@ using daily::testing::read_report;
 using test::alpha_key;
 using test::beta_key;
 
-json cross(const std::string& project_key, const std::string& turn_ref) {
-  return {{"project_key", project_key}, {"session_ref", "S0001"}, {"turn_ref", turn_ref}};
-}
-
 json args() {
-  return {{"takeaways", {{"text", "Small asks converged fast."}, {"citations", {cross(beta_key, "T0001")}}, {"confidence", "medium"}}},
+  return {{"takeaways", {{"text", "Small asks converged fast."}, {"citations", {cross_citation(beta_key, "S0001", "T0001")}}, {"confidence", "medium"}}},
           {"patterns", json::array({{{"kind", "reuse"},
                                      {"statement", "Ask for a test run after each change."},
                                      {"rationale", "pattern -> evidence -> why it mattered -> how to reuse"},
                                      {"recurrence", "seen in two turns"},
-                                     {"citations", {cross(alpha_key, "T0001")}},
+                                     {"citations", {cross_citation(alpha_key, "S0001", "T0001")}},
                                      {"confidence", "low"}}})},
           {"limits", json::array({"One day of evidence."})}};
 }
 
-class WriteTeamLearning : public ::testing::Test {
+class WriteTeamLearning : public DailyToolTest {
  protected:
-  void SetUp() override {
-    day_ = test::write_daily_day(dir_.path());
-    daily::testing::build(day_.workspace);
-  }
 
   McpTool tool_ = write_team_learning_tool();
-  test::ScratchDir dir_;
-  test::DailyDay day_;
 };
 
 TEST_F(WriteTeamLearning, StoresTheLearningWithResolvedCitations) {
