@@ -21,6 +21,7 @@ int run_cli(int argc, char** argv) {
   register_inspect(app, context);
   register_job(app, context);
   register_batch(app, context);
+  register_generate(app, context);
 
   register_prompts(app, context);
 

@@ -17,6 +17,7 @@
 
 #include "generate/phases/pipeline_context.h"
 #include "generate/phases/task_graph.h"
+#include "generate/workspace/day_workspace.h"
 
 namespace diary::generate::phases {
 

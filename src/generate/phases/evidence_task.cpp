@@ -1,0 +1,232 @@
+#include "generate/phases/evidence_task.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "generate/artifacts/artifact_store.h"
+#include "generate/artifacts/evidence_card.h"
+#include "generate/artifacts/turn_inputs.h"
+#include "generate/offline/offline_extractor.h"
+#include "generate/phases/agent_pass.h"
+#include "generate/phases/prerequisites.h"
+#include "generate/phases/prompt_templates.h"
+#include "generate/phases/when_all.h"
+
+namespace diary::generate::phases {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+using workspace::DayWorkspace;
+
+namespace {
+
+struct TurnResult {
+  bool committed = false;  // by the model
+  bool offline = false;    // filled by the offline extractor
+  std::string error;       // why the model did not make it (or why nothing could)
+  agent::TokenUsage usage;
+  int turns = 0;
+};
+
+json assignment_for(const std::string& pk, const workspace::SessionEntry& session, std::size_t index) {
+  const auto& turn = session.turns[index];
+  json previous = nullptr;
+  if (index > 0) {
+    const auto& before = session.turns[index - 1];
+    previous = {{"turn_ref", before.turn_ref}, {"turn_start_line", before.start_line}, {"turn_end_line", before.end_line}};
+  }
+  return {{"pass", "evidence"},
+          {"project_key", pk},
+          {"session_ref", session.session_ref},
+          {"turn_ref", turn.turn_ref},
+          {"turn_start_line", turn.start_line},
+          {"turn_end_line", turn.end_line},
+          {"previous_turn", previous}};
+}
+
+// Is this turn's chain still to be made (by the model, in a model run)?
+bool turn_missing(const DayWorkspace& day, const std::string& pk, const std::string& sref, const std::string& turn_ref,
+                  bool offline_counts) {
+  const auto state = artifacts::inspect_evidence_card(day, pk, sref);
+  if (std::find(state.missing_turns.begin(), state.missing_turns.end(), turn_ref) != state.missing_turns.end())
+    return true;
+  if (!offline_counts &&
+      std::find(state.offline_turns.begin(), state.offline_turns.end(), turn_ref) != state.offline_turns.end())
+    return true;
+  return false;
+}
+
+// Commits the offline extractor's chain for one turn (under the card's lock, like the tool).
+agent::Result<void> commit_offline_chain(const DayWorkspace& day, const std::string& pk,
+                                         const workspace::SessionEntry& session, const workspace::TurnSpan& turn) {
+  auto chain = offline::offline_chain(day, pk, session, turn);
+  if (!chain) return std::unexpected(chain.error());
+  auto hash = artifacts::turn_inputs_sha256(day, pk, session, turn);
+  if (!hash) return std::unexpected(hash.error());
+  artifacts::Problems problems;
+  auto written = artifacts::update_json_locked(
+      day.evidence_card(pk, session.session_ref), [&](const artifacts::StoredJson& current) -> std::optional<json> {
+        auto commit = artifacts::commit_chain(current, *chain, *hash, day, pk, session);
+        if (!commit.problems.empty()) {
+          problems = commit.problems;
+          return std::nullopt;
+        }
+        return commit.card;
+      });
+  if (!written) return std::unexpected(written.error());
+  if (!problems.empty())
+    return agent::fail(agent::ErrorKind::invalid_output,
+                       fmt::format("the offline chain for {}/{} is invalid: {} {}", session.session_ref, turn.turn_ref,
+                                   problems.front().path, problems.front().message));
+  return {};
+}
+
+asio::awaitable<TurnResult> extract_turn(const PipelineContext& context, const DayWorkspace& day, std::string pk,
+                                         const workspace::SessionEntry& session, std::size_t index) {
+  const auto& turn = session.turns[index];
+  const std::string label = fmt::format("{}/{}", session.session_ref, turn.turn_ref);
+  TurnResult result;
+  if (!context.offline()) {
+    auto permit = co_await context.evidence_conversations->permit();
+    if (context.stop.stop_requested()) {
+      result.error = "stopped on request";
+      co_return result;
+    }
+    const json assignment = assignment_for(pk, session, index);
+    const std::string project_label = day.find_project(pk)->project_label;
+    AgentPassSpec spec;
+    spec.task_id = fmt::format("evidence:{}:{}", pk, session.session_ref);
+    spec.pass = "evidence";
+    spec.instructions = "evidence-extractor";
+    spec.tools = {"read_session_lines", "write_evidence"};
+    spec.prompt = evidence_prompt(assignment, project_label, session.source);
+    const std::string sref = session.session_ref, turn_ref = turn.turn_ref;
+    const DayWorkspace* workspace = &day;
+    spec.missing = [workspace, pk, sref, turn_ref]() -> std::vector<std::string> {
+      if (!turn_missing(*workspace, pk, sref, turn_ref, false)) return {};
+      return {fmt::format("{}/{} has no committed evidence chain", sref, turn_ref)};
+    };
+    spec.resume = [assignment](const std::vector<std::string>&, const json& last_errors) {
+      return evidence_resume_prompt(assignment, last_errors);
+    };
+    auto pass = co_await run_agent_pass(context, std::move(spec));
+    result.usage = pass.loop.usage;
+    result.turns = static_cast<int>(pass.loop.turns.size());
+    if (pass.complete()) {
+      result.committed = true;
+      context.report({.kind = ProgressEvent::Kind::turn_committed, .phase = "evidence",
+                      .task_id = "evidence:" + pk + ":" + session.session_ref, .label = pk + "/" + label,
+                      .detail = turn.turn_ref});
+      co_return result;
+    }
+    result.error = fmt::format("{}: {}", label, pass.loop.reason.empty() ? "the model made no chain" : pass.loop.reason);
+    if (pass.loop.status == RunStatus::interrupted) co_return result;  // the next run continues
+  }
+  // The model could not (or was not asked to): the offline extractor fills the turn.
+  auto filled = commit_offline_chain(day, pk, session, turn);
+  if (filled) {
+    result.offline = true;
+  } else {
+    if (!result.error.empty()) result.error += "; ";
+    result.error += filled.error().message;
+  }
+  co_return result;
+}
+
+}  // namespace
+
+std::string evidence_prompt(const json& assignment, const std::string& project_label, const std::string& source) {
+  std::string previous;
+  if (assignment["previous_turn"].is_object())
+    previous = fmt::format("- Previous turn (context only, never cite it): {}, lines {}-{}\n",
+                           assignment["previous_turn"]["turn_ref"].get<std::string>(),
+                           assignment["previous_turn"]["turn_start_line"].get<std::size_t>(),
+                           assignment["previous_turn"]["turn_end_line"].get<std::size_t>());
+  auto text = render_prompt("evidence-input",
+                            {{"project_key", assignment["project_key"].get<std::string>()},
+                             {"project_label", project_label},
+                             {"session_ref", assignment["session_ref"].get<std::string>()},
+                             {"source", source},
+                             {"turn_ref", assignment["turn_ref"].get<std::string>()},
+                             {"turn_start_line", std::to_string(assignment["turn_start_line"].get<std::size_t>())},
+                             {"turn_end_line", std::to_string(assignment["turn_end_line"].get<std::size_t>())},
+                             {"previous_turn_line", previous},
+                             {"assignment", assignment.dump(2)}});
+  return text ? *text : text.error().message;
+}
+
+std::string evidence_resume_prompt(const json& assignment, const json& last_errors) {
+  json with_errors = assignment;
+  with_errors["last_errors"] = last_errors;
+  auto text = render_prompt("evidence-resume",
+                            {{"session_ref", assignment["session_ref"].get<std::string>()},
+                             {"turn_ref", assignment["turn_ref"].get<std::string>()},
+                             {"turn_start_line", std::to_string(assignment["turn_start_line"].get<std::size_t>())},
+                             {"turn_end_line", std::to_string(assignment["turn_end_line"].get<std::size_t>())},
+                             {"last_errors", describe_errors(last_errors)},
+                             {"assignment", with_errors.dump(2)}});
+  return text ? *text : text.error().message;
+}
+
+asio::awaitable<TaskOutcome> run_evidence_task(const PipelineContext& context, std::string pk, std::string sref) {
+  TaskOutcome outcome;
+  auto loaded = DayWorkspace::load(context.workspace);
+  if (!loaded) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {loaded.error().message}};
+  const DayWorkspace day = std::move(*loaded);
+  const workspace::SessionEntry* session = day.find_session(pk, sref);
+  if (!session)
+    co_return TaskOutcome{.status = TaskStatus::failed,
+                          .errors = {fmt::format("generation task is not present in the prepared workspace: evidence:{}:{}", pk, sref)}};
+  const auto project_dir = day.project_dir(pk);
+  if (auto missing = missing_prerequisite(day.root(), {day.root() / "metadata.json", project_dir / "project.json",
+                                                       project_dir / "sessions.index.jsonl", day.session_file(pk, *session)}))
+    co_return TaskOutcome{.status = TaskStatus::failed, .errors = {*missing}};
+
+  if (session->turns.empty()) {
+    auto written = artifacts::write_empty_card(day, pk, sref);
+    if (!written) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {written.error().message}};
+    co_return TaskOutcome{.skipped = true};
+  }
+
+  auto state = artifacts::inspect_evidence_card(day, pk, sref);
+  if (state.needs_repair()) {
+    json dropped = json::array();
+    for (const auto& chain : state.dropped_chains)
+      dropped.push_back({{"turn_ref", chain.turn_ref}, {"stale", chain.stale},
+                         {"problem", chain.problems.empty() ? "" : chain.problems.front().message}});
+    context.log("decision", {{"task", "evidence:" + pk + ":" + sref},
+                             {"what", state.status == artifacts::EvidenceCardState::Status::unparsable ? "card_removed" : "chains_dropped"},
+                             {"details", {{"dropped", dropped}}}});
+    if (auto repaired = artifacts::repair_evidence_card(day, pk, sref); !repaired)
+      co_return TaskOutcome{.status = TaskStatus::failed, .errors = {repaired.error().message}};
+    state = artifacts::inspect_evidence_card(day, pk, sref);
+  }
+
+  std::vector<std::string> todo = state.missing_turns;
+  if (!context.offline()) todo.insert(todo.end(), state.offline_turns.begin(), state.offline_turns.end());
+  if (todo.empty()) co_return TaskOutcome{.skipped = true};
+
+  std::vector<asio::awaitable<TurnResult>> work;
+  for (std::size_t i = 0; i < session->turns.size(); ++i)
+    if (std::find(todo.begin(), todo.end(), session->turns[i].turn_ref) != todo.end())
+      work.push_back(extract_turn(context, day, pk, *session, i));
+  auto results = co_await when_all(std::move(work));
+
+  bool any_offline = false;
+  for (const auto& result : results) {
+    outcome.usage += result.usage;
+    outcome.turns += result.turns;
+    any_offline = any_offline || result.offline;
+    if (!result.error.empty()) outcome.errors.push_back(result.error);
+  }
+  const auto final_state = artifacts::inspect_evidence_card(day, pk, sref);
+  if (context.stop.stop_requested() && !final_state.complete()) outcome.status = TaskStatus::interrupted;
+  else if (!final_state.complete()) outcome.status = TaskStatus::failed;
+  else if (any_offline && !context.offline()) outcome.status = TaskStatus::degraded;
+  else outcome.status = TaskStatus::ok;
+  if (outcome.status == TaskStatus::ok && context.offline()) outcome.errors.clear();
+  co_return outcome;
+}
+
+}  // namespace diary::generate::phases
