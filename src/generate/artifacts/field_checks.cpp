@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "generate/prepare/json_fields.h"
+
 namespace diary::generate::artifacts {
 
 using nlohmann::json;
@@ -26,6 +28,27 @@ std::string pointer(std::string_view base, std::size_t index) { return fmt::form
 
 bool is_blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
+}
+
+Problems header_problems(const json& value, std::string_view what, std::initializer_list<ExpectedText> texts,
+                         FieldNames lists, std::string_view redo) {
+  Problems problems;
+  if (!value.is_object()) {
+    problems.push_back({"", fmt::format("{} is not a JSON object", what), std::string(redo)});
+    return problems;
+  }
+  auto version = value.find("schema_version");
+  if (version == value.end() || !version->is_number_integer() || version->get<long long>() != schema_version)
+    problems.push_back({"/schema_version", fmt::format("schema_version must be {}", schema_version), std::string(redo)});
+  for (const auto& [key, expected] : texts)
+    if (prepare::string_field(value, key) != expected)
+      problems.push_back({pointer("", key), fmt::format("{} must be {}", key, expected), std::string(redo)});
+  for (auto key : lists) {
+    auto list = value.find(key);
+    if (list == value.end() || !list->is_array())
+      problems.push_back({pointer("", key), fmt::format("{} must be a list", key), std::string(redo)});
+  }
+  return problems;
 }
 
 namespace {

@@ -26,6 +26,16 @@ bool is_blank(std::string_view text);
 
 using FieldNames = std::initializer_list<std::string_view>;
 
+// The header of an artifact file (`what`: "the evidence card"): an object with schema_version 1,
+// each `texts` field equal to its expected value and each `lists` field an array. One Problem
+// per fault, all with the hint `redo` (what diary does about it).
+struct ExpectedText {
+  std::string_view key;
+  std::string_view value;
+};
+Problems header_problems(const nlohmann::json& value, std::string_view what, std::initializer_list<ExpectedText> texts,
+                         FieldNames lists, std::string_view redo);
+
 class FieldChecks {
  public:
   enum class Need { required, optional };
