@@ -78,7 +78,8 @@ class ChainChecker {
     for (std::size_t i = 0; list != nullptr && i < list->size(); ++i) {
       const json& citation = (*list)[i];
       const std::string citation_at = pointer(list_at, i);
-      if (!checks_.object_shape(citation, citation_at, "citation", {"lines"})) {
+      checks_.object_shape(citation, citation_at, "citation", {"lines"});
+      if (!citation.is_object()) {
         all = false;
         continue;
       }
@@ -92,7 +93,7 @@ class ChainChecker {
       if (!span) {
         checks_.add(lines_at,
                     fmt::format("{} must be a line span \"start-end\" with 1 <= start <= end, not {}", lines_at,
-                                lines->dump(-1, ' ', false, json::error_handler_t::replace)),
+                                excerpt(lines->dump(-1, ' ', false, json::error_handler_t::replace))),
                     std::string(span_hint));
         all = false;
         continue;
@@ -166,10 +167,10 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
   const workspace::ProjectEntry* project = day.find_project(project_key);
   const workspace::SessionEntry* session = project ? project->find_session(session_ref) : nullptr;
   if (project == nullptr)
-    shape.add("/project_key", fmt::format("unknown project_key {}", project_key),
+    shape.add("/project_key", fmt::format("unknown project_key {}", excerpt(project_key)),
               "use the project_key from the prepared workspace");
   else if (session == nullptr)
-    shape.add("/session_ref", fmt::format("unknown session_ref {} in project {}", session_ref, project_key),
+    shape.add("/session_ref", fmt::format("unknown session_ref {} in project {}", excerpt(session_ref), excerpt(project_key)),
               "use a session_ref listed in sessions.index.jsonl");
   const workspace::TurnSpan* turn = nullptr;
   const std::string turn_at = pointer(at, "turn_ref");
@@ -178,7 +179,7 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
     if (session != nullptr) {
       turn = session->find_turn(ref);
       if (turn == nullptr)
-        shape.add(turn_at, fmt::format("turn {} is not a turn of session {}", ref, session_ref),
+        shape.add(turn_at, fmt::format("turn {} is not a turn of session {}", excerpt(ref), session_ref),
                   "use the assigned turn_ref from the target turn");
     }
     if (turn != nullptr && existing_card != nullptr && existing_card->is_object()) {

@@ -51,6 +51,13 @@ Problems header_problems(const json& value, std::string_view what, std::initiali
   return problems;
 }
 
+std::string excerpt(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return std::string(text.substr(0, cut)) + "…";
+}
+
 namespace {
 
 std::string joined(FieldNames names) {
@@ -80,7 +87,7 @@ bool FieldChecks::object_shape(const json& value, std::string_view at, std::stri
   bool ok = true;
   for (const auto& [key, ignored] : value.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    add(pointer(at, key), fmt::format("{} is not a field of {}", pointer(at, key), what),
+    add(pointer(at, key), fmt::format("{} is not a field of {}", excerpt(pointer(at, key), 120), what),
         fmt::format("remove it; {} has only the fields {}", what, joined(allowed)));
     ok = false;
   }

@@ -21,8 +21,12 @@ namespace diary::generate::artifacts {
 std::string pointer(std::string_view base, std::string_view key);
 std::string pointer(std::string_view base, std::size_t index);
 
-// A text that holds something other than whitespace.
+// A text that holds nothing but whitespace.
 bool is_blank(std::string_view text);
+
+// A value quoted in a message: at most `max_bytes`, cut on a UTF-8 boundary and marked "…", so
+// a hostile megabyte-long ref cannot bloat the answer.
+std::string excerpt(std::string_view text, std::size_t max_bytes = 60);
 
 using FieldNames = std::initializer_list<std::string_view>;
 

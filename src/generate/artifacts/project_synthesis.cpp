@@ -26,7 +26,7 @@ constexpr std::string_view summary_hint = "provide a concise non-empty summary";
 
 using prepare::string_field;
 
-std::string shown(const TurnRef& turn) { return turn.session_ref + "/" + turn.turn_ref; }
+std::string shown(const TurnRef& turn) { return excerpt(turn.session_ref) + "/" + excerpt(turn.turn_ref); }
 
 bool is_work_item_ref(std::string_view ref) {
   return ref.size() == 5 && ref[0] == 'W' &&
@@ -112,7 +112,7 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
                        "terminal_states", "limits", "reason", "confidence", "source"});
   if (!item.is_object()) return problems;
   if (project == nullptr)
-    checks.add("/project_key", fmt::format("unknown project_key {}", project_key),
+    checks.add("/project_key", fmt::format("unknown project_key {}", excerpt(project_key)),
                "use the project_key from the prepared workspace");
 
   // The committed items that hold refs and turns.
@@ -128,7 +128,7 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
     const auto& value = ref->get_ref<const std::string&>();
     const std::string ref_at = pointer(at, "work_item_ref");
     if (!is_work_item_ref(value))
-      checks.add(ref_at, fmt::format("{} must look like W0001 (W and four digits), not {}", ref_at, value),
+      checks.add(ref_at, fmt::format("{} must look like W0001 (W and four digits), not {}", ref_at, excerpt(value)),
                  "number work items W0001, W0002, ... in order");
     else if (std::any_of(holders.begin(), holders.end(), [&](const json* other) { return string_field(*other, "work_item_ref") == std::string_view(value); }))
       checks.add(ref_at, fmt::format("work item {} already exists", value),
@@ -403,7 +403,7 @@ ProjectSynthesisState inspect_project_synthesis(const workspace::DayWorkspace& d
   if (project == nullptr) {
     ProjectSynthesisState state;
     state.status = ProjectSynthesisState::Status::unparsable;
-    state.problems.push_back({"/project_key", fmt::format("unknown project_key {}", project_key),
+    state.problems.push_back({"/project_key", fmt::format("unknown project_key {}", excerpt(project_key)),
                               "use the project_key from the prepared workspace"});
     return state;
   }
@@ -413,7 +413,7 @@ ProjectSynthesisState inspect_project_synthesis(const workspace::DayWorkspace& d
 
 agent::Result<void> repair_project_synthesis(const workspace::DayWorkspace& day, std::string_view project_key) {
   const workspace::ProjectEntry* project = day.find_project(project_key);
-  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", project_key));
+  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", excerpt(project_key)));
   const ProjectChains committed = committed_project_chains(day, project_key);
   const auto path = day.project_synthesis(project_key);
   auto lock = ArtifactLock::acquire(path);
@@ -431,7 +431,7 @@ agent::Result<void> repair_project_synthesis(const workspace::DayWorkspace& day,
 
 agent::Result<void> write_empty_synthesis(const workspace::DayWorkspace& day, std::string_view project_key) {
   const workspace::ProjectEntry* project = day.find_project(project_key);
-  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", project_key));
+  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", excerpt(project_key)));
   if (project->turn_count() != 0)
     return agent::fail(agent::ErrorKind::invalid_input,
                        fmt::format("project {} has {} turns: its synthesis is not empty", project_key, project->turn_count()));

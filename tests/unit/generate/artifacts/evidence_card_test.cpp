@@ -197,6 +197,22 @@ TEST_F(ValidateChain, RejectsAnUnknownField) {
   EXPECT_NE(problems[0].hint.find("quoted_messages"), std::string::npos) << "the hint lists the allowed fields";
 }
 
+TEST_F(ValidateChain, ACitationWithAnExtraFieldIsStillChecked) {
+  json chain = sample_chain();
+  chain["outcomes"][0]["citations"][0] = {{"lines", "9-9"}, {"why", "x"}};
+  auto problems = check(chain);
+  ASSERT_EQ(problems.size(), 2u) << invalid_result(problems).dump(2);
+  EXPECT_EQ(problems[0].path, "/evidence_chain/outcomes/0/citations/0/why");
+  EXPECT_EQ(problems[1].path, "/evidence_chain/outcomes/0/citations/0/lines");
+}
+
+TEST_F(ValidateChain, HostileLongValuesAreQuotedShortly) {
+  json chain = sample_chain(std::string(100000, 'T'));
+  chain["trigger"]["citations"][0]["lines"] = std::string(100000, '9');
+  chain["materiality"] = "none";
+  for (const auto& problem : check(chain)) EXPECT_LT(problem.message.size(), 200u) << problem.path;
+}
+
 TEST_F(ValidateChain, RejectsWrongTypes) {
   test::expect_one_problem(check(json::array()), "/evidence_chain", "must be a JSON object");
   json chain = sample_chain();
