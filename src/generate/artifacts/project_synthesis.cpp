@@ -33,6 +33,15 @@ bool is_work_item_ref(std::string_view ref) {
          std::all_of(ref.begin() + 1, ref.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// One more than the highest W#### ref among `items`.
+int next_ref_number(const std::vector<const json*>& items) {
+  int highest = 0;
+  for (const json* item : items)
+    if (auto ref = string_field(*item, "work_item_ref"); ref && is_work_item_ref(*ref))
+      highest = std::max(highest, std::stoi(std::string(ref->substr(1))));
+  return highest + 1;
+}
+
 // The turns an item covers, as far as they read as {session_ref, turn_ref} strings.
 std::vector<TurnRef> covered_by(const json& item) {
   std::vector<TurnRef> out;
@@ -132,7 +141,7 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
                  "number work items W0001, W0002, ... in order");
     else if (std::any_of(holders.begin(), holders.end(), [&](const json* other) { return string_field(*other, "work_item_ref") == std::string_view(value); }))
       checks.add(ref_at, fmt::format("work item {} already exists", value),
-                 fmt::format("use the next free ref after the committed ones (W{:04})", holders.size() + 1));
+                 fmt::format("use the next free ref after the committed ones (W{:04})", next_ref_number(holders)));
   }
   const json* kind_value = checks.term(item, at, "kind", work_item_kinds());
   const std::string kind = kind_value ? kind_value->get<std::string>() : std::string();

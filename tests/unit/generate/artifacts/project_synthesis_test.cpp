@@ -83,6 +83,10 @@ TEST_F(ValidateWorkItem, RejectsADuplicateRef) {
   auto problems = check(sample_item("W0001"), &envelope);
   test::expect_one_problem(problems, "/work_item/work_item_ref", "work item W0001 already exists");
   EXPECT_NE(problems[0].hint.find("W0002"), std::string::npos);
+  json later = sample_item("W0005");
+  later["covered_turns"] = json::array();  // only the ref matters here
+  const json gappy = {{"work_items", json::array({envelope["work_items"][0], later})}};
+  EXPECT_NE(check(sample_item("W0005"), &gappy)[0].hint.find("W0006"), std::string::npos) << "the next free ref, not the count";
 }
 
 TEST_F(ValidateWorkItem, RejectsABlankTitle) {
