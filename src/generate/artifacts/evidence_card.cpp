@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include "generate/artifacts/field_checks.h"
+#include "generate/artifacts/provenance.h"
 #include "generate/artifacts/turn_inputs.h"
 #include "generate/artifacts/vocabulary.h"
+#include "generate/prepare/json_fields.h"
 
 namespace diary::generate::artifacts {
 
@@ -52,14 +54,7 @@ class LineSet {
   std::vector<Span> spans_;
 };
 
-std::optional<std::string_view> text_of(const json& object, std::string_view key) {
-  if (!object.is_object()) return std::nullopt;
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return std::string_view(it->get_ref<const std::string&>());
-}
-
-bool is_offline(const json& chain) { return text_of(chain, "source") == offline_source; }
+using prepare::string_field;
 
 bool is_sha256_hex(std::string_view text) {
   return text.size() == 64 &&
@@ -83,7 +78,8 @@ class ChainChecker {
     for (std::size_t i = 0; list != nullptr && i < list->size(); ++i) {
       const json& citation = (*list)[i];
       const std::string citation_at = pointer(list_at, i);
-      if (!checks_.object_shape(citation, citation_at, "citation", {"lines"})) {
+      checks_.object_shape(citation, citation_at, "citation", {"lines"});
+      if (!citation.is_object()) {
         all = false;
         continue;
       }
@@ -97,7 +93,7 @@ class ChainChecker {
       if (!span) {
         checks_.add(lines_at,
                     fmt::format("{} must be a line span \"start-end\" with 1 <= start <= end, not {}", lines_at,
-                                lines->dump(-1, ' ', false, json::error_handler_t::replace)),
+                                excerpt(lines->dump(-1, ' ', false, json::error_handler_t::replace))),
                     std::string(span_hint));
         all = false;
         continue;
@@ -129,8 +125,8 @@ std::size_t turn_position(const workspace::SessionEntry& session, std::string_vi
 
 void sort_by_index(std::vector<json>& chains, const workspace::SessionEntry& session) {
   std::stable_sort(chains.begin(), chains.end(), [&](const json& a, const json& b) {
-    return turn_position(session, text_of(a, "turn_ref").value_or("")) <
-           turn_position(session, text_of(b, "turn_ref").value_or(""));
+    return turn_position(session, string_field(a, "turn_ref").value_or("")) <
+           turn_position(session, string_field(b, "turn_ref").value_or(""));
   });
 }
 
@@ -145,23 +141,8 @@ json card_value(std::string_view project_key, std::string_view session_ref, std:
 
 // Problems of the card's envelope (everything but the chains): any of them makes it unparsable.
 Problems envelope_problems(const json& card, std::string_view project_key, std::string_view session_ref) {
-  Problems problems;
-  constexpr std::string_view redo = "diary removes the card and extracts the session again";
-  if (!card.is_object()) {
-    problems.push_back({"", "the evidence card is not a JSON object", std::string(redo)});
-    return problems;
-  }
-  auto version = card.find("schema_version");
-  if (version == card.end() || !version->is_number_integer() || version->get<long long>() != schema_version)
-    problems.push_back({"/schema_version", fmt::format("schema_version must be {}", schema_version), std::string(redo)});
-  if (text_of(card, "project_key") != project_key)
-    problems.push_back({"/project_key", fmt::format("project_key must be {}", project_key), std::string(redo)});
-  if (text_of(card, "session_ref") != session_ref)
-    problems.push_back({"/session_ref", fmt::format("session_ref must be {}", session_ref), std::string(redo)});
-  auto chains = card.find("evidence_chains");
-  if (chains == card.end() || !chains->is_array())
-    problems.push_back({"/evidence_chains", "evidence_chains must be a list", std::string(redo)});
-  return problems;
+  return header_problems(card, "the evidence card", {{"project_key", project_key}, {"session_ref", session_ref}},
+                         {"evidence_chains"}, "diary removes the card and extracts the session again");
 }
 
 std::vector<std::string> turns_without(const workspace::SessionEntry& session, const std::set<std::string>& present) {
@@ -186,10 +167,10 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
   const workspace::ProjectEntry* project = day.find_project(project_key);
   const workspace::SessionEntry* session = project ? project->find_session(session_ref) : nullptr;
   if (project == nullptr)
-    shape.add("/project_key", fmt::format("unknown project_key {}", project_key),
+    shape.add("/project_key", fmt::format("unknown project_key {}", excerpt(project_key)),
               "use the project_key from the prepared workspace");
   else if (session == nullptr)
-    shape.add("/session_ref", fmt::format("unknown session_ref {} in project {}", session_ref, project_key),
+    shape.add("/session_ref", fmt::format("unknown session_ref {} in project {}", excerpt(session_ref), excerpt(project_key)),
               "use a session_ref listed in sessions.index.jsonl");
   const workspace::TurnSpan* turn = nullptr;
   const std::string turn_at = pointer(at, "turn_ref");
@@ -198,14 +179,14 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
     if (session != nullptr) {
       turn = session->find_turn(ref);
       if (turn == nullptr)
-        shape.add(turn_at, fmt::format("turn {} is not a turn of session {}", ref, session_ref),
+        shape.add(turn_at, fmt::format("turn {} is not a turn of session {}", excerpt(ref), session_ref),
                   "use the assigned turn_ref from the target turn");
     }
     if (turn != nullptr && existing_card != nullptr && existing_card->is_object()) {
       auto chains = existing_card->find("evidence_chains");
       if (chains != existing_card->end() && chains->is_array()) {
         const bool taken = std::any_of(chains->begin(), chains->end(), [&](const json& other) {
-          return text_of(other, "turn_ref") == std::string_view(ref) && !is_offline(other);
+          return string_field(other, "turn_ref") == std::string_view(ref) && !is_offline_made(other);
         });
         if (taken)
           shape.add(turn_at, fmt::format("turn {} already has a committed evidence chain (duplicate)", ref),
@@ -338,7 +319,7 @@ EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace:
   for (std::size_t i = 0; i < chains.size(); ++i) {
     const json& chain = chains[i];
     const std::string at = pointer("/evidence_chains", i);
-    DroppedChain verdict{.index = i, .turn_ref = std::string(text_of(chain, "turn_ref").value_or(""))};
+    DroppedChain verdict{.index = i, .turn_ref = std::string(string_field(chain, "turn_ref").value_or(""))};
     verdict.problems = validate_chain(chain, day, project_key, session.session_ref, nullptr, at);
     if (verdict.problems.empty() && present.contains(verdict.turn_ref))
       verdict.problems.push_back({pointer(at, "turn_ref"),
@@ -351,7 +332,7 @@ EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace:
                                     "restore the session copy (diary prepare) and run again"});
       } else {
         const std::string& current = (*turn_hashes)[turn_position(session, verdict.turn_ref)];
-        if (text_of(chain, "inputs_sha256") != std::string_view(current))
+        if (string_field(chain, "inputs_sha256") != std::string_view(current))
           verdict.problems.push_back(
               {hash_at, fmt::format("the chain of turn {} was made from other turn lines or an older prompt (stale)", verdict.turn_ref),
                "diary extracts the turn again"});
@@ -367,7 +348,7 @@ EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace:
   }
   sort_by_index(state.kept_chains, session);
   for (const auto& chain : state.kept_chains)
-    if (is_offline(chain)) state.offline_turns.emplace_back(*text_of(chain, "turn_ref"));
+    if (is_offline_made(chain)) state.offline_turns.emplace_back(*string_field(chain, "turn_ref"));
   state.missing_turns = turns_without(session, present);
   return state;
 }
@@ -431,14 +412,14 @@ ChainCommit commit_chain(const StoredJson& current, json chain, const std::strin
   std::vector<json> chains;
   if (current.value && envelope_problems(*current.value, project_key, session.session_ref).empty())
     chains = (*current.value)["evidence_chains"].get<std::vector<json>>();
-  const std::string turn_ref(text_of(chain, "turn_ref").value_or(""));
+  const std::string turn_ref(string_field(chain, "turn_ref").value_or(""));
 
   // Only a valid, current, model-made chain of this turn blocks the new one.
   json blocking = {{"evidence_chains", json::array()}};
   for (std::size_t i = 0; i < chains.size(); ++i) {
     const json& stored = chains[i];
-    if (text_of(stored, "turn_ref") != std::string_view(turn_ref) || is_offline(stored)) continue;
-    if (text_of(stored, "inputs_sha256") != std::string_view(turn_hash)) continue;
+    if (string_field(stored, "turn_ref") != std::string_view(turn_ref) || is_offline_made(stored)) continue;
+    if (string_field(stored, "inputs_sha256") != std::string_view(turn_hash)) continue;
     if (!validate_chain(stored, day, project_key, session.session_ref, nullptr, pointer("/evidence_chains", i)).empty()) continue;
     blocking["evidence_chains"].push_back(stored);
   }
@@ -446,14 +427,14 @@ ChainCommit commit_chain(const StoredJson& current, json chain, const std::strin
   if (!commit.problems.empty()) return commit;
 
   chain["inputs_sha256"] = turn_hash;
-  std::erase_if(chains, [&](const json& stored) { return text_of(stored, "turn_ref") == std::string_view(turn_ref); });
+  std::erase_if(chains, [&](const json& stored) { return string_field(stored, "turn_ref") == std::string_view(turn_ref); });
   chains.push_back(std::move(chain));
   sort_by_index(chains, session);
 
   std::set<std::string> present;
   for (std::size_t i = 0; i < chains.size(); ++i)
     if (validate_chain(chains[i], day, project_key, session.session_ref, nullptr, pointer("/evidence_chains", i)).empty())
-      present.emplace(text_of(chains[i], "turn_ref").value_or(""));
+      present.emplace(string_field(chains[i], "turn_ref").value_or(""));
   commit.missing_turns = turns_without(session, present);
   commit.card = card_value(project_key, session.session_ref, std::move(chains));
   return commit;

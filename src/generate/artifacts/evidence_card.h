@@ -29,12 +29,10 @@
 #include "agent/error.h"
 #include "generate/artifacts/artifact_store.h"
 #include "generate/artifacts/problem.h"
+#include "generate/artifacts/provenance.h"
 #include "generate/workspace/day_workspace.h"
 
 namespace diary::generate::artifacts {
-
-// The fields of a chain; inputs_sha256 and source are written by diary, never by the agent.
-inline constexpr std::string_view offline_source = "offline";
 
 // Every write_evidence rule for `chain` (a chain of session `session_ref` of `project_key`), one
 // Problem per fault. Paths are JSON pointers: the chain's own under `at` (the tool passes

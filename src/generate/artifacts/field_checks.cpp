@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "generate/prepare/json_fields.h"
+
 namespace diary::generate::artifacts {
 
 using nlohmann::json;
@@ -26,6 +28,34 @@ std::string pointer(std::string_view base, std::size_t index) { return fmt::form
 
 bool is_blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
+}
+
+Problems header_problems(const json& value, std::string_view what, std::initializer_list<ExpectedText> texts,
+                         FieldNames lists, std::string_view redo) {
+  Problems problems;
+  if (!value.is_object()) {
+    problems.push_back({"", fmt::format("{} is not a JSON object", what), std::string(redo)});
+    return problems;
+  }
+  auto version = value.find("schema_version");
+  if (version == value.end() || !version->is_number_integer() || version->get<long long>() != schema_version)
+    problems.push_back({"/schema_version", fmt::format("schema_version must be {}", schema_version), std::string(redo)});
+  for (const auto& [key, expected] : texts)
+    if (prepare::string_field(value, key) != expected)
+      problems.push_back({pointer("", key), fmt::format("{} must be {}", key, expected), std::string(redo)});
+  for (auto key : lists) {
+    auto list = value.find(key);
+    if (list == value.end() || !list->is_array())
+      problems.push_back({pointer("", key), fmt::format("{} must be a list", key), std::string(redo)});
+  }
+  return problems;
+}
+
+std::string excerpt(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return std::string(text.substr(0, cut)) + "…";
 }
 
 namespace {
@@ -57,7 +87,7 @@ bool FieldChecks::object_shape(const json& value, std::string_view at, std::stri
   bool ok = true;
   for (const auto& [key, ignored] : value.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    add(pointer(at, key), fmt::format("{} is not a field of {}", pointer(at, key), what),
+    add(pointer(at, key), fmt::format("{} is not a field of {}", excerpt(pointer(at, key), 120), what),
         fmt::format("remove it; {} has only the fields {}", what, joined(allowed)));
     ok = false;
   }

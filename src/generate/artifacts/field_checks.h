@@ -21,10 +21,24 @@ namespace diary::generate::artifacts {
 std::string pointer(std::string_view base, std::string_view key);
 std::string pointer(std::string_view base, std::size_t index);
 
-// A text that holds something other than whitespace.
+// A text that holds nothing but whitespace.
 bool is_blank(std::string_view text);
 
+// A value quoted in a message: at most `max_bytes`, cut on a UTF-8 boundary and marked "…", so
+// a hostile megabyte-long ref cannot bloat the answer.
+std::string excerpt(std::string_view text, std::size_t max_bytes = 60);
+
 using FieldNames = std::initializer_list<std::string_view>;
+
+// The header of an artifact file (`what`: "the evidence card"): an object with schema_version 1,
+// each `texts` field equal to its expected value and each `lists` field an array. One Problem
+// per fault, all with the hint `redo` (what diary does about it).
+struct ExpectedText {
+  std::string_view key;
+  std::string_view value;
+};
+Problems header_problems(const nlohmann::json& value, std::string_view what, std::initializer_list<ExpectedText> texts,
+                         FieldNames lists, std::string_view redo);
 
 class FieldChecks {
  public:

@@ -9,8 +9,10 @@
 
 #include "generate/artifacts/evidence_card.h"
 #include "generate/artifacts/field_checks.h"
+#include "generate/artifacts/provenance.h"
 #include "generate/artifacts/versions.h"
 #include "generate/artifacts/vocabulary.h"
+#include "generate/prepare/json_fields.h"
 #include "generate/prepare/sha256.h"
 
 namespace diary::generate::artifacts {
@@ -22,20 +24,22 @@ namespace {
 
 constexpr std::string_view summary_hint = "provide a concise non-empty summary";
 
-std::optional<std::string_view> text_of(const json& object, std::string_view key) {
-  if (!object.is_object()) return std::nullopt;
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return std::nullopt;
-  return std::string_view(it->get_ref<const std::string&>());
-}
+using prepare::string_field;
 
-bool is_offline(const json& item) { return text_of(item, "source") == offline_source; }
-
-std::string shown(const TurnRef& turn) { return turn.session_ref + "/" + turn.turn_ref; }
+std::string shown(const TurnRef& turn) { return excerpt(turn.session_ref) + "/" + excerpt(turn.turn_ref); }
 
 bool is_work_item_ref(std::string_view ref) {
   return ref.size() == 5 && ref[0] == 'W' &&
          std::all_of(ref.begin() + 1, ref.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// One more than the highest W#### ref among `items`.
+int next_ref_number(const std::vector<const json*>& items) {
+  int highest = 0;
+  for (const json* item : items)
+    if (auto ref = string_field(*item, "work_item_ref"); ref && is_work_item_ref(*ref))
+      highest = std::max(highest, std::stoi(std::string(ref->substr(1))));
+  return highest + 1;
 }
 
 // The turns an item covers, as far as they read as {session_ref, turn_ref} strings.
@@ -44,8 +48,8 @@ std::vector<TurnRef> covered_by(const json& item) {
   auto list = item.is_object() ? item.find("covered_turns") : item.end();
   if (!item.is_object() || list == item.end() || !list->is_array()) return out;
   for (const auto& entry : *list) {
-    auto session = text_of(entry, "session_ref");
-    auto turn = text_of(entry, "turn_ref");
+    auto session = string_field(entry, "session_ref");
+    auto turn = string_field(entry, "turn_ref");
     if (session && turn) out.push_back({std::string(*session), std::string(*turn)});
   }
   return out;
@@ -117,7 +121,7 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
                        "terminal_states", "limits", "reason", "confidence", "source"});
   if (!item.is_object()) return problems;
   if (project == nullptr)
-    checks.add("/project_key", fmt::format("unknown project_key {}", project_key),
+    checks.add("/project_key", fmt::format("unknown project_key {}", excerpt(project_key)),
                "use the project_key from the prepared workspace");
 
   // The committed items that hold refs and turns.
@@ -126,18 +130,18 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
     auto items = existing_envelope->find("work_items");
     if (items != existing_envelope->end() && items->is_array())
       for (const auto& other : *items)
-        if (offline_blocks || !is_offline(other)) holders.push_back(&other);
+        if (offline_blocks || !is_offline_made(other)) holders.push_back(&other);
   }
 
   if (const json* ref = checks.text(item, at, "work_item_ref", "number work items W0001, W0002, ... in order")) {
     const auto& value = ref->get_ref<const std::string&>();
     const std::string ref_at = pointer(at, "work_item_ref");
     if (!is_work_item_ref(value))
-      checks.add(ref_at, fmt::format("{} must look like W0001 (W and four digits), not {}", ref_at, value),
+      checks.add(ref_at, fmt::format("{} must look like W0001 (W and four digits), not {}", ref_at, excerpt(value)),
                  "number work items W0001, W0002, ... in order");
-    else if (std::any_of(holders.begin(), holders.end(), [&](const json* other) { return text_of(*other, "work_item_ref") == std::string_view(value); }))
+    else if (std::any_of(holders.begin(), holders.end(), [&](const json* other) { return string_field(*other, "work_item_ref") == std::string_view(value); }))
       checks.add(ref_at, fmt::format("work item {} already exists", value),
-                 fmt::format("use the next free ref after the committed ones (W{:04})", holders.size() + 1));
+                 fmt::format("use the next free ref after the committed ones (W{:04})", next_ref_number(holders)));
   }
   const json* kind_value = checks.term(item, at, "kind", work_item_kinds());
   const std::string kind = kind_value ? kind_value->get<std::string>() : std::string();
@@ -148,7 +152,7 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
   // Coverage.
   std::map<TurnRef, std::string> held;  // turn -> ref of the committed item covering it
   for (const json* other : holders)
-    for (auto& turn : covered_by(*other)) held.emplace(std::move(turn), std::string(text_of(*other, "work_item_ref").value_or("?")));
+    for (auto& turn : covered_by(*other)) held.emplace(std::move(turn), std::string(string_field(*other, "work_item_ref").value_or("?")));
   std::set<TurnRef> covered;
   if (const json* turns = checks.array(item, at, "covered_turns")) {
     const std::string turns_at = pointer(at, "covered_turns");
@@ -265,25 +269,9 @@ json envelope_value(const workspace::ProjectEntry& project, std::vector<json> it
 }
 
 Problems envelope_problems(const json& envelope, const workspace::ProjectEntry& project) {
-  Problems problems;
-  constexpr std::string_view redo = "diary removes the synthesis and makes it again";
-  if (!envelope.is_object()) {
-    problems.push_back({"", "the project synthesis is not a JSON object", std::string(redo)});
-    return problems;
-  }
-  auto version = envelope.find("schema_version");
-  if (version == envelope.end() || !version->is_number_integer() || version->get<long long>() != schema_version)
-    problems.push_back({"/schema_version", fmt::format("schema_version must be {}", schema_version), std::string(redo)});
-  if (text_of(envelope, "project_key") != std::string_view(project.project_key))
-    problems.push_back({"/project_key", fmt::format("project_key must be {}", project.project_key), std::string(redo)});
-  if (text_of(envelope, "project_label") != std::string_view(project.project_label))
-    problems.push_back({"/project_label", fmt::format("project_label must be {}", project.project_label), std::string(redo)});
-  for (const char* key : {"work_items", "source_user_messages"}) {
-    auto list = envelope.find(key);
-    if (list == envelope.end() || !list->is_array())
-      problems.push_back({pointer("", key), fmt::format("{} must be a list", key), std::string(redo)});
-  }
-  return problems;
+  return header_problems(envelope, "the project synthesis",
+                         {{"project_key", project.project_key}, {"project_label", project.project_label}},
+                         {"work_items", "source_user_messages"}, "diary removes the synthesis and makes it again");
 }
 
 // Turns of the project in index order that `keep(turn)` selects.
@@ -318,7 +306,7 @@ ProjectChains committed_project_chains(const workspace::DayWorkspace& day, std::
   for (const auto& session : project->sessions) {
     EvidenceCardState card = inspect_evidence_card(day, project_key, session.session_ref);
     for (auto& chain : card.kept_chains) {
-      std::string turn_ref(text_of(chain, "turn_ref").value_or(""));
+      std::string turn_ref(string_field(chain, "turn_ref").value_or(""));
       out.chains.push_back({{session.session_ref, std::move(turn_ref)}, std::move(chain)});
     }
   }
@@ -349,7 +337,7 @@ json source_user_messages(const ProjectChains& chains) {
       auto quotes = trigger->find("quoted_messages");
       if (quotes != trigger->end() && quotes->is_array())
         for (const auto& quote : *quotes)
-          if (auto text = text_of(quote, "text"); text && !is_blank(*text)) messages.push_back(std::string(*text));
+          if (auto text = string_field(quote, "text"); text && !is_blank(*text)) messages.push_back(std::string(*text));
     }
     if (!messages.empty())
       by_turn[entry.turn] = {{"session_ref", entry.turn.session_ref}, {"turn_ref", entry.turn.turn_ref}, {"messages", std::move(messages)}};
@@ -385,7 +373,7 @@ ProjectSynthesisState judge_project_synthesis(const StoredJson& stored, const wo
     everything();
     return state;
   }
-  if (text_of(envelope, "inputs_sha256") != std::string_view(project_inputs_sha256(committed))) {
+  if (string_field(envelope, "inputs_sha256") != std::string_view(project_inputs_sha256(committed))) {
     state.status = ProjectSynthesisState::Status::stale;
     state.problems.push_back({"/inputs_sha256", "the synthesis was made from other evidence chains or by an older prompt (stale)",
                               "diary makes the project synthesis again"});
@@ -399,7 +387,7 @@ ProjectSynthesisState judge_project_synthesis(const StoredJson& stored, const wo
     Problems problems =
         check_work_item(items[i], day, project.project_key, committed, &kept, pointer("/work_items", i), true);
     if (!problems.empty()) {
-      state.dropped_items.push_back({i, std::string(text_of(items[i], "work_item_ref").value_or("")), std::move(problems)});
+      state.dropped_items.push_back({i, std::string(string_field(items[i], "work_item_ref").value_or("")), std::move(problems)});
       continue;
     }
     kept["work_items"].push_back(items[i]);
@@ -408,10 +396,10 @@ ProjectSynthesisState judge_project_synthesis(const StoredJson& stored, const wo
   std::set<TurnRef> covered, offline_covered;
   for (const auto& item : state.kept_items) {
     for (auto& turn : covered_by(item)) {
-      if (is_offline(item)) offline_covered.insert(turn);
+      if (is_offline_made(item)) offline_covered.insert(turn);
       covered.insert(std::move(turn));
     }
-    if (is_offline(item)) state.offline_items.emplace_back(text_of(item, "work_item_ref").value_or(""));
+    if (is_offline_made(item)) state.offline_items.emplace_back(string_field(item, "work_item_ref").value_or(""));
   }
   state.uncovered_turns = turns_where(project, [&](const TurnRef& turn) { return !covered.contains(turn); });
   state.offline_turns = turns_where(project, [&](const TurnRef& turn) { return offline_covered.contains(turn); });
@@ -424,7 +412,7 @@ ProjectSynthesisState inspect_project_synthesis(const workspace::DayWorkspace& d
   if (project == nullptr) {
     ProjectSynthesisState state;
     state.status = ProjectSynthesisState::Status::unparsable;
-    state.problems.push_back({"/project_key", fmt::format("unknown project_key {}", project_key),
+    state.problems.push_back({"/project_key", fmt::format("unknown project_key {}", excerpt(project_key)),
                               "use the project_key from the prepared workspace"});
     return state;
   }
@@ -434,7 +422,7 @@ ProjectSynthesisState inspect_project_synthesis(const workspace::DayWorkspace& d
 
 agent::Result<void> repair_project_synthesis(const workspace::DayWorkspace& day, std::string_view project_key) {
   const workspace::ProjectEntry* project = day.find_project(project_key);
-  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", project_key));
+  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", excerpt(project_key)));
   const ProjectChains committed = committed_project_chains(day, project_key);
   const auto path = day.project_synthesis(project_key);
   auto lock = ArtifactLock::acquire(path);
@@ -452,7 +440,7 @@ agent::Result<void> repair_project_synthesis(const workspace::DayWorkspace& day,
 
 agent::Result<void> write_empty_synthesis(const workspace::DayWorkspace& day, std::string_view project_key) {
   const workspace::ProjectEntry* project = day.find_project(project_key);
-  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", project_key));
+  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", excerpt(project_key)));
   if (project->turn_count() != 0)
     return agent::fail(agent::ErrorKind::invalid_input,
                        fmt::format("project {} has {} turns: its synthesis is not empty", project_key, project->turn_count()));
@@ -474,11 +462,11 @@ WorkItemCommit commit_work_item(const StoredJson& current, const json& item, con
   if (!commit.problems.empty()) return commit;
 
   // The new item supersedes every offline-made item it shares a ref or a turn with.
-  const auto new_ref = text_of(item, "work_item_ref");
+  const auto new_ref = string_field(item, "work_item_ref");
   const auto new_turns = covered_by(item);
   std::erase_if(items, [&](const json& other) {
-    if (!is_offline(other)) return false;
-    if (text_of(other, "work_item_ref") == new_ref) return true;
+    if (!is_offline_made(other)) return false;
+    if (string_field(other, "work_item_ref") == new_ref) return true;
     const auto turns = covered_by(other);
     return std::any_of(turns.begin(), turns.end(),
                        [&](const TurnRef& turn) { return std::find(new_turns.begin(), new_turns.end(), turn) != new_turns.end(); });
@@ -487,7 +475,7 @@ WorkItemCommit commit_work_item(const StoredJson& current, const json& item, con
 
   std::set<TurnRef> done;
   for (const auto& kept : items)
-    if (!is_offline(kept))
+    if (!is_offline_made(kept))
       for (auto& turn : covered_by(kept)) done.insert(std::move(turn));
   commit.remaining_turns = turns_where(project, [&](const TurnRef& turn) { return !done.contains(turn); });
   commit.envelope = envelope_value(project, std::move(items), committed);

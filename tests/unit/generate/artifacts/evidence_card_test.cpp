@@ -6,9 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include "generate/artifacts/turn_inputs.h"
-#include "generate/artifacts/versions.h"
-#include "generate/prepare/sha256.h"
 #include "support/scratch_dir.h"
 #include "unit/generate/artifacts/evidence_samples.h"
 
@@ -21,40 +18,15 @@ using test::beta;
 using test::PreparedDay;
 using test::sample_chain;
 
-// Commits `chain` the way write_evidence does (hash of the turn, under the lock); fails the test
-// when rejected.
-void store_chain(const PreparedDay& prepared, const std::string& pk, const std::string& session_ref, json chain) {
-  const auto* session = prepared.day().find_session(pk, session_ref);
-  ASSERT_NE(session, nullptr);
-  const auto* turn = session->find_turn(chain["turn_ref"].get<std::string>());
-  ASSERT_NE(turn, nullptr);
-  auto hash = turn_inputs_sha256(prepared.day(), pk, *session, *turn);
-  ASSERT_TRUE(hash.has_value()) << hash.error().message;
-  Problems problems;
-  auto written = update_json_locked(prepared.card(pk, session_ref), [&](const StoredJson& current) -> std::optional<json> {
-    auto commit = commit_chain(current, chain, *hash, prepared.day(), pk, *session);
-    problems = commit.problems;
-    if (!problems.empty()) return std::nullopt;
-    return commit.card;
-  });
-  ASSERT_TRUE(written.has_value());
-  ASSERT_TRUE(problems.empty()) << invalid_result(problems).dump(2);
-}
+using test::store_chain;
 
-json read_json(const std::filesystem::path& path) { return json::parse(test::read_file(path)); }
+json read_json(const std::filesystem::path& path) { return test::read_json_file(path); }
 
 class ValidateChain : public ::testing::Test {
  protected:
   // The problems of `chain` for alpha/S0001, no existing card.
   Problems check(const json& chain, const json* existing = nullptr) {
     return validate_chain(chain, prepared.day(), alpha, "S0001", existing);
-  }
-  // Exactly one problem, at `path`, whose message contains `message` and which has a hint.
-  void expect_one(const Problems& problems, const std::string& path, const std::string& message) {
-    ASSERT_EQ(problems.size(), 1u) << invalid_result(problems).dump(2);
-    EXPECT_EQ(problems[0].path, path);
-    EXPECT_NE(problems[0].message.find(message), std::string::npos) << problems[0].message;
-    EXPECT_FALSE(problems[0].hint.empty());
   }
   PreparedDay prepared;
 };
@@ -77,7 +49,7 @@ TEST_F(ValidateChain, AcceptsEmptyListsWhereNothingApplies) {
 TEST_F(ValidateChain, RejectsABlankSummary) {
   json chain = sample_chain();
   chain["trigger"]["summary"] = "  \t";
-  expect_one(check(chain), "/evidence_chain/trigger/summary", "must be a non-empty string");
+  test::expect_one_problem(check(chain), "/evidence_chain/trigger/summary", "must be a non-empty string");
   EXPECT_EQ(check(chain)[0].hint, "provide a concise non-empty summary");
 }
 
@@ -86,20 +58,20 @@ TEST_F(ValidateChain, RejectsABlankReactionOutcomeCheckOrTerminalSummary) {
                                     "/terminal_state/summary"}) {
     json chain = sample_chain();
     chain[json::json_pointer(pointer)] = "";
-    expect_one(check(chain), "/evidence_chain" + pointer, "must be a non-empty string");
+    test::expect_one_problem(check(chain), "/evidence_chain" + pointer, "must be a non-empty string");
   }
 }
 
 TEST_F(ValidateChain, RejectsABlankQuote) {
   json chain = sample_chain();
   chain["trigger"]["quoted_messages"][0]["text"] = "";
-  expect_one(check(chain), "/evidence_chain/trigger/quoted_messages/0/text", "must be a non-empty string");
+  test::expect_one_problem(check(chain), "/evidence_chain/trigger/quoted_messages/0/text", "must be a non-empty string");
 }
 
 TEST_F(ValidateChain, RejectsABlankTurnRef) {
   json chain = sample_chain();
   chain["turn_ref"] = " ";
-  expect_one(check(chain), "/evidence_chain/turn_ref", "must be a non-empty string");
+  test::expect_one_problem(check(chain), "/evidence_chain/turn_ref", "must be a non-empty string");
 }
 
 TEST_F(ValidateChain, RejectsValuesOutsideEveryVocabulary) {
@@ -112,7 +84,7 @@ TEST_F(ValidateChain, RejectsValuesOutsideEveryVocabulary) {
     json chain = sample_chain();
     chain[json::json_pointer(pointer)] = "made_up";
     auto problems = check(chain);
-    expect_one(problems, "/evidence_chain" + pointer, "must be a controlled " + name + " value");
+    test::expect_one_problem(problems, "/evidence_chain" + pointer, "must be a controlled " + name + " value");
     EXPECT_NE(problems[0].hint.find("use a controlled value such as"), std::string::npos);
   }
 }
@@ -122,32 +94,32 @@ TEST_F(ValidateChain, RejectsMalformedOrReversedSpans) {
     json chain = sample_chain();
     chain["agent_reactions"][0]["citations"][0]["lines"] = lines;
     auto problems = check(chain);
-    expect_one(problems, "/evidence_chain/agent_reactions/0/citations/0/lines", "must be a line span");
+    test::expect_one_problem(problems, "/evidence_chain/agent_reactions/0/citations/0/lines", "must be a line span");
     EXPECT_EQ(problems[0].hint, "write the span as \"start-end\" with start <= end, e.g. \"12-14\"");
   }
 }
 
 TEST_F(ValidateChain, RejectsAnUnknownProject) {
-  expect_one(validate_chain(sample_chain(), prepared.day(), "gamma-000000000000", "S0001", nullptr), "/project_key",
+  test::expect_one_problem(validate_chain(sample_chain(), prepared.day(), "gamma-000000000000", "S0001", nullptr), "/project_key",
              "unknown project_key gamma-000000000000");
 }
 
 TEST_F(ValidateChain, RejectsAnUnknownSession) {
   auto problems = validate_chain(sample_chain(), prepared.day(), alpha, "S0009", nullptr);
-  expect_one(problems, "/session_ref", "unknown session_ref S0009");
+  test::expect_one_problem(problems, "/session_ref", "unknown session_ref S0009");
   EXPECT_EQ(problems[0].hint, "use a session_ref listed in sessions.index.jsonl");
 }
 
 TEST_F(ValidateChain, RejectsATurnNotInTheSession) {
   // The spans would fit T0001, so the only fault is the turn itself.
   auto problems = check(sample_chain("T0003"));
-  expect_one(problems, "/evidence_chain/turn_ref", "turn T0003 is not a turn of session S0001");
+  test::expect_one_problem(problems, "/evidence_chain/turn_ref", "turn T0003 is not a turn of session S0001");
   EXPECT_EQ(problems[0].hint, "use the assigned turn_ref from the target turn");
 }
 
 TEST_F(ValidateChain, RejectsATurnThatAlreadyHasAChain) {
   const json card = {{"evidence_chains", json::array({sample_chain()})}};
-  expect_one(check(sample_chain(), &card), "/evidence_chain/turn_ref", "already has a committed evidence chain (duplicate)");
+  test::expect_one_problem(check(sample_chain(), &card), "/evidence_chain/turn_ref", "already has a committed evidence chain (duplicate)");
   EXPECT_TRUE(check(sample_chain("T0002", 5), &card).empty()) << "another turn is no duplicate";
 }
 
@@ -162,34 +134,34 @@ TEST_F(ValidateChain, RejectsACitationOutsideTheTurn) {
   json chain = sample_chain();
   chain["observed_checks"][0]["citations"][0]["lines"] = "4-5";
   auto problems = check(chain);
-  expect_one(problems, "/evidence_chain/observed_checks/0/citations/0/lines", "line span 4-5 is outside turn T0001 span 1-4");
+  test::expect_one_problem(problems, "/evidence_chain/observed_checks/0/citations/0/lines", "line span 4-5 is outside turn T0001 span 1-4");
   EXPECT_NE(problems[0].hint.find("cite only lines 1-4"), std::string::npos);
 }
 
 TEST_F(ValidateChain, RejectsAQuoteCitationOutsideTheTurn) {
   json chain = sample_chain("T0002", 5);
   chain["trigger"]["quoted_messages"][0]["citations"][0]["lines"] = "1-1";  // the previous turn
-  expect_one(check(chain), "/evidence_chain/trigger/quoted_messages/0/citations/0/lines", "outside turn T0002 span 5-8");
+  test::expect_one_problem(check(chain), "/evidence_chain/trigger/quoted_messages/0/citations/0/lines", "outside turn T0002 span 5-8");
 }
 
 TEST_F(ValidateChain, RejectsMaterialResultWithoutAnOutcome) {
   json chain = sample_chain();
   chain["outcomes"] = json::array();
-  expect_one(check(chain), "/evidence_chain/outcomes", "material_result needs at least one outcome");
+  test::expect_one_problem(check(chain), "/evidence_chain/outcomes", "material_result needs at least one outcome");
 }
 
 TEST_F(ValidateChain, RejectsAMaterialOutcomeCitingOnlyTriggerLines) {
   json chain = sample_chain();
   chain["outcomes"][0]["citations"] = json::array({{{"lines", "1-1"}}});
   auto problems = check(chain);
-  expect_one(problems, "/evidence_chain/outcomes/0/citations", "a material outcome cites only trigger evidence");
+  test::expect_one_problem(problems, "/evidence_chain/outcomes/0/citations", "a material outcome cites only trigger evidence");
   EXPECT_NE(problems[0].hint.find("agent_reaction"), std::string::npos);
 }
 
 TEST_F(ValidateChain, AMaterialOutcomeWithoutCitationsIsRejectedToo) {
   json chain = sample_chain();
   chain["outcomes"][0]["citations"] = json::array();
-  expect_one(check(chain), "/evidence_chain/outcomes/0/citations", "a material outcome cites no lines");
+  test::expect_one_problem(check(chain), "/evidence_chain/outcomes/0/citations", "a material outcome cites no lines");
 }
 
 TEST_F(ValidateChain, AnOutcomeSharingAReactionLineOrOutsideTheTriggerPasses) {
@@ -214,34 +186,50 @@ TEST_F(ValidateChain, TheTriggerRuleAppliesOnlyToMaterialChains) {
 TEST_F(ValidateChain, RejectsAMissingField) {
   json chain = sample_chain();
   chain.erase("observed_checks");
-  expect_one(check(chain), "/evidence_chain/observed_checks", "is required");
+  test::expect_one_problem(check(chain), "/evidence_chain/observed_checks", "is required");
 }
 
 TEST_F(ValidateChain, RejectsAnUnknownField) {
   json chain = sample_chain();
   chain["trigger"]["mood"] = "happy";
   auto problems = check(chain);
-  expect_one(problems, "/evidence_chain/trigger/mood", "is not a field of trigger");
+  test::expect_one_problem(problems, "/evidence_chain/trigger/mood", "is not a field of trigger");
   EXPECT_NE(problems[0].hint.find("quoted_messages"), std::string::npos) << "the hint lists the allowed fields";
 }
 
+TEST_F(ValidateChain, ACitationWithAnExtraFieldIsStillChecked) {
+  json chain = sample_chain();
+  chain["outcomes"][0]["citations"][0] = {{"lines", "9-9"}, {"why", "x"}};
+  auto problems = check(chain);
+  ASSERT_EQ(problems.size(), 2u) << invalid_result(problems).dump(2);
+  EXPECT_EQ(problems[0].path, "/evidence_chain/outcomes/0/citations/0/why");
+  EXPECT_EQ(problems[1].path, "/evidence_chain/outcomes/0/citations/0/lines");
+}
+
+TEST_F(ValidateChain, HostileLongValuesAreQuotedShortly) {
+  json chain = sample_chain(std::string(100000, 'T'));
+  chain["trigger"]["citations"][0]["lines"] = std::string(100000, '9');
+  chain["materiality"] = "none";
+  for (const auto& problem : check(chain)) EXPECT_LT(problem.message.size(), 200u) << problem.path;
+}
+
 TEST_F(ValidateChain, RejectsWrongTypes) {
-  expect_one(check(json::array()), "/evidence_chain", "must be a JSON object");
+  test::expect_one_problem(check(json::array()), "/evidence_chain", "must be a JSON object");
   json chain = sample_chain();
   chain["outcomes"] = "none";
-  expect_one(check(chain), "/evidence_chain/outcomes", "must be a JSON array");
+  test::expect_one_problem(check(chain), "/evidence_chain/outcomes", "must be a JSON array");
   chain = sample_chain();
   chain["terminal_state"] = json::array();
-  expect_one(check(chain), "/evidence_chain/terminal_state", "must be a JSON object");
+  test::expect_one_problem(check(chain), "/evidence_chain/terminal_state", "must be a JSON object");
 }
 
 TEST_F(ValidateChain, StoredFieldsAreCheckedToo) {
   json chain = sample_chain();
   chain["inputs_sha256"] = "not-a-hash";
-  expect_one(check(chain), "/evidence_chain/inputs_sha256", "lowercase hex SHA-256");
+  test::expect_one_problem(check(chain), "/evidence_chain/inputs_sha256", "lowercase hex SHA-256");
   chain = sample_chain();
   chain["source"] = "model";
-  expect_one(check(chain), "/evidence_chain/source", "must be \"offline\"");
+  test::expect_one_problem(check(chain), "/evidence_chain/source", "must be \"offline\"");
 }
 
 TEST_F(ValidateChain, ReportsEveryProblemAtOnce) {
@@ -487,36 +475,6 @@ TEST_F(EvidenceCard, CommitStartsAFreshCardOverAnUnparsableOne) {
   auto state = inspect();
   EXPECT_EQ(state.status, EvidenceCardState::Status::valid);
   EXPECT_EQ(state.kept_chains.size(), 1u);
-}
-
-// ---- inputs hash ----
-
-TEST(TurnInputs, HashesTheTurnLinesAndThePromptVersion) {
-  PreparedDay prepared;
-  const auto* session = prepared.day().find_session(alpha, "S0001");
-  const test::FixtureDay day = test::two_project_day();
-  std::string bytes;
-  for (std::size_t i = 4; i < 8; ++i) bytes += day.projects[0].sessions[0].lines[i] + "\n";
-  bytes += evidence_prompt_version;
-  auto hash = turn_inputs_sha256(prepared.day(), alpha, *session, session->turns[1]);
-  ASSERT_TRUE(hash.has_value());
-  EXPECT_EQ(*hash, prepare::sha256_hex(bytes));
-  auto all = session_turn_hashes(prepared.day(), alpha, *session);
-  ASSERT_TRUE(all.has_value());
-  ASSERT_EQ(all->size(), 2u);
-  EXPECT_EQ((*all)[1], *hash);
-  EXPECT_NE((*all)[0], *hash);
-}
-
-TEST(TurnInputs, FailsWhenTheSessionEndsBeforeTheTurn) {
-  test::FixtureDay day = test::two_project_day();
-  day.projects[0].sessions[0].lines.resize(6);  // T0002 needs lines 5-8
-  PreparedDay prepared(day);
-  const auto* session = prepared.day().find_session(alpha, "S0001");
-  auto hash = turn_inputs_sha256(prepared.day(), alpha, *session, session->turns[1]);
-  ASSERT_FALSE(hash.has_value());
-  EXPECT_NE(hash.error().message.find("has 6 lines but a turn ends at line 8"), std::string::npos) << hash.error().message;
-  EXPECT_TRUE(turn_inputs_sha256(prepared.day(), alpha, *session, session->turns[0]).has_value());
 }
 
 }  // namespace

@@ -11,6 +11,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "generate/artifacts/artifact_store.h"
+#include "generate/artifacts/evidence_card.h"
+#include "generate/artifacts/turn_inputs.h"
 #include "generate/workspace/day_workspace.h"
 #include "support/scratch_dir.h"
 #include "support/workspace_fixture.h"
@@ -97,5 +100,38 @@ inline nlohmann::json gap_item(const std::string& ref, nlohmann::json covered) {
           {"covered_turns", covered},     {"outcomes", nlohmann::json::array()}, {"terminal_states", nlohmann::json::array()},
           {"limits", nlohmann::json::array({"no chain could be extracted"})}, {"confidence", "low"}};
 }
+
+// Commits `chain` to a card the way write_evidence does (hash of the turn, under the lock);
+// fails the test when it is rejected.
+inline void store_chain(const PreparedDay& prepared, const std::string& pk, const std::string& session_ref,
+                        const nlohmann::json& chain) {
+  using namespace generate::artifacts;
+  const auto* session = prepared.day().find_session(pk, session_ref);
+  ASSERT_NE(session, nullptr);
+  const auto* span = session->find_turn(chain["turn_ref"].get<std::string>());
+  ASSERT_NE(span, nullptr);
+  auto hash = turn_inputs_sha256(prepared.day(), pk, *session, *span);
+  ASSERT_TRUE(hash.has_value()) << hash.error().message;
+  Problems problems;
+  auto written = update_json_locked(prepared.card(pk, session_ref), [&](const StoredJson& current) -> std::optional<nlohmann::json> {
+    auto commit = commit_chain(current, chain, *hash, prepared.day(), pk, *session);
+    problems = commit.problems;
+    if (!problems.empty()) return std::nullopt;
+    return commit.card;
+  });
+  ASSERT_TRUE(written.has_value());
+  ASSERT_TRUE(problems.empty()) << invalid_result(problems).dump(2);
+}
+
+// Exactly one problem, at `path`, whose message contains `message` and which has a hint.
+inline void expect_one_problem(const generate::artifacts::Problems& problems, const std::string& path,
+                               const std::string& message) {
+  ASSERT_EQ(problems.size(), 1u) << generate::artifacts::invalid_result(problems).dump(2);
+  EXPECT_EQ(problems[0].path, path);
+  EXPECT_NE(problems[0].message.find(message), std::string::npos) << problems[0].message;
+  EXPECT_FALSE(problems[0].hint.empty());
+}
+
+inline nlohmann::json read_json_file(const std::filesystem::path& path) { return nlohmann::json::parse(read_file(path)); }
 
 }  // namespace diary::test

@@ -21,18 +21,8 @@ using test::sample_chain;
 using test::sample_item;
 using test::turn;
 
-void store_chain(const PreparedDay& prepared, const std::string& session_ref, json chain) {
-  const auto* session = prepared.day().find_session(alpha, session_ref);
-  const auto* span = session->find_turn(chain["turn_ref"].get<std::string>());
-  auto hash = turn_inputs_sha256(prepared.day(), alpha, *session, *span);
-  ASSERT_TRUE(hash.has_value());
-  auto written = update_json_locked(prepared.card(alpha, session_ref), [&](const StoredJson& current) -> std::optional<json> {
-    auto commit = commit_chain(current, chain, *hash, prepared.day(), alpha, *session);
-    EXPECT_TRUE(commit.problems.empty()) << invalid_result(commit.problems).dump(2);
-    if (!commit.problems.empty()) return std::nullopt;
-    return commit.card;
-  });
-  ASSERT_TRUE(written.has_value());
+void store_chain(const PreparedDay& prepared, const std::string& session_ref, const json& chain) {
+  test::store_chain(prepared, alpha, session_ref, chain);
 }
 
 // Commits `item` to alpha's synthesis the way write_work_item does.
@@ -48,7 +38,7 @@ WorkItemCommit store_item(const PreparedDay& prepared, const json& item) {
   return commit;
 }
 
-json read_json(const std::filesystem::path& path) { return json::parse(test::read_file(path)); }
+json read_json(const std::filesystem::path& path) { return test::read_json_file(path); }
 
 // Alpha S0001: T0001 has a chain, T0002 has none.
 class ValidateWorkItem : public ::testing::Test {
@@ -60,12 +50,6 @@ class ValidateWorkItem : public ::testing::Test {
   }
   Problems check(const json& item, const json* envelope = nullptr) {
     return validate_work_item(item, prepared.day(), alpha, committed, envelope);
-  }
-  void expect_one(const Problems& problems, const std::string& path, const std::string& message) {
-    ASSERT_EQ(problems.size(), 1u) << invalid_result(problems).dump(2);
-    EXPECT_EQ(problems[0].path, path);
-    EXPECT_NE(problems[0].message.find(message), std::string::npos) << problems[0].message;
-    EXPECT_FALSE(problems[0].hint.empty());
   }
   PreparedDay prepared;
   ProjectChains committed;
@@ -90,21 +74,25 @@ TEST_F(ValidateWorkItem, AcceptsWellFormedItems) {
 TEST_F(ValidateWorkItem, RejectsAMalformedRef) {
   for (const char* ref : {"W1", "w0001", "W00001", "X0001", "W00a1"}) {
     json item = sample_item(ref);
-    expect_one(check(item), "/work_item/work_item_ref", "must look like W0001");
+    test::expect_one_problem(check(item), "/work_item/work_item_ref", "must look like W0001");
   }
 }
 
 TEST_F(ValidateWorkItem, RejectsADuplicateRef) {
   const json envelope = {{"work_items", json::array({gap_item("W0001", json::array({turn("S0001", "T0002")}))})}};
   auto problems = check(sample_item("W0001"), &envelope);
-  expect_one(problems, "/work_item/work_item_ref", "work item W0001 already exists");
+  test::expect_one_problem(problems, "/work_item/work_item_ref", "work item W0001 already exists");
   EXPECT_NE(problems[0].hint.find("W0002"), std::string::npos);
+  json later = sample_item("W0005");
+  later["covered_turns"] = json::array();  // only the ref matters here
+  const json gappy = {{"work_items", json::array({envelope["work_items"][0], later})}};
+  EXPECT_NE(check(sample_item("W0005"), &gappy)[0].hint.find("W0006"), std::string::npos) << "the next free ref, not the count";
 }
 
 TEST_F(ValidateWorkItem, RejectsABlankTitle) {
   json item = sample_item();
   item["title"] = " ";
-  expect_one(check(item), "/work_item/title", "must be a non-empty string");
+  test::expect_one_problem(check(item), "/work_item/title", "must be a non-empty string");
 }
 
 TEST_F(ValidateWorkItem, RejectsEmptyCoverage) {
@@ -113,25 +101,25 @@ TEST_F(ValidateWorkItem, RejectsEmptyCoverage) {
   item["trigger"]["evidence_refs"] = json::array();
   item["outcomes"][0]["evidence_refs"] = json::array();
   item["terminal_states"][0]["evidence_refs"] = json::array();
-  expect_one(check(item), "/work_item/covered_turns", "must list at least one turn");
+  test::expect_one_problem(check(item), "/work_item/covered_turns", "must list at least one turn");
 }
 
 TEST_F(ValidateWorkItem, RejectsABlankCoveredTurnField) {
   json item = sample_item();
   item["covered_turns"].push_back(turn("", "T0002"));
-  expect_one(check(item), "/work_item/covered_turns/1/session_ref", "must be a non-empty string");
+  test::expect_one_problem(check(item), "/work_item/covered_turns/1/session_ref", "must be a non-empty string");
 }
 
 TEST_F(ValidateWorkItem, AMaterialItemNeedsATrigger) {
   json item = sample_item();
   item.erase("trigger");
-  expect_one(check(item), "/work_item/trigger", "a material_work_item needs a trigger");
+  test::expect_one_problem(check(item), "/work_item/trigger", "a material_work_item needs a trigger");
 }
 
 TEST_F(ValidateWorkItem, AMaterialItemNeedsAnAgentReaction) {
   json item = sample_item();
   item.erase("agent_reaction");
-  expect_one(check(item), "/work_item/agent_reaction", "a material_work_item needs an agent_reaction");
+  test::expect_one_problem(check(item), "/work_item/agent_reaction", "a material_work_item needs an agent_reaction");
 }
 
 TEST_F(ValidateWorkItem, AMaterialItemNeedsAnOutcomeOrATerminalState) {
@@ -139,7 +127,7 @@ TEST_F(ValidateWorkItem, AMaterialItemNeedsAnOutcomeOrATerminalState) {
   item["outcomes"] = json::array();
   EXPECT_TRUE(check(item).empty()) << "a terminal state is enough";
   item["terminal_states"] = json::array();
-  expect_one(check(item), "/work_item/outcomes", "needs at least one outcome or terminal state");
+  test::expect_one_problem(check(item), "/work_item/outcomes", "needs at least one outcome or terminal state");
 }
 
 TEST_F(ValidateWorkItem, AGapItemCarriesNoTriggerOrReaction) {
@@ -148,51 +136,51 @@ TEST_F(ValidateWorkItem, AGapItemCarriesNoTriggerOrReaction) {
     item[key] = sample_item()[key];
     item[key].erase("evidence_refs");  // keep the one fault
     if (std::string(key) == "trigger") item[key]["evidence_refs"] = json::array();
-    expect_one(check(item), std::string("/work_item/") + key, std::string("an evidence_gap_item carries no ") + key);
+    test::expect_one_problem(check(item), std::string("/work_item/") + key, std::string("an evidence_gap_item carries no ") + key);
   }
 }
 
 TEST_F(ValidateWorkItem, AGapItemCarriesNoOutcomesOrTerminalStates) {
   json item = gap_item("W0001", json::array({turn("S0001", "T0002")}));
   item["outcomes"] = json::array({{{"category", "other"}, {"summary", "x"}, {"evidence_refs", json::array()}, {"confidence", "low"}}});
-  expect_one(check(item), "/work_item/outcomes", "an evidence_gap_item carries no outcomes");
+  test::expect_one_problem(check(item), "/work_item/outcomes", "an evidence_gap_item carries no outcomes");
   item = gap_item("W0001", json::array({turn("S0001", "T0002")}));
   item["terminal_states"] = json::array({{{"type", "evidence_gap"}, {"summary", "x"}, {"evidence_refs", json::array()}}});
-  expect_one(check(item), "/work_item/terminal_states", "an evidence_gap_item carries no terminal_states");
+  test::expect_one_problem(check(item), "/work_item/terminal_states", "an evidence_gap_item carries no terminal_states");
 }
 
 TEST_F(ValidateWorkItem, AnExcludedItemNeedsAReason) {
   json item = gap_item("W0001", json::array({turn("S0001", "T0001")}));
   item["kind"] = "excluded_with_reason";
-  expect_one(check(item), "/work_item/reason", "needs a reason");
+  test::expect_one_problem(check(item), "/work_item/reason", "needs a reason");
 }
 
 TEST_F(ValidateWorkItem, RejectsATurnThatIsNotIndexed) {
   json item = gap_item("W0001", json::array({turn("S0001", "T0009")}));
-  expect_one(check(item), "/work_item/covered_turns/0", "S0001/T0009 is not an indexed turn of project " + alpha);
+  test::expect_one_problem(check(item), "/work_item/covered_turns/0", "S0001/T0009 is not an indexed turn of project " + alpha);
   item = gap_item("W0001", json::array({turn("S0007", "T0001")}));
-  expect_one(check(item), "/work_item/covered_turns/0", "is not an indexed turn");
+  test::expect_one_problem(check(item), "/work_item/covered_turns/0", "is not an indexed turn");
 }
 
 TEST_F(ValidateWorkItem, RejectsATurnCoveredTwiceInOneItem) {
   json item = gap_item("W0001", json::array({turn("S0001", "T0002"), turn("S0001", "T0002")}));
-  expect_one(check(item), "/work_item/covered_turns/1", "listed twice");
+  test::expect_one_problem(check(item), "/work_item/covered_turns/1", "listed twice");
 }
 
 TEST_F(ValidateWorkItem, RejectsATurnAnEarlierItemCovers) {
   const json envelope = {{"work_items", json::array({sample_item("W0001")})}};
-  expect_one(check(sample_item("W0002"), &envelope), "/work_item/covered_turns/0", "already covered by work item W0001");
+  test::expect_one_problem(check(sample_item("W0002"), &envelope), "/work_item/covered_turns/0", "already covered by work item W0001");
 }
 
 TEST_F(ValidateWorkItem, AGapItemCoversOnlyTurnsWithoutAChain) {
-  expect_one(check(gap_item("W0001", json::array({turn("S0001", "T0001")}))), "/work_item/covered_turns/0",
+  test::expect_one_problem(check(gap_item("W0001", json::array({turn("S0001", "T0001")}))), "/work_item/covered_turns/0",
              "has an evidence chain; an evidence_gap_item covers only turns without one");
 }
 
 TEST_F(ValidateWorkItem, OtherKindsCoverOnlyTurnsWithAChain) {
   json item = sample_item();
   item["covered_turns"].push_back(turn("S0001", "T0002"));
-  expect_one(check(item), "/work_item/covered_turns/1", "has no evidence chain; only an evidence_gap_item may cover it");
+  test::expect_one_problem(check(item), "/work_item/covered_turns/1", "has no evidence chain; only an evidence_gap_item may cover it");
 }
 
 TEST_F(ValidateWorkItem, EvidenceRefsMustBeCoveredTurns) {
@@ -200,7 +188,7 @@ TEST_F(ValidateWorkItem, EvidenceRefsMustBeCoveredTurns) {
   committed = committed_project_chains(prepared.day(), alpha);
   json item = sample_item();
   item["outcomes"][0]["evidence_refs"] = json::array({turn("S0001", "T0002")});  // has a chain, not covered
-  expect_one(check(item), "/work_item/outcomes/0/evidence_refs/0", "evidence ref S0001/T0002 is not a turn this work item covers");
+  test::expect_one_problem(check(item), "/work_item/outcomes/0/evidence_refs/0", "evidence ref S0001/T0002 is not a turn this work item covers");
 }
 
 TEST_F(ValidateWorkItem, EvidenceRefsMustHaveAChain) {
@@ -222,17 +210,17 @@ TEST_F(ValidateWorkItem, RejectsValuesOutsideEveryVocabulary) {
   for (const auto& [pointer, name] : fields) {
     json item = sample_item();
     item[json::json_pointer(pointer)] = "made_up";
-    expect_one(check(item), "/work_item" + pointer, "must be a controlled " + name + " value");
+    test::expect_one_problem(check(item), "/work_item" + pointer, "must be a controlled " + name + " value");
   }
 }
 
 TEST_F(ValidateWorkItem, RejectsBlankActionsAndLimits) {
   json item = sample_item();
   item["agent_reaction"]["main_actions"].push_back("");
-  expect_one(check(item), "/work_item/agent_reaction/main_actions/1", "must be a non-empty string");
+  test::expect_one_problem(check(item), "/work_item/agent_reaction/main_actions/1", "must be a non-empty string");
   item = sample_item();
   item["limits"] = json::array({"ok", 3});
-  expect_one(check(item), "/work_item/limits/1", "must be a non-empty string");
+  test::expect_one_problem(check(item), "/work_item/limits/1", "must be a non-empty string");
 }
 
 TEST_F(ValidateWorkItem, RejectsAnUnknownProject) {
@@ -244,8 +232,8 @@ TEST_F(ValidateWorkItem, RejectsAnUnknownProject) {
 TEST_F(ValidateWorkItem, RejectsUnknownFieldsAndWrongTypes) {
   json item = sample_item();
   item["risks"] = json::array();
-  expect_one(check(item), "/work_item/risks", "is not a field of work_item");
-  expect_one(check("W0001"), "/work_item", "must be a JSON object");
+  test::expect_one_problem(check(item), "/work_item/risks", "is not a field of work_item");
+  test::expect_one_problem(check("W0001"), "/work_item", "must be a JSON object");
 }
 
 TEST_F(ValidateWorkItem, OfflineItemsDoNotBlockRefsOrTurns) {

@@ -19,30 +19,24 @@
 #include "generate/json_schema.h"
 #include "support/scratch_dir.h"
 #include "unit/generate/artifacts/evidence_samples.h"
-#include "unit/generate/mcp/schema_checks.h"
+#include "unit/generate/mcp/tool_checks.h"
 
 namespace diary::generate::mcp {
 namespace {
 
 using nlohmann::json;
 using test::alpha;
+using test::expect_invalid;
 using test::evidence_args;
 using test::PreparedDay;
 using test::sample_chain;
 
-json read_json(const std::filesystem::path& path) { return json::parse(test::read_file(path)); }
+json read_json(const std::filesystem::path& path) { return test::read_json_file(path); }
 
 class WriteEvidence : public ::testing::Test {
  protected:
   json call(const json& arguments) { return tool.call(ToolContext{prepared.workspace()}, arguments); }
   json write(const std::string& turn_ref, std::size_t first) { return call(evidence_args(alpha, "S0001", sample_chain(turn_ref, first))); }
-  // An invalid answer whose first error is at `path`.
-  void expect_invalid(const json& result, const std::string& path) {
-    ASSERT_EQ(result["status"], "invalid") << result.dump(2);
-    ASSERT_FALSE(result["errors"].empty());
-    EXPECT_EQ(result["errors"][0]["path"], path) << result.dump(2);
-    EXPECT_FALSE(result["errors"][0]["hint"].get<std::string>().empty());
-  }
   McpTool tool = write_evidence_tool();
   PreparedDay prepared;
 };

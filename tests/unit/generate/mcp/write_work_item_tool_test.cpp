@@ -11,20 +11,21 @@
 #include "generate/mcp/write_evidence_tool.h"
 #include "support/scratch_dir.h"
 #include "unit/generate/artifacts/evidence_samples.h"
-#include "unit/generate/mcp/schema_checks.h"
+#include "unit/generate/mcp/tool_checks.h"
 
 namespace diary::generate::mcp {
 namespace {
 
 using nlohmann::json;
 using test::alpha;
+using test::expect_invalid;
 using test::gap_item;
 using test::PreparedDay;
 using test::sample_chain;
 using test::sample_item;
 using test::turn;
 
-json read_json(const std::filesystem::path& path) { return json::parse(test::read_file(path)); }
+json read_json(const std::filesystem::path& path) { return test::read_json_file(path); }
 
 // Alpha S0001: T0001 has a committed chain (written by write_evidence), T0002 has none.
 class WriteWorkItem : public ::testing::Test {
@@ -35,11 +36,6 @@ class WriteWorkItem : public ::testing::Test {
   }
   ToolContext context() const { return ToolContext{prepared.workspace()}; }
   json call(const json& item, const std::string& pk = alpha) { return tool.call(context(), {{"project_key", pk}, {"work_item", item}}); }
-  void expect_invalid(const json& result, const std::string& path) {
-    ASSERT_EQ(result["status"], "invalid") << result.dump(2);
-    EXPECT_EQ(result["errors"][0]["path"], path) << result.dump(2);
-    EXPECT_FALSE(result["errors"][0]["hint"].get<std::string>().empty());
-  }
   McpTool tool = write_work_item_tool();
   PreparedDay prepared;
 };

@@ -1,6 +1,6 @@
-// Test helper for the tools' published input schemas: every object node is closed
-// (additionalProperties:false) and lists its required fields, every free text has minLength 1.
-// Header-only.
+// Test helpers for the write tools: the shape of a rejected answer, and the tools' published
+// input schemas (every object node closed with additionalProperties:false and listing its
+// required fields, every free text minLength 1). Header-only.
 #pragma once
 
 #include <string>
@@ -9,6 +9,14 @@
 #include <nlohmann/json.hpp>
 
 namespace diary::test {
+
+// {"status":"invalid"} whose first error is at `path` and names a fix.
+inline void expect_invalid(const nlohmann::json& result, const std::string& path) {
+  ASSERT_EQ(result["status"], "invalid") << result.dump(2);
+  ASSERT_FALSE(result["errors"].empty());
+  EXPECT_EQ(result["errors"][0]["path"], path) << result.dump(2);
+  EXPECT_FALSE(result["errors"][0]["hint"].get<std::string>().empty());
+}
 
 // Every object node of a schema is closed and lists its required fields; every free text has
 // minLength 1. Walks the schema positions (properties, items), not the property maps.
