@@ -12,8 +12,8 @@
 #   10:47 handbook  2 turns: what `make deploy` does (reads files only, `make -n`); write
 #                   docs/deploy.md from the Makefile targets and link it (`make check build`)
 #   13:58 todo-cli  2 turns: `todo list` shows due dates + a test (pass); commit
-# The Claude Code transcripts in claude/ are hand-written (see README.md); this script does not
-# touch them.
+# The Claude Code transcripts in claude/ are hand-written (claude_transcripts.py, README.md);
+# this script does not touch them.
 #
 # Every file in codex/ is codex's own output; the only edits, all made below by
 # `postprocess` (text-level, on the raw lines, so every other byte stays as codex wrote it):
@@ -38,7 +38,8 @@
 #
 # usage: make_sessions.sh BUILD_DIR   (BUILD_DIR holds the built diary-mock-model; scratch
 #        files go to BUILD_DIR/example-sessions-work, never /tmp: codex refuses its sandbox
-#        helpers there). Takes about four minutes, most of it the pauses.
+#        helpers there). Takes about three and a half minutes, most of it the pauses. The
+#        session ids (and so the file names) change with every run; the prompts do not.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -193,8 +194,7 @@ grep -q 'deploy.md' "$work/projects/handbook/docs/index.md" && [[ -f "$work/proj
   || { echo "handbook did not end up as scripted (see $work/codex.log)" >&2; exit 1; }
 
 # Edits 1-3 above; the plan maps each session to the UTC start of its first record.
-rm -rf "$here/codex"
-python3 - "$work" "$here/codex" "$repo" \
+python3 - "$work" "$work/out" "$repo" \
   "$todo_morning=2026-11-24T09:12:07Z" "$handbook=2026-11-24T10:47:31Z" "$todo_afternoon=2026-11-24T13:58:12Z" <<'PY'
 import datetime as dt, decimal, glob, json, os, re, sys
 
@@ -295,4 +295,5 @@ for path in files:
     open(os.path.join(folder, name), "w", encoding="utf-8").write(text)
     print(f"{name}: shifted {shift:+d} s, {len(prompts)} prompt(s) cleaned")
 PY
+rm -rf "$here/codex" && mv "$work/out" "$here/codex"
 echo "sessions written to $here/codex"
