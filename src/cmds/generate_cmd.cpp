@@ -300,7 +300,7 @@ asio::awaitable<int> run_generate(asio::any_io_executor executor, std::shared_pt
   if (code != exit_ok) {
     const auto lines = result->error_lines();
     std::cerr << "error: " << (code == exit_interrupted ? "generate was interrupted; run it again to continue"
-                                                         : fmt::format("{} task(s) did not complete as the model should have", lines.size()))
+                                                         : fmt::format("{} problem(s) in {} task(s); the report lists what was made without a model", lines.size(), std::count_if(result->outcomes.begin(), result->outcomes.end(), [](const auto& o) { return o.second.status != phases::TaskStatus::ok; })))
               << "\n";
     for (const auto& line : lines) std::cerr << "  - " << line << "\n";
   }
