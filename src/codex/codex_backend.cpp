@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "codex/codex_args.h"
+#include "codex/codex_config_files.h"
 #include "codex/server_requests.h"
 
 namespace diary::codex {
@@ -34,7 +35,11 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::star
   std::shared_ptr<CodexBackend> backend(new CodexBackend(executor));
   ChildSpec spec;
   spec.executable = options.binary;
-  spec.args = app_server_args(options.options);
+  // Only a clean start needs the user's MCP servers (to switch them off).
+  const auto configured = options.options.clean_start
+                              ? configured_mcp_servers(codex_config_files(backend_codex_home(options.options)))
+                              : std::vector<std::string>{};
+  spec.args = app_server_args(options.options, configured);
   spec.env = app_server_environment(options.options);
   spec.stderr_log = options.stderr_log;
   auto child = ChildProcess::spawn(executor, std::move(spec));

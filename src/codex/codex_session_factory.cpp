@@ -82,6 +82,8 @@ asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> CodexAgentSe
     agent::AgentConfig config) {
   auto backend = co_await backend_for(config.backend);
   if (!backend) co_return std::unexpected(backend.error());
+  // The runner builds thread/start from the backend it really runs on (its tool server).
+  config.backend = effective(config.backend);
   auto runner = std::make_shared<CodexAgentRunner>(*backend, std::move(config), options_.runner_timeouts);
   std::erase_if(runners_, [](const auto& weak) { return weak.expired(); });
   runners_.push_back(runner);
