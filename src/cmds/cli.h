@@ -38,6 +38,7 @@ void register_list(CLI::App& app, CliContext& context);
 void register_inspect(CLI::App& app, CliContext& context);
 void register_job(CLI::App& app, CliContext& context);
 void register_batch(CLI::App& app, CliContext& context);
+void register_mcp(CLI::App& app, CliContext& context);
 
 int run_cli(int argc, char** argv);
 

@@ -21,6 +21,7 @@ int run_cli(int argc, char** argv) {
   register_inspect(app, context);
   register_job(app, context);
   register_batch(app, context);
+  register_mcp(app, context);
 
   try {
     app.parse(argc, argv);
