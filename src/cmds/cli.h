@@ -40,6 +40,7 @@ void register_job(CLI::App& app, CliContext& context);
 void register_batch(CLI::App& app, CliContext& context);
 void register_generate(CLI::App& app, CliContext& context);
 void register_prompts(CLI::App& app, CliContext& context);
+void register_mcp(CLI::App& app, CliContext& context);
 
 int run_cli(int argc, char** argv);
 

@@ -22,8 +22,8 @@ int run_cli(int argc, char** argv) {
   register_job(app, context);
   register_batch(app, context);
   register_generate(app, context);
-
   register_prompts(app, context);
+  register_mcp(app, context);
 
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -94,8 +95,16 @@ std::string to_string(const SchemaViolation& violation) {
   return violation.path + ": " + violation.message;
 }
 
+// A valijson::Validator keeps the std::regex of every "pattern" it has compiled. Compiling them
+// again on every call was most of a tool call's validation time, so one validator lives as long
+// as the schema; the lock keeps validate() safe from several threads.
+struct JsonSchema::ValidatorCache {
+  std::mutex mutex;
+  valijson::Validator validator;
+};
+
 JsonSchema::JsonSchema(nlohmann::json document, std::unique_ptr<valijson::Schema> schema)
-    : document_(std::move(document)), schema_(std::move(schema)) {}
+    : document_(std::move(document)), schema_(std::move(schema)), cache_(std::make_unique<ValidatorCache>()) {}
 JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
 JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
 JsonSchema::~JsonSchema() = default;
@@ -129,11 +138,11 @@ agent::Result<JsonSchema> JsonSchema::load(const std::filesystem::path& path) {
 std::vector<SchemaViolation> JsonSchema::validate(const nlohmann::json& instance) const {
   std::vector<SchemaViolation> violations;
   try {
-    // A validator caches compiled regexes; a fresh one per call keeps validate() const-safe.
-    valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(instance);
-    if (validator.validate(*schema_, target, &results)) return violations;
+    std::unique_lock lock(cache_->mutex);
+    if (cache_->validator.validate(*schema_, target, &results)) return violations;
+    lock.unlock();
     valijson::ValidationResults::Error error;
     while (results.popError(error)) {
       InstancePlace place = instance_place(error.context, instance);

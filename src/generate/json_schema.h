@@ -1,7 +1,7 @@
 // JSON Schema (draft-07) validation for artifact checks and turn output schemas: a thin wrapper
 // over valijson so that no schema logic is hand-written. A compiled JsonSchema is immutable and
-// may be shared (std::shared_ptr<const JsonSchema>); validate() builds its own validator state,
-// so concurrent calls are safe.
+// may be shared (std::shared_ptr<const JsonSchema>); validate() may be called from several
+// threads (calls share the compiled patterns under a lock, so they run one at a time).
 #pragma once
 
 #include <filesystem>
@@ -61,6 +61,8 @@ class JsonSchema {
 
   nlohmann::json document_;
   std::unique_ptr<valijson::Schema> schema_;
+  struct ValidatorCache;
+  std::unique_ptr<ValidatorCache> cache_;
 };
 
 // Parses `text` as JSON and validates it: a parse failure is one violation at "$".

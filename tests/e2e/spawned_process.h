@@ -1,7 +1,8 @@
-// A program run by an e2e test (diary itself): own process group, stdin from /dev/null,
-// stdout/stderr drained by a background thread (a full pipe would stall the program), every
-// wait bounded. The destructor SIGKILLs the group and reaps, so a failing test leaks nothing.
-// Header-only. Use from the test thread; out()/err() are safe while the drain thread runs.
+// A program run by an e2e test (diary itself): own process group, stdin from /dev/null or (with
+// Stdin::pipe) a pipe the test writes to, stdout/stderr drained by a background thread (a full
+// pipe would stall the program), every wait bounded. The destructor SIGKILLs the group and
+// reaps, so a failing test leaks nothing. Header-only. Use from the test thread; out()/err()
+// are safe while the drain thread runs.
 #pragma once
 
 #include <fcntl.h>
@@ -15,10 +16,12 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -26,11 +29,16 @@ namespace diary::test {
 
 class SpawnedProcess {
  public:
+  enum class Stdin { null, pipe };
+
   SpawnedProcess(const std::vector<std::string>& args, const std::filesystem::path& cwd,
-                 const std::vector<std::string>& env) {
-    std::array<int, 2> out_pipe{}, err_pipe{};
-    if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0 || ::pipe2(err_pipe.data(), O_CLOEXEC) != 0)
+                 const std::vector<std::string>& env, Stdin stdin_mode = Stdin::null) {
+    std::array<int, 2> out_pipe{}, err_pipe{}, in_pipe{-1, -1};
+    if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0 || ::pipe2(err_pipe.data(), O_CLOEXEC) != 0 ||
+        (stdin_mode == Stdin::pipe && ::pipe2(in_pipe.data(), O_CLOEXEC) != 0))
       throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+    // Writing to a program that died must fail the write, not kill the test binary.
+    if (stdin_mode == Stdin::pipe) ::signal(SIGPIPE, SIG_IGN);
     std::vector<char*> argv, envp;
     for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
@@ -41,8 +49,8 @@ class SpawnedProcess {
     pid_ = ::fork();
     if (pid_ == 0) {  // child: async-signal-safe calls only
       ::setpgid(0, 0);
-      const int null_in = ::open("/dev/null", O_RDONLY);
-      if (null_in < 0 || ::dup2(null_in, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0 ||
+      const int child_in = in_pipe[0] >= 0 ? in_pipe[0] : ::open("/dev/null", O_RDONLY);
+      if (child_in < 0 || ::dup2(child_in, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0 ||
           ::chdir(dir.c_str()) != 0)
         ::_exit(126);
       ::execve(argv[0], argv.data(), envp.data());
@@ -50,7 +58,10 @@ class SpawnedProcess {
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
+    if (in_pipe[0] >= 0) ::close(in_pipe[0]);
+    stdin_fd_ = in_pipe[1];
     if (pid_ < 0) {
+      close_stdin();
       ::close(out_pipe[0]);
       ::close(err_pipe[0]);
       throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
@@ -60,6 +71,7 @@ class SpawnedProcess {
   }
 
   ~SpawnedProcess() {
+    close_stdin();
     if (!exit_status_) {
       ::kill(-pid_, SIGKILL);
       ::kill(pid_, SIGKILL);
@@ -74,6 +86,32 @@ class SpawnedProcess {
   SpawnedProcess& operator=(const SpawnedProcess&) = delete;
 
   pid_t pid() const { return pid_; }
+
+  // Stdin::pipe only: writes all of `bytes`; false once the program no longer reads.
+  bool write_stdin(std::string_view bytes) {
+    while (!bytes.empty() && stdin_fd_ >= 0) {
+      const ssize_t n = ::write(stdin_fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return bytes.empty();
+  }
+  // The program sees EOF on stdin.
+  void close_stdin() {
+    if (stdin_fd_ >= 0) ::close(stdin_fd_);
+    stdin_fd_ = -1;
+  }
+
+  // Polls stdout until `done(out())` holds; false when the deadline passed first.
+  bool wait_for_out(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done(out())) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
 
   void signal(int signo) {
     if (!exit_status_) ::kill(pid_, signo);
@@ -143,6 +181,7 @@ class SpawnedProcess {
   }
 
   pid_t pid_ = -1;
+  int stdin_fd_ = -1;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point exited_at_;
   std::optional<int> exit_status_;
