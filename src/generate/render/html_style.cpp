@@ -106,6 +106,7 @@ details { margin: .5rem 0; }
 summary { cursor: pointer; color: var(--muted); font-size: .88rem; font-weight: 600; }
 summary:hover { color: var(--text); }
 .details-body { margin: .4rem 0 .6rem; padding: .2rem .9rem; border-left: 3px solid var(--border); }
+.messages > .details-body { border-left: 0; padding-left: 0; }
 blockquote {
   margin: .5rem 0; padding: .55rem .9rem; background: var(--quote); border-left: 3px solid var(--accent);
   border-radius: 0 8px 8px 0; white-space: pre-wrap;
