@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 
 #include <gtest/gtest.h>
 
@@ -132,15 +133,33 @@ TEST_F(RenderChromium, ScreenshotsAreRealPictures) {
   }
 }
 
-TEST_F(RenderChromium, ThePrintLayoutProducesAPdf) {
+// Pages of a PDF Chromium printed: its "/Type /Page" objects (not "/Type /Pages").
+std::size_t pdf_pages(const std::string& pdf) {
+  std::size_t pages = 0;
+  const std::string needle = "/Type /Page";
+  for (auto at = pdf.find(needle); at != std::string::npos; at = pdf.find(needle, at + needle.size()))
+    if (at + needle.size() >= pdf.size() || pdf[at + needle.size()] != 's') ++pages;
+  return pages;
+}
+
+TEST_F(RenderChromium, PrintingShowsEveryCollapsedBlock) {
   const fs::path html = render("full");
-  const fs::path pdf = scratch_ / "full.pdf";
-  const auto result = run(html, {"--no-pdf-header-footer", "--print-to-pdf=" + pdf.string()});
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  ASSERT_TRUE(fs::exists(pdf)) << result.err;
-  const std::string bytes = diary::test::read_file(pdf);
-  EXPECT_TRUE(bytes.starts_with("%PDF-"));
-  EXPECT_GT(bytes.size(), 20u * 1024);
+  // The same page with every <details> open: printing ours must show as much.
+  std::string source = diary::test::read_file(html);
+  const fs::path opened = scratch_ / "all-open.html";
+  diary::test::write_file(opened, std::regex_replace(source, std::regex("<details( |>)"), "<details open$1"));
+  std::vector<std::size_t> pages;
+  for (const auto& page : {html, opened}) {
+    const fs::path pdf = scratch_ / (page.stem().string() + ".pdf");
+    const auto result = run(page, {"--no-pdf-header-footer", "--print-to-pdf=" + pdf.string()});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    ASSERT_TRUE(fs::exists(pdf)) << result.err;
+    const std::string bytes = diary::test::read_file(pdf);
+    EXPECT_TRUE(bytes.starts_with("%PDF-"));
+    pages.push_back(pdf_pages(bytes));
+  }
+  EXPECT_GT(pages[0], 1u);
+  EXPECT_EQ(pages[0], pages[1]) << "the print layout hides collapsed content";
 }
 
 class RenderChromiumDom : public RenderChromium, public ::testing::WithParamInterface<std::string> {};
