@@ -141,7 +141,7 @@ class HtmlWriter {
     if (!view_.projects.empty()) {
       out_ += "\n<ol>\n";
       for (const auto& project : view_.projects)
-        out_ += "<li><a href=\"#" + project.id + "\">" + html_inline(project.label.empty() ? project.key : project.label) +
+        out_ += "<li><a href=\"#" + project.id + "\">" + html_inline(project.label) +
                 "</a></li>\n";
       out_ += "</ol>\n";
     }
@@ -202,7 +202,7 @@ class HtmlWriter {
     if (view_.projects.empty()) out_ += std::string("<p class=\"fallback\">") + text::no_work + "</p>\n";
     for (const auto& project : view_.projects) {
       out_ += "<section class=\"project\" id=\"" + project.id + "\">\n<h3>" +
-              html_inline(project.label.empty() ? project.key : project.label) + "</h3>\n";
+              html_inline(project.label) + "</h3>\n";
       if (!project.in_report)
         out_ += std::string("<p class=\"fallback\">") + text::no_items_reported + "</p>\n";
       else if (project.summary)

@@ -130,7 +130,7 @@ class MarkdownWriter {
       return;
     }
     for (const auto& project : view_.projects) {
-      block("### " + markdown_inline(project.label.empty() ? project.key : project.label));
+      block("### " + markdown_inline(project.label));
       if (!project.in_report)
         block(text::no_items_reported);
       else if (project.summary)

@@ -63,6 +63,16 @@ TEST(RenderFallbacks, MissingItemFieldsSayWhatIsMissing) {
       << *html;
 }
 
+TEST(RenderFallbacks, AProjectWithoutKeyOrLabelIsStillNamed) {
+  json report = {{"projects", {{{"work_items", {{{"title", "w"}, {"kind", "material_work_item"}}}}}}}};
+  const auto markdown = render_markdown(report, json::object());
+  ASSERT_TRUE(markdown) << markdown.error().message;
+  EXPECT_TRUE(contains(*markdown, "### Unnamed project\n\nNo project summary was written.")) << *markdown;
+  const auto html = render_html(report, json::object());
+  ASSERT_TRUE(html);
+  EXPECT_TRUE(contains(*html, "<section class=\"project\" id=\"project\">\n<h3>Unnamed project</h3>")) << *html;
+}
+
 TEST(RenderFallbacks, AnEmptyJudgmentSlotGetsTheFallbackAndKeepsItsLimits) {
   json report = {{"engagement_assessment", {{"overall_reading", nullptr}, {"observations", json::array()}, {"limits", {"only one turn"}}}},
                  {"team_learning", {{"patterns", json::array()}, {"limits", json::array()}}}};
