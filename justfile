@@ -19,3 +19,7 @@ demo:
 
 bench:
     ./bench/core/run.sh
+
+# Re-render the report goldens (tests/fixtures/render/*/expected) after an intended change.
+update-goldens:
+    cmake --build build --target unit_generate_render_report_golden_test && DIARY_UPDATE_GOLDEN=1 ctest --test-dir build -R RenderGolden

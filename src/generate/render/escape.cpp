@@ -41,38 +41,61 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 // One line of Markdown text (no newlines inside), escaped so that it is literal wherever it
 // starts a block: inline markup characters get a backslash, HTML-significant ones become
 // entities, and a line-leading list, heading or setext marker is neutralized.
+// True for the bytes escape_markdown_line changes wherever they are.
+constexpr bool markdown_special(char c) {
+  switch (c) {
+    case '&': case '<': case '>': case '\\': case '`': case '*': case '_': case '[': case ']': case '(': case ')':
+    case '!': case '#': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
 void escape_markdown_line(std::string_view line, std::string& out) {
   std::size_t start = 0;
-  while (start < line.size() && line[start] == ' ') out += line[start++];
-  // "1." / "1)" would start an ordered list; ")" is escaped below anyway.
-  std::size_t digits = start;
-  while (digits < line.size() && digits - start < 9 && line[digits] >= '0' && line[digits] <= '9') ++digits;
-  const std::size_t ordered_dot = (digits > start && digits < line.size() && line[digits] == '.') ? digits : std::string_view::npos;
-  for (std::size_t i = start; i < line.size(); ++i) {
+  while (start < line.size() && line[start] == ' ') ++start;
+  out.append(line.substr(0, start));
+  if (start == line.size()) return;
+  // A line-leading list, heading or setext marker: "-", "+", "=", or "1." / "1)" (")" is
+  // escaped below anyway).
+  std::size_t i = start;
+  const char lead = line[start];
+  if (lead == '-' || lead == '+' || lead == '=') {
+    out += '\\';
+    out += lead;
+    ++i;
+  } else {
+    std::size_t digits = start;
+    while (digits < line.size() && digits - start < 9 && line[digits] >= '0' && line[digits] <= '9') ++digits;
+    if (digits > start && digits < line.size() && line[digits] == '.') {
+      out.append(line.substr(start, digits - start));
+      out += "\\.";
+      i = digits + 1;
+    }
+  }
+  std::size_t run = i;  // start of the pending run of unchanged bytes
+  for (; i < line.size(); ++i) {
     const char c = line[i];
+    if (!markdown_special(c)) continue;
+    out.append(line.substr(run, i - run));
+    run = i + 1;
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '(': case ')': case '!':
-      case '#': case '|': case '~':
+      default:
         out += '\\';
         out += c;
-        break;
-      case '-': case '+': case '=':
-        if (i == start) out += '\\';
-        out += c;
-        break;
-      case '.':
-        if (i == ordered_dot) out += '\\';
-        out += c;
-        break;
-      default: out += c;
     }
   }
+  out.append(line.substr(run));
 }
 
 std::string collapse_whitespace(std::string_view text) {
+  const bool already = !text.empty() && !is_space(text.front()) && !is_space(text.back()) &&
+                       text.find_first_of("\n\t") == std::string_view::npos && text.find("  ") == std::string_view::npos;
+  if (already || text.empty()) return std::string(text);
   std::string out;
   out.reserve(text.size());
   bool pending_space = false;
@@ -91,9 +114,18 @@ std::string collapse_whitespace(std::string_view text) {
 }  // namespace
 
 std::string clean_text(std::string_view text) {
+  // Printable ASCII, tabs and newlines need no care: find the first byte that might.
+  std::size_t clean = 0;
+  while (clean < text.size()) {
+    const auto byte = static_cast<std::uint8_t>(text[clean]);
+    if ((byte < 0x20 && byte != '\n' && byte != '\t') || byte >= 0x7F) break;
+    ++clean;
+  }
+  if (clean == text.size()) return std::string(text);
   std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
+  out.reserve(text.size() + 8);
+  out.append(text.substr(0, clean));
+  for (std::size_t i = clean; i < text.size();) {
     const char c = text[i];
     const auto byte = static_cast<std::uint8_t>(c);
     if (byte < 0x80) {
@@ -158,16 +190,22 @@ std::string html_text(std::string_view text) {
   const std::string cleaned = clean_text(text);
   std::string out;
   out.reserve(cleaned.size() + cleaned.size() / 8 + 8);
-  for (const char c : cleaned) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < cleaned.size(); ++i) {
+    const char* entity = nullptr;
+    switch (cleaned[i]) {
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = "&quot;"; break;
+      case '\'': entity = "&#39;"; break;
+      default: continue;
     }
+    out.append(cleaned, run, i - run);
+    out += entity;
+    run = i + 1;
   }
+  out.append(cleaned, run);
   return out;
 }
 

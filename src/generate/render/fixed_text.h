@@ -28,6 +28,7 @@ inline constexpr const char* no_items_reported = "The report lists no work items
 inline constexpr const char* uncovered_prefix = "Not covered by any work item:";
 inline constexpr const char* covers_prefix = "Covers:";
 inline constexpr const char* untitled_item = "Untitled work item";
+inline constexpr const char* unnamed_project = "Unnamed project";
 inline constexpr const char* no_disposition = "no disposition";
 
 inline constexpr const char* engagement_limit =

@@ -141,7 +141,7 @@ class HtmlWriter {
     if (!view_.projects.empty()) {
       out_ += "\n<ol>\n";
       for (const auto& project : view_.projects)
-        out_ += "<li><a href=\"#" + project.id + "\">" + html_inline(project.label.empty() ? project.key : project.label) +
+        out_ += "<li><a href=\"#" + project.id + "\">" + html_inline(project.label) +
                 "</a></li>\n";
       out_ += "</ol>\n";
     }
@@ -202,7 +202,7 @@ class HtmlWriter {
     if (view_.projects.empty()) out_ += std::string("<p class=\"fallback\">") + text::no_work + "</p>\n";
     for (const auto& project : view_.projects) {
       out_ += "<section class=\"project\" id=\"" + project.id + "\">\n<h3>" +
-              html_inline(project.label.empty() ? project.key : project.label) + "</h3>\n";
+              html_inline(project.label) + "</h3>\n";
       if (!project.in_report)
         out_ += std::string("<p class=\"fallback\">") + text::no_items_reported + "</p>\n";
       else if (project.summary)
@@ -224,61 +224,50 @@ class HtmlWriter {
     out_ += "</section>\n";
   }
 
-  void engagement() {
-    out_ += std::string("<section id=\"") + engagement_section_id + "\">\n<h2>" + text::engagement_heading +
-            "</h2>\n<div class=\"panel\">\n";
-    const auto& engagement = view_.engagement;
-    if (!engagement || (!engagement->overall_reading && engagement->observations.empty())) {
-      out_ += std::string("<p class=\"fallback\">") + text::no_engagement + "</p>\n";
-      limits(engagement ? engagement->limits : std::vector<std::string>{}, text::engagement_limit);
-      out_ += "</div>\n</section>\n";
-      return;
+  template <class Groups>
+  void judgment(const JudgmentSection& section, Groups&& groups) {
+    out_ += std::string("<section id=\"") + section.id + "\">\n<h2>" + section.heading + "</h2>\n<div class=\"panel\">\n";
+    if (!section.present) {
+      out_ += std::string("<p class=\"fallback\">") + section.empty_text + "</p>\n";
+    } else {
+      if (section.offline) out_ += "<p>" + offline_chip() + "</p>\n";
+      out_ += "<p class=\"lead\">" +
+              (section.lead ? claim(*section.lead, section.lead_fallback, true)
+                            : std::string("<span class=\"fallback\">") + section.lead_fallback + "</span>") +
+              "</p>\n";
+      groups();
     }
-    if (engagement->offline) out_ += "<p>" + offline_chip() + "</p>\n";
-    out_ += "<p class=\"lead\">" +
-            (engagement->overall_reading ? claim(*engagement->overall_reading, text::no_overall_reading, true)
-                                         : std::string("<span class=\"fallback\">") + text::no_overall_reading + "</span>") +
-            "</p>\n";
-    for (const auto& group : group_observations(*engagement)) {
-      out_ += "<h3 class=\"group-head dim-" + (group.key.empty() ? std::string("other") : group.key) + "\">" +
-              html_inline(group.heading) + "</h3>\n<ul class=\"claims\">\n";
-      for (const auto* observation : group.members)
-        out_ += "<li>" + claim(observation->claim, text::not_recorded, true) + "</li>\n";
-      out_ += "</ul>\n";
-    }
-    limits(engagement->limits, text::engagement_limit);
+    limits(section.limits, section.fixed_limit);
     out_ += "</div>\n</section>\n";
   }
 
-  void team_learning() {
-    out_ += std::string("<section id=\"") + team_learning_section_id + "\">\n<h2>" + text::team_learning_heading +
-            "</h2>\n<div class=\"panel\">\n";
-    const auto& learning = view_.team_learning;
-    if (!learning || (!learning->takeaways && learning->patterns.empty())) {
-      out_ += std::string("<p class=\"fallback\">") + text::no_team_learning + "</p>\n";
-      limits(learning ? learning->limits : std::vector<std::string>{}, text::team_learning_limit);
-      out_ += "</div>\n</section>\n";
-      return;
-    }
-    if (learning->offline) out_ += "<p>" + offline_chip() + "</p>\n";
-    out_ += "<p class=\"lead\">" +
-            (learning->takeaways ? claim(*learning->takeaways, text::no_takeaways, true)
-                                 : std::string("<span class=\"fallback\">") + text::no_takeaways + "</span>") +
-            "</p>\n";
-    for (const auto& group : group_patterns(*learning)) {
-      out_ += "<h3 class=\"group-head kind-" + (group.key.empty() ? std::string("other") : group.key) + "\">" +
-              html_inline(group.heading) + "</h3>\n<ul class=\"claims\">\n";
-      for (const auto* pattern : group.members) {
-        out_ += "<li class=\"pattern\"><p class=\"statement\">" +
-                (pattern->statement.empty() ? std::string(text::not_recorded) : html_inline(pattern->statement)) + "</p>\n";
-        if (!pattern->rationale.empty()) out_ += "<p class=\"rationale\">" + html_inline(pattern->rationale) + "</p>\n";
-        out_ += "<p class=\"meta\">recurrence: " + html_inline(or_text(pattern->recurrence, text::not_recorded)) + " " +
-                confidence_chip(pattern->confidence) + citations(pattern->citations, true) + "</p></li>\n";
+  void engagement() {
+    judgment(engagement_section(view_), [&] {
+      for (const auto& group : group_observations(*view_.engagement)) {
+        out_ += "<h3 class=\"group-head dim-" + (group.key.empty() ? std::string("other") : group.key) + "\">" +
+                html_inline(group.heading) + "</h3>\n<ul class=\"claims\">\n";
+        for (const auto* observation : group.members)
+          out_ += "<li>" + claim(observation->claim, text::not_recorded, true) + "</li>\n";
+        out_ += "</ul>\n";
       }
-      out_ += "</ul>\n";
-    }
-    limits(learning->limits, text::team_learning_limit);
-    out_ += "</div>\n</section>\n";
+    });
+  }
+
+  void team_learning() {
+    judgment(team_learning_section(view_), [&] {
+      for (const auto& group : group_patterns(*view_.team_learning)) {
+        out_ += "<h3 class=\"group-head kind-" + (group.key.empty() ? std::string("other") : group.key) + "\">" +
+                html_inline(group.heading) + "</h3>\n<ul class=\"claims\">\n";
+        for (const auto* pattern : group.members) {
+          out_ += "<li class=\"pattern\"><p class=\"statement\">" +
+                  (pattern->statement.empty() ? std::string(text::not_recorded) : html_inline(pattern->statement)) + "</p>\n";
+          if (!pattern->rationale.empty()) out_ += "<p class=\"rationale\">" + html_inline(pattern->rationale) + "</p>\n";
+          out_ += "<p class=\"meta\">recurrence: " + html_inline(or_text(pattern->recurrence, text::not_recorded)) + " " +
+                  confidence_chip(pattern->confidence) + citations(pattern->citations, true) + "</p></li>\n";
+        }
+        out_ += "</ul>\n";
+      }
+    });
   }
 
   void made_without_a_model() {

@@ -43,10 +43,10 @@ a:hover { text-decoration: underline; }
 h1 { margin: 0 0 1rem; font-size: clamp(1.7rem, 3.2vw, 2.4rem); line-height: 1.2; font-weight: 700; letter-spacing: -.015em; }
 .badges { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0; padding: 0; list-style: none; }
 .badge {
-  display: inline-flex; align-items: baseline; gap: .45rem; padding: .3rem .75rem; border-radius: 999px;
+  display: inline-flex; align-items: baseline; gap: .45rem; padding: .3rem .75rem; border-radius: 1rem;
   background: var(--grey-bg); color: var(--text); font-size: .85rem; border: 1px solid transparent;
 }
-.badge .k { color: var(--muted); font-size: .72rem; font-weight: 600; letter-spacing: .05em; text-transform: uppercase; }
+.badge .k { flex: none; white-space: nowrap; color: var(--muted); font-size: .72rem; font-weight: 600; letter-spacing: .05em; text-transform: uppercase; }
 .badge.status-final { background: var(--green-bg); } .badge.status-final .v { color: var(--green); font-weight: 600; }
 .badge.status-partial { background: var(--amber-bg); } .badge.status-partial .v { color: var(--amber); font-weight: 600; }
 .badge.offline { background: var(--purple-bg); } .badge.offline .v { color: var(--purple); font-weight: 600; }
@@ -106,6 +106,7 @@ details { margin: .5rem 0; }
 summary { cursor: pointer; color: var(--muted); font-size: .88rem; font-weight: 600; }
 summary:hover { color: var(--text); }
 .details-body { margin: .4rem 0 .6rem; padding: .2rem .9rem; border-left: 3px solid var(--border); }
+.messages > .details-body { border-left: 0; padding-left: 0; }
 blockquote {
   margin: .5rem 0; padding: .55rem .9rem; background: var(--quote); border-left: 3px solid var(--accent);
   border-radius: 0 8px 8px 0; white-space: pre-wrap;

@@ -130,7 +130,7 @@ class MarkdownWriter {
       return;
     }
     for (const auto& project : view_.projects) {
-      block("### " + markdown_inline(project.label.empty() ? project.key : project.label));
+      block("### " + markdown_inline(project.label));
       if (!project.in_report)
         block(text::no_items_reported);
       else if (project.summary)
@@ -154,49 +154,46 @@ class MarkdownWriter {
     quote(all);
   }
 
-  void engagement() {
-    block(std::string("## ") + text::engagement_heading);
-    const auto& engagement = view_.engagement;
-    if (!engagement || (!engagement->overall_reading && engagement->observations.empty())) {
-      block(std::string("- ") + text::no_engagement);
-      limits_quote(engagement ? engagement->limits : std::vector<std::string>{}, text::engagement_limit);
+  template <class Groups>
+  void judgment(const JudgmentSection& section, Groups&& groups) {
+    block(std::string("## ") + section.heading);
+    if (!section.present) {
+      block(std::string("- ") + section.empty_text);
+      limits_quote(section.limits, section.fixed_limit);
       return;
     }
-    if (engagement->offline) block(std::string("This section was ") + text::offline_marker + ".");
-    block(engagement->overall_reading ? claim_line(*engagement->overall_reading, text::no_overall_reading, true)
-                                      : text::no_overall_reading);
-    for (const auto& group : group_observations(*engagement)) {
-      block("### " + markdown_inline(group.heading));
-      std::string bullets;
-      for (const auto* observation : group.members) bullets += "- " + claim_line(observation->claim, text::not_recorded, true) + "\n";
-      out_ += bullets + "\n";
-    }
-    limits_quote(engagement->limits, text::engagement_limit);
+    if (section.offline) block(std::string("This section was ") + text::offline_marker + ".");
+    block(section.lead ? claim_line(*section.lead, section.lead_fallback, true) : section.lead_fallback);
+    groups();
+    limits_quote(section.limits, section.fixed_limit);
+  }
+
+  void engagement() {
+    judgment(engagement_section(view_), [&] {
+      for (const auto& group : group_observations(*view_.engagement)) {
+        block("### " + markdown_inline(group.heading));
+        std::string bullets;
+        for (const auto* observation : group.members) bullets += "- " + claim_line(observation->claim, text::not_recorded, true) + "\n";
+        out_ += bullets + "\n";
+      }
+    });
   }
 
   void team_learning() {
-    block(std::string("## ") + text::team_learning_heading);
-    const auto& learning = view_.team_learning;
-    if (!learning || (!learning->takeaways && learning->patterns.empty())) {
-      block(std::string("- ") + text::no_team_learning);
-      limits_quote(learning ? learning->limits : std::vector<std::string>{}, text::team_learning_limit);
-      return;
-    }
-    if (learning->offline) block(std::string("This section was ") + text::offline_marker + ".");
-    block(learning->takeaways ? claim_line(*learning->takeaways, text::no_takeaways, true) : text::no_takeaways);
-    for (const auto& group : group_patterns(*learning)) {
-      block("### " + markdown_inline(group.heading));
-      std::string bullets;
-      for (const auto* pattern : group.members) {
-        std::string line = "- " + (pattern->statement.empty() ? std::string(text::not_recorded) : markdown_inline(pattern->statement));
-        if (!pattern->rationale.empty()) line += " — " + markdown_inline(pattern->rationale);
-        line += " · recurrence: " + markdown_inline(or_text(pattern->recurrence, text::not_recorded));
-        line += " · " + markdown_inline(or_text(pattern->confidence, text::no_confidence));
-        bullets += line + citations(pattern->citations, true) + "\n";
+    judgment(team_learning_section(view_), [&] {
+      for (const auto& group : group_patterns(*view_.team_learning)) {
+        block("### " + markdown_inline(group.heading));
+        std::string bullets;
+        for (const auto* pattern : group.members) {
+          std::string line = "- " + (pattern->statement.empty() ? std::string(text::not_recorded) : markdown_inline(pattern->statement));
+          if (!pattern->rationale.empty()) line += " — " + markdown_inline(pattern->rationale);
+          line += " · recurrence: " + markdown_inline(or_text(pattern->recurrence, text::not_recorded));
+          line += " · " + markdown_inline(or_text(pattern->confidence, text::no_confidence));
+          bullets += line + citations(pattern->citations, true) + "\n";
+        }
+        out_ += bullets + "\n";
       }
-      out_ += bullets + "\n";
-    }
-    limits_quote(learning->limits, text::team_learning_limit);
+    });
   }
 
   void made_without_a_model() {

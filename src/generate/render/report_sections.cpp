@@ -41,6 +41,30 @@ std::vector<Group<PatternView>> group_patterns(const TeamLearningView& learning)
                   [](const PatternView& pattern) -> const std::string& { return pattern.kind; });
 }
 
+JudgmentSection engagement_section(const ReportView& view) {
+  JudgmentSection out{engagement_section_id, text::engagement_heading, text::no_engagement, text::no_overall_reading,
+                      text::engagement_limit};
+  if (const auto& slot = view.engagement) {
+    out.present = slot->overall_reading || !slot->observations.empty();
+    out.offline = slot->offline;
+    out.lead = slot->overall_reading ? &*slot->overall_reading : nullptr;
+    out.limits = slot->limits;
+  }
+  return out;
+}
+
+JudgmentSection team_learning_section(const ReportView& view) {
+  JudgmentSection out{team_learning_section_id, text::team_learning_heading, text::no_team_learning, text::no_takeaways,
+                      text::team_learning_limit};
+  if (const auto& slot = view.team_learning) {
+    out.present = slot->takeaways || !slot->patterns.empty();
+    out.offline = slot->offline;
+    out.lead = slot->takeaways ? &*slot->takeaways : nullptr;
+    out.limits = slot->limits;
+  }
+  return out;
+}
+
 std::string generated_by_text(const ReportView& view) {
   if (!view.generated_by) return text::not_recorded;
   const GeneratedBy& by = *view.generated_by;

@@ -26,6 +26,23 @@ struct Group {
 std::vector<Group<ObservationView>> group_observations(const EngagementView& engagement);
 std::vector<Group<PatternView>> group_patterns(const TeamLearningView& learning);
 
+// The frame of a judgment section (engagement, team learning) both renderers draw the same way:
+// heading, the fallback when the slot is empty, an offline marker, the lead claim, then the
+// section's own groups, then its limits followed by the fixed limit.
+struct JudgmentSection {
+  const char* id;
+  const char* heading;
+  const char* empty_text;     // when !present
+  const char* lead_fallback;  // when present but without a lead
+  const char* fixed_limit;
+  bool present = false;  // the slot exists and has a lead or entries
+  bool offline = false;
+  const Claim* lead = nullptr;
+  std::vector<std::string> limits;
+};
+JudgmentSection engagement_section(const ReportView& view);
+JudgmentSection team_learning_section(const ReportView& view);
+
 // "gpt-5 · openai", "no model, offline", "not recorded".
 std::string generated_by_text(const ReportView& view);
 

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "generate/render/escape.h"
+#include "generate/render/fixed_text.h"
 #include "generate/render/json_fields.h"
 
 namespace diary::generate::render {
@@ -317,8 +318,10 @@ const AppendixEntry* ReportView::find_entry(const std::string& project_key, cons
 }
 
 const std::string& ReportView::label_of(const std::string& project_key) const {
+  static const std::string unnamed = text::unnamed_project;
   const auto it = labels.find(project_key);
-  return it == labels.end() ? project_key : it->second;
+  if (it != labels.end()) return it->second;
+  return project_key.empty() ? unnamed : project_key;
 }
 
 agent::Result<ReportView> build_report_view(const json& report, const EvidenceInput& evidence) {
@@ -387,7 +390,7 @@ agent::Result<ReportView> build_report_view(const json& report, const EvidenceIn
     for (const auto& entry : appendix.entries) out.uncovered_turns.push_back({entry.session_ref, entry.turn_ref});
     view.projects.push_back(std::move(out));
   }
-  for (auto& project : view.projects) project.id = ids.take("project-" + anchor_slug(project.key));
+  for (auto& project : view.projects) project.id = ids.take(anchor_slug("project-" + project.key));
 
   view.engagement = read.engagement(report);
   view.team_learning = read.team_learning(report);

@@ -130,7 +130,8 @@ struct ReportView {
   // The appendix entry a citation links to; nullptr when the turn has none (unlinked citation).
   const AppendixEntry* find_entry(const std::string& project_key, const std::string& session_ref,
                                   const std::string& turn_ref) const;
-  // The label to show for a project key: the report's, else the index's, else the key.
+  // The label to show for a project key: the report's, else the index's, else the key, else
+  // "Unnamed project". The reference may be `project_key` itself: keep the argument alive.
   const std::string& label_of(const std::string& project_key) const;
 
   std::unordered_map<std::string, std::pair<std::size_t, std::size_t>> entry_index;  // key -> appendix[i].entries[j]

@@ -18,9 +18,9 @@ std::string joined(const std::vector<std::string>& values) {
   return out;
 }
 
-class CitationLinks : public ::testing::TestWithParam<std::string> {};
+class RenderLinks : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(CitationLinks, EveryMarkdownLinkHasATarget) {
+TEST_P(RenderLinks, EveryMarkdownLinkHasATarget) {
   const auto rendered = diary::test::render_fixture(GetParam());
   const auto targets = diary::test::markdown_link_targets(rendered.markdown);
   const auto ids = diary::test::element_ids(rendered.markdown);
@@ -28,7 +28,7 @@ TEST_P(CitationLinks, EveryMarkdownLinkHasATarget) {
   EXPECT_EQ(diary::test::duplicates(ids), std::vector<std::string>{});
 }
 
-TEST_P(CitationLinks, EveryHtmlHrefHasATarget) {
+TEST_P(RenderLinks, EveryHtmlHrefHasATarget) {
   const auto rendered = diary::test::render_fixture(GetParam());
   const auto hrefs = diary::test::html_hrefs(rendered.html);
   ASSERT_FALSE(hrefs.empty());  // at least the table of contents
@@ -37,7 +37,7 @@ TEST_P(CitationLinks, EveryHtmlHrefHasATarget) {
   EXPECT_EQ(diary::test::duplicates(ids), std::vector<std::string>{});
 }
 
-TEST_P(CitationLinks, EveryIndexedTurnIsCitedOutsideTheAppendix) {
+TEST_P(RenderLinks, EveryIndexedTurnIsCitedOutsideTheAppendix) {
   const auto day = diary::test::load_render_fixture(GetParam());
   const auto rendered = diary::test::render_fixture(GetParam());
   const auto before_appendix = [](const std::string& text, const std::string& marker) { return text.substr(0, text.find(marker)); };
@@ -52,7 +52,7 @@ TEST_P(CitationLinks, EveryIndexedTurnIsCitedOutsideTheAppendix) {
       }
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, CitationLinks, ::testing::ValuesIn(diary::test::render_scenarios()),
+INSTANTIATE_TEST_SUITE_P(Fixture, RenderLinks, ::testing::ValuesIn(diary::test::render_scenarios()),
                          [](const auto& info) { return info.param; });
 
 json minimal_report() {
@@ -77,7 +77,7 @@ json work_item(const std::string& ref, const std::string& session_ref, const std
           {"terminal_states", json::array()}, {"limits", json::array()}};
 }
 
-TEST(CitationLinks, ACitationWithoutAnAppendixEntryIsShownUnlinked) {
+TEST(RenderCitationLinks, ACitationWithoutAnAppendixEntryIsShownUnlinked) {
   json report = minimal_report();
   json project = {{"project_key", "p"}, {"project_label", "P"},
                   {"summary", {{"text", "summary"},
@@ -96,7 +96,7 @@ TEST(CitationLinks, ACitationWithoutAnAppendixEntryIsShownUnlinked) {
             std::vector<std::string>{});
 }
 
-TEST(CitationLinks, KeysThatNormalizeAlikeStillGetTheirOwnAnchors) {
+TEST(RenderCitationLinks, KeysThatNormalizeAlikeStillGetTheirOwnAnchors) {
   // "A.b" and "a-b" both normalize to evidence-a-b-…: the second gets a suffix and its
   // citations follow it.
   json report = minimal_report();
@@ -115,14 +115,14 @@ TEST(CitationLinks, KeysThatNormalizeAlikeStillGetTheirOwnAnchors) {
   EXPECT_EQ(diary::test::duplicates(diary::test::element_ids(*html)), std::vector<std::string>{}) << joined(diary::test::element_ids(*html));
 }
 
-TEST(CitationLinks, ScopedCitationsNameTheProject) {
+TEST(RenderCitationLinks, ScopedCitationsNameTheProject) {
   const auto rendered = diary::test::render_fixture("full");
   EXPECT_NE(rendered.markdown.find("[notes-site · S0001/T0001](#evidence-notes-site-9a8b7c6d5e4f-s0001-t0001)"), std::string::npos);
   EXPECT_NE(rendered.html.find("<a class=\"cite\" href=\"#evidence-notes-site-9a8b7c6d5e4f-s0001-t0001\">notes-site · S0001/T0001</a>"),
             std::string::npos);
 }
 
-TEST(CitationLinks, TurnsNoWorkItemCoversAreListedAndCited) {
+TEST(RenderCitationLinks, TurnsNoWorkItemCoversAreListedAndCited) {
   // The index knows T0002 and a second project; the report covers only T0001.
   json report = minimal_report();
   report["projects"].push_back({{"project_key", "p"}, {"project_label", "P"}, {"summary", nullptr},

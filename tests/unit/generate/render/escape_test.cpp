@@ -6,18 +6,18 @@ namespace {
 
 using namespace diary::generate::render;
 
-TEST(MarkdownInline, EscapesHtmlAndInlineMarkup) {
+TEST(RenderEscapeInline, EscapesHtmlAndInlineMarkup) {
   EXPECT_EQ(markdown_inline("a & b <i>"), "a &amp; b &lt;i&gt;");
   EXPECT_EQ(markdown_inline("`x` *y* _z_ [l](u) !"), "\\`x\\` \\*y\\* \\_z\\_ \\[l\\]\\(u\\) \\!");
   EXPECT_EQ(markdown_inline("a|b ~c~"), "a\\|b \\~c\\~");
 }
 
-TEST(MarkdownInline, EscapesBackslashSoAnInputEscapeCannotUnescapeOurs) {
+TEST(RenderEscapeInline, EscapesBackslashSoAnInputEscapeCannotUnescapeOurs) {
   // "\[a\](u)" would otherwise become "\\[a\\](u)": a literal backslash and a live link.
   EXPECT_EQ(markdown_inline("\\[a\\](u)"), "\\\\\\[a\\\\\\]\\(u\\)");
 }
 
-TEST(MarkdownInline, NeutralizesLineLeadingBlockMarkers) {
+TEST(RenderEscapeInline, NeutralizesLineLeadingBlockMarkers) {
   EXPECT_EQ(markdown_inline("# heading"), "\\# heading");
   EXPECT_EQ(markdown_inline("- item"), "\\- item");
   EXPECT_EQ(markdown_inline("+ item"), "\\+ item");
@@ -29,12 +29,12 @@ TEST(MarkdownInline, NeutralizesLineLeadingBlockMarkers) {
   EXPECT_EQ(markdown_inline("version 1.2"), "version 1.2");
 }
 
-TEST(MarkdownInline, CollapsesNewlinesAndTrims) {
+TEST(RenderEscapeInline, CollapsesNewlinesAndTrims) {
   EXPECT_EQ(markdown_inline("  one\n\n# two\r\nthree\tfour  "), "one \\# two three four");
   EXPECT_EQ(markdown_inline(" \n "), "");
 }
 
-TEST(MarkdownQuote, KeepsLinesAndPrefixesEach) {
+TEST(RenderEscapeQuote, KeepsLinesAndPrefixesEach) {
   const auto lines = markdown_quote_lines("\nfirst *x*\n\n# second\n- third\n\n");
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[0], "> first \\*x\\*");
@@ -45,19 +45,19 @@ TEST(MarkdownQuote, KeepsLinesAndPrefixesEach) {
   EXPECT_EQ(markdown_quote_lines("   ")[0], ">");
 }
 
-TEST(MarkdownQuote, IndentedMarkersAreNeutralizedToo) {
+TEST(RenderEscapeQuote, IndentedMarkersAreNeutralizedToo) {
   EXPECT_EQ(markdown_quote_lines("  # indented")[0], ">   \\# indented");
   EXPECT_EQ(markdown_quote_lines("a\tb")[0], "> a b");
 }
 
-TEST(HtmlText, EscapesEverythingSignificant) {
+TEST(RenderEscapeHtml, EscapesEverythingSignificant) {
   EXPECT_EQ(html_text("<a href=\"x\" onclick='y'>&</a>"),
             "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
   EXPECT_EQ(html_text("line\nbreak"), "line\nbreak");
   EXPECT_EQ(html_inline("  line\nbreak  "), "line break");
 }
 
-TEST(CleanText, ReplacesInvalidUtf8AndControls) {
+TEST(RenderEscapeClean, ReplacesInvalidUtf8AndControls) {
   EXPECT_EQ(clean_text("ok \xC3\xA9 \xE2\x80\x94"), "ok \xC3\xA9 \xE2\x80\x94");
   EXPECT_EQ(clean_text("bad \xFF end"), "bad \xEF\xBF\xBD end");
   EXPECT_EQ(clean_text("cut \xE2\x80"), "cut \xEF\xBF\xBD\xEF\xBF\xBD");
@@ -67,7 +67,7 @@ TEST(CleanText, ReplacesInvalidUtf8AndControls) {
   EXPECT_EQ(clean_text("a\r\nb\rc"), "a\nb\nc");
 }
 
-TEST(Anchors, FollowTheReferenceNormalization) {
+TEST(RenderEscapeAnchor, FollowTheReferenceNormalization) {
   EXPECT_EQ(evidence_anchor("diary-3f2a9c1b7e10", "S0001", "T0002"), "evidence-diary-3f2a9c1b7e10-s0001-t0002");
   EXPECT_EQ(evidence_anchor("My Project.x", "S0001", "T0002"), "evidence-my-project-x-s0001-t0002");
   // Runs outside [a-z0-9_-] become one dash; existing dashes and underscores stay.

@@ -15,7 +15,7 @@ using nlohmann::json;
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
-TEST(Fallbacks, AnEmptyObjectRendersEverySectionWithItsFixedText) {
+TEST(RenderFallbacks, AnEmptyObjectRendersEverySectionWithItsFixedText) {
   const auto markdown = render_markdown(json::object(), json::object());
   ASSERT_TRUE(markdown) << markdown.error().message;
   EXPECT_TRUE(markdown->starts_with("# Untitled daily report — date not recorded\n\n"
@@ -36,7 +36,7 @@ TEST(Fallbacks, AnEmptyObjectRendersEverySectionWithItsFixedText) {
     EXPECT_TRUE(contains(*html, fixed)) << fixed;
 }
 
-TEST(Fallbacks, TheEmptyDayKeepsTheBuildersTitleAndSaysNA) {
+TEST(RenderFallbacks, TheEmptyDayKeepsTheBuildersTitleAndSaysNA) {
   const auto rendered = diary::test::render_fixture("empty");
   EXPECT_TRUE(rendered.markdown.starts_with("# No Supported Work Evidence — 2026-11-29\n\nStatus: final · Window: "
                                             "2026-11-29T00:00:00+00:00–2026-11-30T00:00:00+00:00, UTC · Overall confidence: n/a\n"));
@@ -44,7 +44,7 @@ TEST(Fallbacks, TheEmptyDayKeepsTheBuildersTitleAndSaysNA) {
   EXPECT_TRUE(contains(rendered.html, "<span class=\"k\">Overall confidence</span><span class=\"v\">n/a</span>"));
 }
 
-TEST(Fallbacks, MissingItemFieldsSayWhatIsMissing) {
+TEST(RenderFallbacks, MissingItemFieldsSayWhatIsMissing) {
   json report = {{"projects",
                   {{{"project_key", "p"},
                     {"summary", nullptr},
@@ -63,7 +63,17 @@ TEST(Fallbacks, MissingItemFieldsSayWhatIsMissing) {
       << *html;
 }
 
-TEST(Fallbacks, AnEmptyJudgmentSlotGetsTheFallbackAndKeepsItsLimits) {
+TEST(RenderFallbacks, AProjectWithoutKeyOrLabelIsStillNamed) {
+  json report = {{"projects", {{{"work_items", {{{"title", "w"}, {"kind", "material_work_item"}}}}}}}};
+  const auto markdown = render_markdown(report, json::object());
+  ASSERT_TRUE(markdown) << markdown.error().message;
+  EXPECT_TRUE(contains(*markdown, "### Unnamed project\n\nNo project summary was written.")) << *markdown;
+  const auto html = render_html(report, json::object());
+  ASSERT_TRUE(html);
+  EXPECT_TRUE(contains(*html, "<section class=\"project\" id=\"project\">\n<h3>Unnamed project</h3>")) << *html;
+}
+
+TEST(RenderFallbacks, AnEmptyJudgmentSlotGetsTheFallbackAndKeepsItsLimits) {
   json report = {{"engagement_assessment", {{"overall_reading", nullptr}, {"observations", json::array()}, {"limits", {"only one turn"}}}},
                  {"team_learning", {{"patterns", json::array()}, {"limits", json::array()}}}};
   const auto markdown = render_markdown(report, json::object());
@@ -72,7 +82,7 @@ TEST(Fallbacks, AnEmptyJudgmentSlotGetsTheFallbackAndKeepsItsLimits) {
   EXPECT_TRUE(contains(*markdown, "- No supported reusable agent-driving pattern found."));
 }
 
-TEST(Fallbacks, AnOfflineReportSaysSoAndListsItsParts) {
+TEST(RenderFallbacks, AnOfflineReportSaysSoAndListsItsParts) {
   const auto rendered = diary::test::render_fixture("offline");
   EXPECT_TRUE(contains(rendered.markdown, std::string("## Made without a model\n\n") + text::whole_report_offline +
                                               "\n\n- evidence:scratch-0a1b2c3d4e5f:S0001 · scratch · S0001: \\--offline\n"))
@@ -83,14 +93,14 @@ TEST(Fallbacks, AnOfflineReportSaysSoAndListsItsParts) {
   EXPECT_TRUE(contains(rendered.html, std::string("<p class=\"callout\">") + text::whole_report_offline));
 }
 
-TEST(WrongTypes, AReportThatIsNotAnObjectIsAnError) {
+TEST(RenderWrongTypes, AReportThatIsNotAnObjectIsAnError) {
   const auto markdown = render_markdown(json::array(), json::object());
   ASSERT_FALSE(markdown);
   EXPECT_EQ(markdown.error().kind, ErrorKind::invalid_input);
   EXPECT_EQ(markdown.error().message, "daily-report.json: the document must be a JSON object, not array");
 }
 
-TEST(WrongTypes, EveryWrongFieldIsNamedByItsPointer) {
+TEST(RenderWrongTypes, EveryWrongFieldIsNamedByItsPointer) {
   json report = {{"report_date", 20261130},
                  {"projects", {{{"project_key", "p"}, {"work_items", {{{"title", 7}, {"limits", {"ok", false}}, {"outcomes", "none"}}}}}}},
                  {"engagement_assessment", "fine"}};
@@ -103,7 +113,7 @@ TEST(WrongTypes, EveryWrongFieldIsNamedByItsPointer) {
             "/projects/0/work_items/0/limits/1 must be a string, not boolean; /engagement_assessment must be an object, not string");
 }
 
-TEST(WrongTypes, ManyProblemsAreCountedNotAllListed) {
+TEST(RenderWrongTypes, ManyProblemsAreCountedNotAllListed) {
   json items = json::array();
   for (int i = 0; i < 8; ++i) items.push_back({{"title", i}});
   const auto markdown = render_markdown({{"projects", {{{"work_items", items}}}}}, json::object());
@@ -111,7 +121,7 @@ TEST(WrongTypes, ManyProblemsAreCountedNotAllListed) {
   EXPECT_TRUE(markdown.error().message.ends_with("; and 3 more")) << markdown.error().message;
 }
 
-TEST(WrongTypes, ACitationWithoutRefsIsAnError) {
+TEST(RenderWrongTypes, ACitationWithoutRefsIsAnError) {
   json report = {{"report_title", {{"text", "t"}, {"citations", {{{"project_key", "p"}}, "S0001"}}}}};
   const auto markdown = render_markdown(report, json::object());
   ASSERT_FALSE(markdown);
@@ -120,7 +130,7 @@ TEST(WrongTypes, ACitationWithoutRefsIsAnError) {
             "/report_title/citations/1 must be a citation object, not string");
 }
 
-TEST(WrongTypes, ABrokenCardOnlyCostsItsOwnEntries) {
+TEST(RenderWrongTypes, ABrokenCardOnlyCostsItsOwnEntries) {
   json report = {{"projects", {{{"project_key", "p"}, {"work_items", {{{"title", "w"}, {"kind", "no_material_work_item"},
                                                                          {"covered_turns", {{{"session_ref", "S0002"}, {"turn_ref", "T0001"}}}}}}}}}}};
   json good = {{"evidence_chains", {{{"turn_ref", "T0001"}, {"trigger", {{"type", "explicit_user_message"}, {"summary", "fine"}}}}}}};
@@ -134,7 +144,7 @@ TEST(WrongTypes, ABrokenCardOnlyCostsItsOwnEntries) {
   EXPECT_TRUE(contains(*markdown, "Covers: \\[S0002/T0001\\]")) << *markdown;
 }
 
-TEST(WrongTypes, ABrokenCardOfAnIndexedSessionLeavesANote) {
+TEST(RenderWrongTypes, ABrokenCardOfAnIndexedSessionLeavesANote) {
   const auto day = diary::test::load_render_fixture("full");
   auto evidence = evidence_from_workspace(day);
   (*evidence[0].sessions[0].card)["evidence_chains"][0]["outcomes"] = "oops";

@@ -107,15 +107,15 @@ void expect_inert_html(const std::string& html) {
   EXPECT_EQ(html.find("<b "), std::string::npos);
 }
 
-TEST(HostileText, FixtureMarkdownIsInert) { expect_inert_markdown(diary::test::render_fixture("hostile").markdown); }
+TEST(RenderHostileText, FixtureMarkdownIsInert) { expect_inert_markdown(diary::test::render_fixture("hostile").markdown); }
 
-TEST(HostileText, FixtureHtmlIsInert) { expect_inert_html(diary::test::render_fixture("hostile").html); }
+TEST(RenderHostileText, FixtureHtmlIsInert) { expect_inert_html(diary::test::render_fixture("hostile").html); }
 
-TEST(HostileText, EveryFieldPoisonedMarkdownIsInert) { expect_inert_markdown(render_poisoned().markdown); }
+TEST(RenderHostileText, EveryFieldPoisonedMarkdownIsInert) { expect_inert_markdown(render_poisoned().markdown); }
 
-TEST(HostileText, EveryFieldPoisonedHtmlIsInert) { expect_inert_html(render_poisoned().html); }
+TEST(RenderHostileText, EveryFieldPoisonedHtmlIsInert) { expect_inert_html(render_poisoned().html); }
 
-TEST(HostileText, TitleIsEscapedInBothDocuments) {
+TEST(RenderHostileText, TitleIsEscapedInBothDocuments) {
   const auto rendered = diary::test::render_fixture("hostile");
   const std::string first_line = rendered.markdown.substr(0, rendered.markdown.find('\n'));
   EXPECT_TRUE(first_line.starts_with("# \\# title &lt;/details&gt;&lt;script&gt;alert\\(1\\)")) << first_line;
@@ -125,13 +125,13 @@ TEST(HostileText, TitleIsEscapedInBothDocuments) {
   EXPECT_NE(title.find("&lt;/details&gt;&lt;script&gt;"), std::string::npos) << title;
 }
 
-TEST(HostileText, HostileVocabularyValuesNeverBecomeClasses) {
+TEST(RenderHostileText, HostileVocabularyValuesNeverBecomeClasses) {
   const auto html = diary::test::render_fixture("hostile").html;
   EXPECT_NE(html.find("<span class=\"chip disp-other\">completed&quot;&gt;&lt;script&gt;"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"chip conf-other\">high&#39; onmouseover=&#39;x confidence</span>"), std::string::npos);
 }
 
-TEST(HostileText, CitationWithHostileRefsIsShownUnlinked) {
+TEST(RenderHostileText, CitationWithHostileRefsIsShownUnlinked) {
   const auto rendered = diary::test::render_fixture("hostile");
   EXPECT_NE(rendered.markdown.find("\\[S0001\\]\\(http://x\\)/T0001&lt;script&gt;\\]"), std::string::npos);
   EXPECT_NE(rendered.html.find("<span class=\"cite unlinked\" title=\"no evidence entry for this turn\">S0001](http://x)/T0001&lt;script&gt;</span>"),

@@ -1,6 +1,6 @@
 // Whole-file golden tests of report.md and report.html for every fixture workspace under
 // tests/fixtures/render/. Regenerate after an intended change with
-//   DIARY_UPDATE_GOLDEN=1 ctest --test-dir build -R unit_generate_render_report_golden_test
+//   DIARY_UPDATE_GOLDEN=1 ctest --test-dir build -R RenderGolden
 // and review the diff before committing. On a mismatch the rendered file is kept under the
 // build tree's test-scratch/golden-actual/ for `diff`.
 #include <cstdlib>
@@ -50,26 +50,26 @@ void check_golden(const std::string& scenario, const std::string& name, const st
                 << "\n  (DIARY_UPDATE_GOLDEN=1 regenerates the goldens after an intended change)";
 }
 
-class ReportGolden : public ::testing::TestWithParam<std::string> {};
+class RenderGolden : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(ReportGolden, MarkdownMatchesGolden) {
+TEST_P(RenderGolden, MarkdownMatchesGolden) {
   const auto rendered = diary::test::render_fixture(GetParam());
   check_golden(GetParam(), "report.md", rendered.markdown);
 }
 
-TEST_P(ReportGolden, HtmlMatchesGolden) {
+TEST_P(RenderGolden, HtmlMatchesGolden) {
   const auto rendered = diary::test::render_fixture(GetParam());
   check_golden(GetParam(), "report.html", rendered.html);
 }
 
-TEST_P(ReportGolden, RenderingIsDeterministic) {
+TEST_P(RenderGolden, RenderingIsDeterministic) {
   const auto first = diary::test::render_fixture(GetParam());
   const auto second = diary::test::render_fixture(GetParam());
   EXPECT_EQ(first.markdown, second.markdown);
   EXPECT_EQ(first.html, second.html);
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, ReportGolden, ::testing::ValuesIn(diary::test::render_scenarios()),
+INSTANTIATE_TEST_SUITE_P(Fixture, RenderGolden, ::testing::ValuesIn(diary::test::render_scenarios()),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
