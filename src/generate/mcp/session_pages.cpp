@@ -189,7 +189,7 @@ agent::Result<PageOutcome> read_session_page(const std::filesystem::path& file, 
   const std::size_t first = serve && request.cursor ? static_cast<std::size_t>(request.cursor->line) : start;
   const bool wants_neighbours = request.mode == ReadMode::compact;
 
-  auto reader = prepare::LineReader::open(file, session_line_cap);
+  auto reader = prepare::LineReader::open(file, session_line_cap, prepare::LineAccess::mapped);
   if (!reader) return std::unexpected(reader.error());
   PageBuilder builder(request, end);
   // Line n is offered once line n+1 is known (a Codex echo is recognised from both neighbours).
