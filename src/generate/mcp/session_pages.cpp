@@ -6,7 +6,7 @@
 
 #include "generate/mcp/session_compaction.h"
 #include "generate/mcp/utf8_text.h"
-#include "generate/prepare/line_reader.h"
+#include "generate/mcp/line_window.h"
 
 namespace diary::generate::mcp {
 
@@ -154,13 +154,6 @@ class PageBuilder {
   std::optional<artifacts::Problem> problem_;
 };
 
-// A line kept across LineReader::next() (whose views are invalidated by the next call).
-struct HeldLine {
-  std::size_t number = 0;
-  std::string text;
-  bool truncated = false;
-};
-
 }  // namespace
 
 agent::Result<PageOutcome> read_session_page(const std::filesystem::path& file, const PageRequest& request) {
@@ -187,62 +180,19 @@ agent::Result<PageOutcome> read_session_page(const std::filesystem::path& file, 
   }
   const bool serve = !cursor_error;
   const std::size_t first = serve && request.cursor ? static_cast<std::size_t>(request.cursor->line) : start;
-  const bool wants_neighbours = request.mode == ReadMode::compact;
 
-  auto reader = prepare::LineReader::open(file, session_line_cap);
-  if (!reader) return std::unexpected(reader.error());
   PageBuilder builder(request, end);
-  // Line n is offered once line n+1 is known (a Codex echo is recognised from both neighbours).
-  std::optional<HeldLine> before, pending;
-  std::size_t total = 0;
-  auto offer_pending = [&](std::optional<std::string_view> next) {
-    if (!pending || builder.done()) return;
-    Neighbours neighbours;
-    if (wants_neighbours) {
-      if (before && before->number + 1 == pending->number) neighbours.previous = before->text;
-      neighbours.next = next;
-    }
-    builder.add(pending->number, pending->text, neighbours, pending->truncated);
-  };
-  while (true) {
-    auto next = reader->next();
-    if (!next) return std::unexpected(next.error());
-    if (!*next) break;
-    const std::size_t number = ++total;
-    const auto& line = **next;
-    if (!serve || builder.done()) {
-      if (number >= end) break;  // the range exists; nothing more to read
-      continue;
-    }
-    if (number + 1 < first) continue;  // skipped unparsed
-    if (number + 1 == first) {
-      if (wants_neighbours) before = HeldLine{number, std::string(line.text), line.truncated};
-      continue;
-    }
-    offer_pending(line.text);
-    if (number > end) {  // read only as the neighbour of the range's last line
-      pending.reset();
-      break;
-    }
-    // Rotate the held lines, reusing their buffers.
-    if (pending) {
-      if (!before) before.emplace();
-      std::swap(*before, *pending);
-    } else {
-      pending.emplace();
-    }
-    pending->number = number;
-    pending->text.assign(line.text);
-    pending->truncated = line.truncated;
-    if (builder.done() && number >= end) break;
-  }
-  offer_pending(std::nullopt);
+  auto total = visit_lines(file, first, serve ? end : 0, end, session_line_cap, [&](const VisitedLine& line) {
+    builder.add(line.number, line.text, line.neighbours, line.truncated);
+    return !builder.done();
+  });
+  if (!total) return std::unexpected(total.error());
 
-  if (total < start)
-    return problem("/start_line", fmt::format("start_line {} is past the end of the session ({} lines)", start, total),
+  if (*total < start)
+    return problem("/start_line", fmt::format("start_line {} is past the end of the session ({} lines)", start, *total),
                    range_hint);
-  if (total < end)
-    return problem("/end_line", fmt::format("end_line {} is past the end of the session ({} lines)", end, total),
+  if (*total < end)
+    return problem("/end_line", fmt::format("end_line {} is past the end of the session ({} lines)", end, *total),
                    range_hint);
   if (cursor_error) return PageOutcome{std::move(cursor_error), json()};
   if (builder.problem()) return PageOutcome{builder.problem(), json()};

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace diary::generate::prepare {
@@ -13,18 +15,31 @@ namespace {
 constexpr std::size_t buffer_bytes = 1u << 20;
 }
 
-agent::Result<LineReader> LineReader::open(const std::filesystem::path& path, std::size_t max_line_bytes) {
+agent::Result<LineReader> LineReader::open(const std::filesystem::path& path, std::size_t max_line_bytes,
+                                           LineAccess access) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return agent::fail(agent::ErrorKind::io, "cannot open " + path.string() + ": " + std::strerror(errno));
   // Sequential one-pass reads: let the kernel read ahead generously.
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return LineReader(fd, path, max_line_bytes);
+  LineReader reader(fd, path, max_line_bytes, access == LineAccess::mapped);
+  if (access == LineAccess::streamed) return reader;
+  struct stat info {};
+  if (::fstat(fd, &info) != 0)
+    return agent::fail(agent::ErrorKind::io, "cannot stat " + path.string() + ": " + std::strerror(errno));
+  reader.map_size_ = static_cast<std::size_t>(info.st_size);
+  if (reader.map_size_ == 0) return reader;  // nothing to map: at end of file at once
+  void* map = ::mmap(nullptr, reader.map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED)
+    return agent::fail(agent::ErrorKind::io, "cannot map " + path.string() + ": " + std::strerror(errno));
+  ::madvise(map, reader.map_size_, MADV_SEQUENTIAL);
+  reader.map_ = static_cast<const char*>(map);
+  return reader;
 }
 
-LineReader::LineReader(int fd, std::filesystem::path path, std::size_t max_line_bytes)
-    : fd_(fd), path_(std::move(path)), max_line_bytes_(max_line_bytes) {
-  buffer_.resize(buffer_bytes);
+LineReader::LineReader(int fd, std::filesystem::path path, std::size_t max_line_bytes, bool mapped)
+    : fd_(fd), path_(std::move(path)), max_line_bytes_(max_line_bytes), mapped_(mapped) {
+  if (!mapped) buffer_.resize(buffer_bytes);  // mapped access reads the mapping itself
 }
 
 LineReader::LineReader(LineReader&& other) noexcept
@@ -37,10 +52,25 @@ LineReader::LineReader(LineReader&& other) noexcept
       carry_(std::move(other.carry_)),
       carry_truncated_(other.carry_truncated_),
       eof_(other.eof_),
-      consumed_(other.consumed_) {}
+      consumed_(other.consumed_),
+      map_(std::exchange(other.map_, nullptr)),
+      map_size_(other.map_size_),
+      mapped_(other.mapped_) {}
 
 LineReader::~LineReader() {
+  if (map_ != nullptr) ::munmap(const_cast<char*>(map_), map_size_);
   if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<Line> LineReader::next_mapped() {
+  if (consumed_ >= map_size_) return std::nullopt;
+  const char* start = map_ + consumed_;
+  const std::size_t available = map_size_ - consumed_;
+  const auto* newline = static_cast<const char*>(std::memchr(start, '\n', available));
+  const std::size_t piece = newline ? static_cast<std::size_t>(newline - start) : available;
+  consumed_ += piece + (newline ? 1 : 0);
+  const bool truncated = piece > max_line_bytes_;
+  return Line{std::string_view(start, truncated ? max_line_bytes_ : piece), truncated};
 }
 
 agent::Result<bool> LineReader::refill() {
@@ -55,6 +85,7 @@ agent::Result<bool> LineReader::refill() {
 }
 
 agent::Result<std::optional<Line>> LineReader::next() {
+  if (mapped_) return next_mapped();
   // Give back the memory of an exceptionally long previous line instead of keeping it.
   if (carry_.capacity() > buffer_bytes) std::string().swap(carry_);
   carry_.clear();

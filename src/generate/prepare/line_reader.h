@@ -1,7 +1,11 @@
-// Streams a file line by line through a fixed buffer so that no session file is ever loaded
-// whole. A line longer than the cap is consumed but only its first `max_line_bytes` bytes are
-// kept (and it is flagged), bounding memory even for a pathological one-line file.
-// One reader per file; not thread-safe.
+// Reads a file line by line: THE line numbering of session files ('\n'-separated, a final
+// unterminated line counts). Streamed (default): through a fixed buffer, so no session file is
+// ever loaded whole; a line longer than the cap is consumed but only its first `max_line_bytes`
+// bytes are kept (and it is flagged), bounding memory even for a pathological one-line file.
+// Mapped: the file is mmap'ed read-only and lines are views into the mapping (no copy out of
+// the page cache), for readers that seek to a line far into a big file; the same lines, caps
+// and flags. A mapped file must not be truncated while it is read (the copies in a prepared
+// workspace never are). One reader per file; not thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +24,8 @@ struct Line {
   bool truncated = false;  // longer than the cap; `text` holds only the beginning
 };
 
+enum class LineAccess { streamed, mapped };
+
 class LineReader {
  public:
   // Real records reach a few MiB (tool output, pasted images); 16 MiB keeps every plausible
@@ -27,21 +33,24 @@ class LineReader {
   static constexpr std::size_t default_max_line_bytes = 16u << 20;
 
   static agent::Result<LineReader> open(const std::filesystem::path& path,
-                                        std::size_t max_line_bytes = default_max_line_bytes);
+                                        std::size_t max_line_bytes = default_max_line_bytes,
+                                        LineAccess access = LineAccess::streamed);
   LineReader(LineReader&& other) noexcept;
   LineReader& operator=(LineReader&&) = delete;
   LineReader(const LineReader&) = delete;
   ~LineReader();
 
   // The next line, or an empty optional at end of file. A final line without '\n' still counts.
+  // Streamed lines are valid until the next call; mapped lines as long as the reader.
   agent::Result<std::optional<Line>> next();
 
   // Bytes of the file consumed so far (all of it once next() returned end of file).
   std::uint64_t bytes_consumed() const { return consumed_; }
 
  private:
-  LineReader(int fd, std::filesystem::path path, std::size_t max_line_bytes);
+  LineReader(int fd, std::filesystem::path path, std::size_t max_line_bytes, bool mapped);
   agent::Result<bool> refill();  // false at end of file
+  std::optional<Line> next_mapped();
 
   int fd_ = -1;
   std::filesystem::path path_;
@@ -53,6 +62,9 @@ class LineReader {
   bool carry_truncated_ = false;
   bool eof_ = false;
   std::uint64_t consumed_ = 0;
+  const char* map_ = nullptr;  // mapped access: the whole file
+  std::size_t map_size_ = 0;
+  bool mapped_ = false;
 };
 
 }  // namespace diary::generate::prepare

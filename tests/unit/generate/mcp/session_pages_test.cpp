@@ -25,7 +25,9 @@ json page_of(const fs::path& file, const PageRequest& r) {
   EXPECT_TRUE(outcome.has_value()) << (outcome ? "" : outcome.error().message);
   if (!outcome) return json();
   EXPECT_FALSE(outcome->problem) << outcome->problem->path << ": " << outcome->problem->message;
-  if (!outcome->page.is_null()) EXPECT_LE(outcome->page.dump().size(), max_page_bytes);
+  if (!outcome->page.is_null()) {
+    EXPECT_LE(outcome->page.dump().size(), max_page_bytes);
+  }
   return outcome->page;
 }
 
@@ -163,12 +165,16 @@ TEST(SessionPages, HugeRecordRoundTripsThroughFragmentsInBothModes) {
   EXPECT_EQ(pages.front()["next_cursor"], (json{{"line", 2}, {"offset", 0}}));
   EXPECT_EQ(pages.back()["records"].back()["line"], 3) << "the last fragment shares its page with the next record";
   for (const auto& page : pages) {
-    for (const auto& r : page["records"])
-      if (r.contains("content")) EXPECT_EQ(r["record_format"], "compact_json");
+    for (const auto& r : page["records"]) {
+      if (r.contains("content")) {
+        EXPECT_EQ(r["record_format"], "compact_json");
+      }
+    }
     // A page that ends inside a record is full to within one escaped character and the width
     // reserved for the cursor's digits.
-    if (!page["next_cursor"].is_null() && page["next_cursor"]["offset"] != 0)
+    if (!page["next_cursor"].is_null() && page["next_cursor"]["offset"] != 0) {
       EXPECT_GT(page.dump().size(), max_page_bytes - 32);
+    }
   }
 
   // Full: the fragments rebuild the raw line byte for byte.

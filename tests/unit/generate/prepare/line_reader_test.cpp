@@ -9,6 +9,7 @@
 
 namespace {
 
+using diary::generate::prepare::LineAccess;
 using diary::generate::prepare::LineReader;
 
 struct ReadBack {
@@ -17,8 +18,17 @@ struct ReadBack {
   std::uint64_t bytes = 0;
 };
 
-ReadBack read_all(const std::filesystem::path& path, std::size_t cap = LineReader::default_max_line_bytes) {
-  auto reader = LineReader::open(path, cap);
+// Both access modes must give exactly the same lines, flags and byte counts.
+class LineReaderTest : public ::testing::TestWithParam<LineAccess> {
+ protected:
+  ReadBack read_all(const std::filesystem::path& path, std::size_t cap = LineReader::default_max_line_bytes) {
+    return read_back(path, cap, GetParam());
+  }
+  static ReadBack read_back(const std::filesystem::path& path, std::size_t cap, LineAccess access);
+};
+
+ReadBack LineReaderTest::read_back(const std::filesystem::path& path, std::size_t cap, LineAccess access) {
+  auto reader = LineReader::open(path, cap, access);
   EXPECT_TRUE(reader.has_value());
   ReadBack out;
   while (true) {
@@ -32,7 +42,7 @@ ReadBack read_all(const std::filesystem::path& path, std::size_t cap = LineReade
   return out;
 }
 
-TEST(LineReader, CountsLinesLikeAnEditor) {
+TEST_P(LineReaderTest, CountsLinesLikeAnEditor) {
   diary::test::ScratchDir scratch;
   struct Case {
     std::string content;
@@ -52,7 +62,7 @@ TEST(LineReader, CountsLinesLikeAnEditor) {
 }
 
 // Lines straddling the 1 MiB buffer boundary come back whole.
-TEST(LineReader, LinesAcrossBufferRefills) {
+TEST_P(LineReaderTest, LinesAcrossBufferRefills) {
   diary::test::ScratchDir scratch;
   std::string content;
   std::vector<std::string> expected;
@@ -69,7 +79,7 @@ TEST(LineReader, LinesAcrossBufferRefills) {
   EXPECT_EQ(got.bytes, content.size());
 }
 
-TEST(LineReader, OverlongLinesAreCutAndFlagged) {
+TEST_P(LineReaderTest, OverlongLinesAreCutAndFlagged) {
   diary::test::ScratchDir scratch;
   std::string huge(3 << 20, 'x');
   diary::test::write_file(scratch / "f.jsonl", "short\n" + huge + "\nafter\n" + std::string(100, 'y'));
@@ -84,11 +94,27 @@ TEST(LineReader, OverlongLinesAreCutAndFlagged) {
   EXPECT_FALSE(got.truncated[3]);
 }
 
-TEST(LineReader, MissingFileIsAnIoError) {
+TEST_P(LineReaderTest, MissingFileIsAnIoError) {
   diary::test::ScratchDir scratch;
-  auto reader = LineReader::open(scratch / "absent.jsonl");
+  auto reader = LineReader::open(scratch / "absent.jsonl", LineReader::default_max_line_bytes, GetParam());
   ASSERT_FALSE(reader);
   EXPECT_EQ(reader.error().kind, diary::agent::ErrorKind::io);
 }
+
+// Mapped lines stay valid after later calls (readers may keep views across lines).
+TEST(LineReaderMapped, LinesOutliveLaterCalls) {
+  diary::test::ScratchDir scratch;
+  diary::test::write_file(scratch / "f.jsonl", "first\nsecond\nthird");
+  auto reader = LineReader::open(scratch / "f.jsonl", 100, LineAccess::mapped);
+  ASSERT_TRUE(reader);
+  auto first = reader->next();
+  auto second = reader->next();
+  ASSERT_TRUE(first && *first && second && *second);
+  EXPECT_EQ((*first)->text, "first");
+  EXPECT_EQ((*second)->text, "second");
+}
+
+INSTANTIATE_TEST_SUITE_P(BothAccessModes, LineReaderTest, ::testing::Values(LineAccess::streamed, LineAccess::mapped),
+                         [](const auto& info) { return info.param == LineAccess::mapped ? "mapped" : "streamed"; });
 
 }  // namespace
