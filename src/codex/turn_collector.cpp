@@ -26,8 +26,10 @@ void TurnCollector::deliver(const jsonrpc::IncomingNotification& notification) {
     }
     if (auto event = event_from_item(item)) add_event(std::move(*event));
   } else if (method == "thread/tokenUsage/updated") {
+    // One update per model request, `last` being that request's usage: a turn with tool calls
+    // makes several requests, and its usage is their sum.
     if (auto usage = params.find("tokenUsage"); usage != params.end() && usage->contains("last"))
-      result_.usage = usage_from_breakdown((*usage)["last"]);
+      result_.usage += usage_from_breakdown((*usage)["last"]);
   } else if (method == "error") {
     agent::TurnError error = turn_error_from(params.value("error", json::object()));
     if (params.value("willRetry", false)) {

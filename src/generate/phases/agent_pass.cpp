@@ -72,7 +72,7 @@ asio::awaitable<AgentPassResult> run_agent_pass(const PipelineContext& context, 
           *shared_errors = nlohmann::json::array();
       }
     }
-    ctx->log("item", {{"task", task_id}, {"turn", turn}, {"event", agent::to_json(event)}});
+    ctx->log("item", {{"task", task_id}, {"turn", turn}, {"item", agent::to_json(event)}});
   };
   hooks.on_turn_end = [ctx, task_id](const TurnRecord& record) {
     nlohmann::json data = to_json(record);
