@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "generate/mcp/record_reading.h"
+#include "generate/mcp/utf8_text.h"
 #include "generate/prepare/codex_records.h"
+#include "generate/prepare/json_skim.h"
 #include "generate/prepare/json_fields.h"
 #include "generate/prepare/text_util.h"
 
@@ -32,6 +34,10 @@ constexpr std::array<std::string_view, 27> codex_metadata_events = {
     "turn_diff",            "context_compacted",      "mcp_startup_update",      "mcp_startup_complete",
     "turn_started",         "session_configured",     "plan_delta",              "background_event",
     "terminal_interaction"};
+
+// Response items that are reasoning or codex's own context management.
+constexpr std::array<std::string_view, 5> codex_metadata_items = {"reasoning", "compaction", "additional_tools",
+                                                                  "configuration_update", "ghost_snapshot"};
 
 // "Process exited with code 2" (unified exec) or "Exit code: 0" (shell output) near the top of
 // a Codex tool output.
@@ -172,15 +178,9 @@ CompactRecord codex_tool_call(const json& payload, std::string_view payload_type
   return record;
 }
 
-// function_call_output / custom_tool_call_output: the text the model got back.
-CompactRecord codex_tool_output(const json& payload, std::size_t line, std::string source_type) {
-  CompactRecord record = make_record(line, RecordKind::tool_result, std::move(source_type));
-  ToolResult result;
-  result.kind = ToolResultKind::output;
-  result.call_id = str(payload, "call_id");
-  const json output = payload.contains("output") ? payload["output"] : json();
-  result.output = parts_text(output, record);
-  // Older rollouts wrap shell output as {"output": "...", "metadata": {"exit_code": N}}.
+// What a tool output says beyond its text: older rollouts wrap shell output as
+// {"output": "...", "metadata": {"exit_code": N}}; newer ones print the exit code in its head.
+CompactRecord finish_tool_output(CompactRecord record, ToolResult result) {
   if (!result.output.empty() && result.output.front() == '{') {
     auto wrapped = json::parse(result.output, nullptr, false);
     const auto* metadata = wrapped.is_object() ? object_field(wrapped, "metadata") : nullptr;
@@ -192,6 +192,62 @@ CompactRecord codex_tool_output(const json& payload, std::size_t line, std::stri
   if (!result.exit_code) result.exit_code = exit_code_in_output(result.output);
   record.tool_results.push_back(std::move(result));
   return record;
+}
+
+// function_call_output / custom_tool_call_output: the text the model got back.
+CompactRecord codex_tool_output(const json& payload, std::size_t line, std::string source_type) {
+  CompactRecord record = make_record(line, RecordKind::tool_result, std::move(source_type));
+  ToolResult result;
+  result.kind = ToolResultKind::output;
+  result.call_id = str(payload, "call_id");
+  const json output = payload.contains("output") ? payload["output"] : json();
+  result.output = parts_text(output, record);
+  return finish_tool_output(std::move(record), std::move(result));
+}
+
+// Skimmed strings are not checked for UTF-8 (parsed ones are): repair them before use.
+std::string valid_utf8(std::string text) { return is_valid_utf8(text) ? std::move(text) : repair_utf8(text); }
+
+// Tool outputs hold most of a rollout's bytes: a plain-text output (and a CommandExecution
+// item) is read straight from the skimmed line instead of through a parsed document. nullopt:
+// the record takes the general path.
+std::optional<CompactRecord> skimmed_tool_output(std::string_view raw, std::size_t line, const std::string& payload_type) {
+  static constexpr prepare::SkimPath paths[] = {{{"payload", "call_id"}, 2}, {{"payload", "output"}, 2}};
+  prepare::SkimValue values[std::size(paths)];
+  if (!prepare::skim_json(raw, paths, values) || values[1].kind != prepare::SkimValue::Kind::string) return std::nullopt;
+  auto output = values[1].string();
+  if (!output) return std::nullopt;
+  ToolResult result;
+  result.kind = ToolResultKind::output;
+  result.call_id = valid_utf8(values[0].string().value_or(""));
+  result.output = valid_utf8(std::move(*output));
+  return finish_tool_output(make_record(line, RecordKind::tool_result, "response_item:" + payload_type), std::move(result));
+}
+
+std::optional<CompactRecord> skimmed_command_execution(std::string_view raw, std::size_t line) {
+  static constexpr prepare::SkimPath paths[] = {
+      {{"payload", "item", "type"}, 3},    {{"payload", "item", "id"}, 3},     {{"payload", "item", "command"}, 3},
+      {{"payload", "item", "exit_code"}, 3}, {{"payload", "item", "status"}, 3}, {{"payload", "item", "aggregated_output"}, 3}};
+  prepare::SkimValue values[std::size(paths)];
+  if (!prepare::skim_json(raw, paths, values) || !values[0].equals("CommandExecution") ||
+      values[5].kind != prepare::SkimValue::Kind::string)
+    return std::nullopt;
+  auto output = values[5].string();
+  if (!output || output->empty()) return std::nullopt;  // the general path looks further
+  ToolResult result;
+  result.kind = ToolResultKind::command;
+  result.call_id = valid_utf8(values[1].string().value_or(""));
+  result.status = valid_utf8(values[4].string().value_or(""));
+  if (values[2].present()) result.command = command_text(json::parse(values[2].raw, nullptr, false));
+  result.command = valid_utf8(std::move(result.command));
+  if (values[3].kind == prepare::SkimValue::Kind::number) {
+    long long code = 0;
+    const auto text = values[3].raw;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), code);
+    if (error == std::errc() && end == text.data() + text.size()) result.exit_code = code;
+  }
+  result.output = valid_utf8(std::move(*output));
+  return tool_result_record(std::move(result), line, "event_msg:item_completed:CommandExecution");
 }
 
 // {path: {type: add|update|delete, content|unified_diff, move_path}} (0.169.0 FileChange item)
@@ -343,9 +399,7 @@ std::optional<CompactRecord> codex_response_item(const prepare::CodexHead& head,
     }
     return std::nullopt;  // developer / system instructions
   }
-  if (payload_type == "reasoning" || payload_type == "compaction" || payload_type == "additional_tools" ||
-      payload_type == "configuration_update" || payload_type == "ghost_snapshot")
-    return std::nullopt;
+  if (one_of(payload_type, codex_metadata_items)) return std::nullopt;
   if (payload_type == "function_call" || payload_type == "custom_tool_call" || payload_type == "local_shell_call" ||
       payload_type == "web_search_call" || payload_type == "tool_search_call" || payload_type == "image_generation_call")
     return codex_tool_call(payload, payload_type, line, std::move(source_type));
@@ -372,6 +426,14 @@ std::optional<CompactRecord> compact_codex(std::string_view raw, std::size_t lin
   if (one_of(type, codex_metadata_types)) return std::nullopt;
   if (type == "event_msg" && (one_of(payload_type, codex_metadata_events) || payload_type.ends_with("_delta")))
     return std::nullopt;
+  if (type == "response_item" && (one_of(payload_type, codex_metadata_items) ||
+                                  (payload_type == "message" && (head.payload_role.equals("developer") ||
+                                                                 head.payload_role.equals("system")))))
+    return std::nullopt;
+  if (type == "response_item" && (payload_type == "function_call_output" || payload_type == "custom_tool_call_output"))
+    if (auto record = skimmed_tool_output(raw, line, payload_type)) return record;
+  if (type == "event_msg" && payload_type == "item_completed" && head.item_type.equals("CommandExecution"))
+    if (auto record = skimmed_command_execution(raw, line)) return record;
   prepare::RecordBody body(raw);
   const json* record = body.get();
   if (record == nullptr) return malformed_record(raw, line);

@@ -1,5 +1,8 @@
 #include "generate/mcp/utf8_text.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace diary::generate::mcp {
 
 namespace {
@@ -54,6 +57,14 @@ std::size_t invalid_span(std::string_view text, std::size_t at) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t at = 0; at < text.size();) {
+    // ASCII runs, 8 bytes at a time (most of any tool output).
+    while (at + 8 <= text.size()) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, text.data() + at, 8);
+      if (chunk & 0x8080808080808080ull) break;
+      at += 8;
+    }
+    if (at >= text.size()) break;
     const std::size_t length = sequence_length(text, at);
     if (length == 0) return false;
     at += length;

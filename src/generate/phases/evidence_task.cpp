@@ -7,7 +7,7 @@
 #include "generate/artifacts/artifact_store.h"
 #include "generate/artifacts/evidence_card.h"
 #include "generate/artifacts/turn_inputs.h"
-#include "generate/offline/offline_extractor.h"
+#include "generate/offline/evidence_chain.h"
 #include "generate/phases/agent_pass.h"
 #include "generate/phases/prerequisites.h"
 #include "generate/phases/prompt_templates.h"
@@ -24,6 +24,7 @@ namespace {
 struct TurnResult {
   bool committed = false;  // by the model
   bool offline = false;    // filled by the offline extractor
+  bool gap = false;        // nothing could be extracted (the project covers it as a gap)
   std::string error;       // why the model did not make it (or why nothing could)
   agent::TokenUsage usage;
   int turns = 0;
@@ -62,6 +63,10 @@ agent::Result<void> commit_offline_chain(const DayWorkspace& day, const std::str
                                          const workspace::SessionEntry& session, const workspace::TurnSpan& turn) {
   auto chain = offline::offline_chain(day, pk, session, turn);
   if (!chain) return std::unexpected(chain.error());
+  if (chain->is_null())
+    return agent::fail(agent::ErrorKind::invalid_input,
+                       fmt::format("{}/{}: nothing to extract (no readable prompt): an evidence gap", session.session_ref,
+                                   turn.turn_ref));
   auto hash = artifacts::turn_inputs_sha256(day, pk, session, turn);
   if (!hash) return std::unexpected(hash.error());
   artifacts::Problems problems;
@@ -127,6 +132,10 @@ asio::awaitable<TurnResult> extract_turn(const PipelineContext& context, const D
   auto filled = commit_offline_chain(day, pk, session, turn);
   if (filled) {
     result.offline = true;
+  } else if (filled.error().kind == agent::ErrorKind::invalid_input) {
+    result.gap = true;
+    if (!result.error.empty()) result.error += "; ";
+    result.error += filled.error().message;
   } else {
     if (!result.error.empty()) result.error += "; ";
     result.error += filled.error().message;
@@ -213,8 +222,9 @@ asio::awaitable<TaskOutcome> run_evidence_task(const PipelineContext& context, s
       work.push_back(extract_turn(context, day, pk, *session, i));
   auto results = co_await when_all(std::move(work));
 
-  bool any_offline = false;
+  bool any_offline = false, only_gaps = true;
   for (const auto& result : results) {
+    if (!result.committed && !result.offline && !result.gap) only_gaps = false;
     outcome.usage += result.usage;
     outcome.turns += result.turns;
     any_offline = any_offline || result.offline;
@@ -222,7 +232,9 @@ asio::awaitable<TaskOutcome> run_evidence_task(const PipelineContext& context, s
   }
   const auto final_state = artifacts::inspect_evidence_card(day, pk, sref);
   if (context.stop.stop_requested() && !final_state.complete()) outcome.status = TaskStatus::interrupted;
-  else if (!final_state.complete()) outcome.status = TaskStatus::failed;
+  // A turn nothing can be extracted from is an evidence gap, not a failure: the project
+  // synthesis covers it with an evidence_gap_item.
+  else if (!final_state.complete()) outcome.status = only_gaps ? TaskStatus::degraded : TaskStatus::failed;
   else if (any_offline && !context.offline()) outcome.status = TaskStatus::degraded;
   else outcome.status = TaskStatus::ok;
   if (outcome.status == TaskStatus::ok && context.offline()) outcome.errors.clear();

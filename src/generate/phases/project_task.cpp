@@ -8,7 +8,7 @@
 
 #include "generate/artifacts/artifact_store.h"
 #include "generate/artifacts/project_synthesis.h"
-#include "generate/offline/offline_extractor.h"
+#include "generate/offline/work_items.h"
 #include "generate/phases/agent_pass.h"
 #include "generate/phases/phase_tasks.h"
 #include "generate/phases/prerequisites.h"
@@ -112,24 +112,19 @@ std::string committed_list(const artifacts::ProjectSynthesisState& state) {
   return "### Committed Work Items\n\n" + out + "\n";
 }
 
-int next_ref_number(const artifacts::ProjectSynthesisState& state) {
-  int highest = 0;
-  for (const auto& item : state.kept_items) {
-    const std::string ref = str(item, "work_item_ref");
-    if (ref.size() == 5 && ref[0] == 'W') highest = std::max(highest, std::atoi(ref.c_str() + 1));
-  }
-  return highest + 1;
-}
-
 // Offline work items for exactly the turns no item covers, committed like the tool does.
 agent::Result<int> commit_offline_items(const DayWorkspace& day, const workspace::ProjectEntry& project) {
   const auto chains = artifacts::committed_project_chains(day, project.project_key);
   const auto state = artifacts::inspect_project_synthesis(day, project.project_key);
   if (state.uncovered_turns.empty()) return 0;
-  auto items = offline::offline_work_items(day, project.project_key, chains, state.uncovered_turns, next_ref_number(state));
-  if (!items) return std::unexpected(items.error());
+  std::vector<json> cards;
+  for (const auto& session : project.sessions) {
+    auto stored = artifacts::read_stored_json(day.evidence_card(project.project_key, session.session_ref));
+    if (stored.value) cards.push_back(*stored.value);
+  }
+  const json items = offline::offline_work_items(day, project.project_key, cards, state.kept_items);
   int committed = 0;
-  for (const auto& item : *items) {
+  for (const auto& item : items) {
     artifacts::Problems problems;
     auto written = artifacts::update_json_locked(day.project_synthesis(project.project_key),
                                                  [&](const artifacts::StoredJson& current) -> std::optional<json> {

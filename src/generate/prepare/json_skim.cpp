@@ -3,8 +3,6 @@
 #include <cstdint>
 #include <cstring>
 
-#include <nlohmann/json.hpp>
-
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -234,13 +232,90 @@ class Skimmer {
 
 }  // namespace
 
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Four hex digits at text[at..at+4), or -1.
+long hex4(std::string_view text, std::size_t at) {
+  if (at + 4 > text.size()) return -1;
+  long value = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const int digit = hex_value(text[at + i]);
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+void append_utf8(std::string& out, unsigned long code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+}  // namespace
+
+// Decoded by hand: tool outputs are large and full of \n, and a parser builds its token one
+// character at a time. Runs without a backslash are copied whole. \u escapes follow RFC 8259 (a
+// surrogate pair is one character; a lone surrogate is a bad escape, as nlohmann treats it).
 std::optional<std::string> SkimValue::string() const {
   if (kind != Kind::string) return std::nullopt;
   const std::string_view inner = raw.substr(1, raw.size() - 2);
-  if (inner.find('\\') == std::string_view::npos) return std::string(inner);
-  auto decoded = nlohmann::json::parse(raw, nullptr, false);
-  if (decoded.is_discarded() || !decoded.is_string()) return std::nullopt;
-  return decoded.get<std::string>();
+  std::string out;
+  out.reserve(inner.size());
+  for (std::size_t at = 0; at < inner.size();) {
+    const std::size_t escape = inner.find('\\', at);
+    out.append(inner.substr(at, escape == std::string_view::npos ? std::string_view::npos : escape - at));
+    if (escape == std::string_view::npos) break;
+    if (escape + 1 >= inner.size()) return std::nullopt;
+    at = escape + 2;
+    switch (inner[escape + 1]) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        long code = hex4(inner, at);
+        if (code < 0) return std::nullopt;
+        at += 4;
+        if (code >= 0xDC00 && code <= 0xDFFF) return std::nullopt;  // a trailing surrogate first
+        if (code >= 0xD800 && code <= 0xDBFF) {
+          if (at + 6 > inner.size() || inner[at] != '\\' || inner[at + 1] != 'u') return std::nullopt;
+          const long low = hex4(inner, at + 2);
+          if (low < 0xDC00 || low > 0xDFFF) return std::nullopt;
+          at += 6;
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        }
+        append_utf8(out, static_cast<unsigned long>(code));
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  return out;
 }
 
 bool SkimValue::equals(std::string_view literal) const {

@@ -28,7 +28,8 @@ struct SkimValue {
 
   bool present() const { return kind != Kind::absent; }
   bool is_true() const { return kind == Kind::boolean_true; }
-  // The decoded string (escapes resolved); empty optional for non-strings or bad escapes.
+  // The decoded string (escapes resolved; bytes are not checked for UTF-8, as skimming does not);
+  // empty optional for non-strings or bad escapes.
   std::optional<std::string> string() const;
   // Equality with a plain (escape-free) literal, without decoding.
   bool equals(std::string_view literal) const;

@@ -171,6 +171,44 @@ TEST(CodexRecords, FileChangesFailingCommandAndLongOutput) {
   EXPECT_EQ(present(lines, 48).text, "Show me a long listing, café ☕.\nRUN: seq 1 2000\nANSWER: printed 2000 numbers");
 }
 
+// Tool outputs are read from the skimmed line, not a parsed document: escapes decode as a parser
+// decodes them, invalid UTF-8 is repaired, and a non-string output takes the general path.
+TEST(CodexRecords, SkimmedToolOutputsDecodeLikeTheParser) {
+  const std::string escaped =
+      R"({"type":"response_item","payload":{"type":"function_call_output","call_id":"c1","output":"Process exited with code 3\nOutput:\n\u00e9 \ud83d\ude00 \"q\" \\ tab\t"}})";
+  auto record = compact_record(escaped, 5, codex_source);
+  ASSERT_TRUE(record);
+  ASSERT_EQ(record->tool_results.size(), 1u);
+  EXPECT_EQ(record->tool_results[0].output, json::parse(escaped)["payload"]["output"].get<std::string>());
+  EXPECT_EQ(record->tool_results[0].exit_code, 3);
+  EXPECT_EQ(record->tool_results[0].call_id, "c1");
+
+  const std::string invalid = "{\"type\":\"response_item\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"c2\",\"output\":\"bad \xff byte\"}}";
+  record = compact_record(invalid, 6, codex_source);
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->tool_results.at(0).output, "bad \xEF\xBF\xBD byte");
+  EXPECT_NO_THROW((void)to_json(*record).dump());
+
+  const std::string parts =
+      R"({"type":"response_item","payload":{"type":"function_call_output","call_id":"c3","output":[{"type":"input_text","text":"first"},{"type":"input_image","image_url":"data:"},{"type":"input_text","text":"second"}]}})";
+  record = compact_record(parts, 7, codex_source);
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->tool_results.at(0).output, "first\nsecond");
+  EXPECT_EQ(record->unavailable, (std::vector<std::string>{"image"}));
+
+  const std::string execution =
+      R"({"type":"event_msg","payload":{"type":"item_completed","item":{"type":"CommandExecution","id":"c4","command":["/bin/bash","-lc","make \u0074est"],"status":"failed","aggregated_output":"boom\n","exit_code":-1}}})";
+  record = compact_record(execution, 8, codex_source);
+  ASSERT_TRUE(record);
+  const auto& result = record->tool_results.at(0);
+  EXPECT_EQ(result.kind, ToolResultKind::command);
+  EXPECT_EQ(result.command, "make test");
+  EXPECT_EQ(result.exit_code, -1);
+  EXPECT_EQ(result.status, "failed");
+  EXPECT_EQ(result.output, "boom\n");
+  EXPECT_EQ(result.call_id, "c4");
+}
+
 TEST(CodexRecords, AbortedTurnIsInterrupted) {
   const auto lines = fixture_lines(fixture_session_file("codex/gamma-subagent"));
   bool seen = false;

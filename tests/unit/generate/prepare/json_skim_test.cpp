@@ -90,4 +90,22 @@ TEST(JsonSkim, DecodesEscapedStrings) {
   EXPECT_FALSE(out[0].equals("a\"b"));
 }
 
+// The hand-written decoder agrees with a JSON parser on every escape, and rejects what it rejects.
+TEST(JsonSkim, DecodesEveryEscapeLikeAParser) {
+  static constexpr SkimPath paths[] = {{{"t"}, 1}};
+  SkimValue out[1];
+  for (const std::string value : {R"("plain")", R"("")", R"("\"\\\/\b\f\n\r\t")", R"("\u0041\u00e9\u20ac\ud83d\ude00")",
+                                  R"("\u0000 nul")", R"("tail\\")", R"("\uD834\uDD1E mixed case")"}) {
+    const std::string document = "{\"t\":" + value + "}";  // out[0] views into it
+    ASSERT_TRUE(skim_json(document, paths, out)) << value;
+    EXPECT_EQ(out[0].string(), nlohmann::json::parse(value).get<std::string>()) << value;
+  }
+  for (const std::string bad : {R"("\ud83d alone")", R"("\ude00 first")", R"("\ud83d\u0041")"}) {
+    const std::string document = "{\"t\":" + bad + "}";
+    ASSERT_TRUE(skim_json(document, paths, out)) << bad;  // the grammar allows them
+    EXPECT_FALSE(out[0].string().has_value()) << bad;
+    EXPECT_TRUE(nlohmann::json::parse(bad, nullptr, false).is_discarded()) << bad;
+  }
+}
+
 }  // namespace
