@@ -50,10 +50,15 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
-// "needs a model: <reason>" cut to a valid title; a reason that cannot be one (a date in it)
-// leaves the plain "Needs a model".
-std::string offline_title(std::string_view reason) {
-  std::string text = one_line(fmt::format("Needs a model: {}", reason));
+// "Made without a model: <the projects with reportable work>" cut to a valid title; a text that
+// cannot be one (a date in a label) leaves the plain "Made without a model".
+std::string offline_title(const json& report) {
+  std::string labels;
+  if (report.is_object() && report.contains("projects") && report["projects"].is_array())
+    for (const auto& project : report["projects"])
+      if (has_reportable_work(project) && project.contains("project_label") && project["project_label"].is_string())
+        labels += (labels.empty() ? "" : ", ") + project["project_label"].get<std::string>();
+  std::string text = one_line(labels.empty() ? std::string("Made without a model") : "Made without a model: " + labels);
   if (code_point_count(text) > max_title_chars) {
     std::size_t bytes = 0, points = 0;
     while (bytes < text.size() && points < max_title_chars - 1) {
@@ -63,7 +68,7 @@ std::string offline_title(std::string_view reason) {
     }
     text = text.substr(0, bytes) + "…";
   }
-  return title_problems(text, "").empty() ? text : std::string("Needs a model");
+  return title_problems(text, "").empty() ? text : std::string("Made without a model");
 }
 
 }  // namespace
@@ -91,7 +96,7 @@ json offline_slot_value(const json& report, const CitationIndex& index, const Sl
   switch (slot.kind) {
     case SlotKind::project_summary: return {{"text", text}, {"citations", citations}, {"source", "offline"}};
     case SlotKind::report_title:
-      return {{"text", offline_title(reason)}, {"citations", citations}, {"source", "offline"}};
+      return {{"text", offline_title(report)}, {"citations", citations}, {"source", "offline"}};
     case SlotKind::engagement:
       return {{"overall_reading", lead}, {"observations", json::array()}, {"limits", json::array()}, {"source", "offline"}};
     case SlotKind::team_learning:

@@ -39,7 +39,7 @@ std::string str(const json& object, const char* key) {
 // The parts earlier phases filled offline, for the report's "Made without a model" list.
 json offline_parts_of_inputs(const DayWorkspace& day, bool offline_run) {
   json parts = json::array();
-  const std::string reason = offline_run ? "made offline (--offline): no model was asked"
+  const std::string reason = offline_run ? "made with --offline, no model was asked"
                                          : "the model did not produce it after its retries";
   for (const auto& project : day.projects()) {
     for (const auto& session : project.sessions) {
@@ -181,7 +181,7 @@ struct SlotResult {
 
 asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayWorkspace& day, SlotRef slot) {
   SlotResult result{.slot = slot};
-  std::string reason = "made offline (--offline): this judgment needs a model";
+  std::string reason = "made with --offline, no model was asked";
   if (!context.offline()) {
     auto permit = co_await context.daily_passes->permit();
     auto index = daily::CitationIndex::load(day.root());

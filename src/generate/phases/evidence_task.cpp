@@ -234,7 +234,7 @@ asio::awaitable<TaskOutcome> run_evidence_task(const PipelineContext& context, s
   if (context.stop.stop_requested() && !final_state.complete()) outcome.status = TaskStatus::interrupted;
   // A turn nothing can be extracted from is an evidence gap, not a failure: the project
   // synthesis covers it with an evidence_gap_item.
-  else if (!final_state.complete()) outcome.status = only_gaps ? TaskStatus::degraded : TaskStatus::failed;
+  else if (!final_state.complete()) outcome.status = !only_gaps ? TaskStatus::failed : (context.offline() ? TaskStatus::ok : TaskStatus::degraded);
   else if (any_offline && !context.offline()) outcome.status = TaskStatus::degraded;
   else outcome.status = TaskStatus::ok;
   if (outcome.status == TaskStatus::ok && context.offline()) outcome.errors.clear();

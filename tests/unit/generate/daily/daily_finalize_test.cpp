@@ -248,7 +248,7 @@ TEST_F(DailyFinalize, OfflineSlotsLetTheReportPassAndAreListed) {
   ASSERT_TRUE(outcome);
   ASSERT_TRUE(outcome->problems.empty()) << outcome->problems[0].path << ": " << outcome->problems[0].message;
   const json report = read_report(day_.workspace);
-  EXPECT_EQ(report["report_title"]["text"], "Needs a model: model turn timed out after 600 s");
+  EXPECT_EQ(report["report_title"]["text"], "Made without a model: alpha, beta");
   EXPECT_EQ(report["report_title"]["source"], "offline");
   EXPECT_EQ(report["projects"][0]["summary"]["text"], "needs a model: model turn timed out\nafter 600 s");
   EXPECT_EQ(report["projects"][0]["summary"]["citations"], json::array({alpha_t1(), alpha_t2()}));
@@ -259,17 +259,18 @@ TEST_F(DailyFinalize, OfflineSlotsLetTheReportPassAndAreListed) {
   EXPECT_TRUE(unwritten_slots(report).empty());
 }
 
-TEST(OfflineSlot, ALongTitleReasonIsCutToAValidTitle) {
+TEST(OfflineSlot, TheOfflineTitleNamesTheProjectsWithWorkWhateverTheReason) {
   test::ScratchDir dir;
   auto day = test::write_daily_day(dir.path());
   build(day.workspace);
   auto index = load_index(day.workspace);
-  const json value = offline_slot_value(read_report(day.workspace), index, {SlotKind::report_title, {}}, std::string(200, 'x'));
+  const json report = read_report(day.workspace);
+  const json value = offline_slot_value(report, index, {SlotKind::report_title, {}}, std::string(200, 'x'));
   const std::string text = value["text"];
-  EXPECT_EQ(code_point_count(text), 80u);
-  EXPECT_EQ(text.substr(text.size() - 3), "…");
-  EXPECT_EQ(offline_slot_value(read_report(day.workspace), index, {SlotKind::report_title, {}}, "quota until 2026-12-01")["text"],
-            "Needs a model");
+  EXPECT_EQ(text.rfind("Made without a model: ", 0), 0u) << text;
+  EXPECT_LE(code_point_count(text), 80u);
+  EXPECT_TRUE(title_problems(text, "").empty());
+  EXPECT_EQ(offline_slot_value(report, index, {SlotKind::report_title, {}}, "quota until 2026-12-01")["text"], text);
   // Citations: every committed turn covered by reportable work.
   EXPECT_EQ(value["citations"], json::array({alpha_t1(), alpha_t2(), beta_t1()}));
 }
