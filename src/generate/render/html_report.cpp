@@ -1,8 +1,5 @@
 #include "generate/render/html_report.h"
 
-#include <algorithm>
-#include <set>
-
 #include <fmt/format.h>
 
 #include "generate/artifacts/vocabulary.h"

@@ -1,6 +1,5 @@
 #include "generate/render/markdown_report.h"
 
-#include "generate/artifacts/vocabulary.h"
 #include "generate/render/escape.h"
 #include "generate/render/fixed_text.h"
 #include "generate/render/report_sections.h"
