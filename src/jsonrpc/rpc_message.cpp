@@ -50,8 +50,11 @@ IncomingMessage classify_json(json message) {
   }
   if (auto error = message.find("error"); error != message.end() && error->is_object()) {
     RpcErrorBody body;
-    body.code = error->value("code", 0);
-    body.message = error->value("message", std::string());
+    // A peer's error object is not trusted to be well typed: json::value() would throw.
+    if (auto code = error->find("code"); code != error->end() && code->is_number_integer())
+      body.code = static_cast<int>(code->get<std::int64_t>());
+    if (auto message = error->find("message"); message != error->end() && message->is_string())
+      body.message = message->get<std::string>();
     body.data = take_or_null(*error, "data");
     return IncomingError{has_id ? parse_request_id(*id) : std::nullopt, std::move(body)};
   }

@@ -83,6 +83,14 @@ McpServer::McpServer(ToolContext context, std::vector<McpTool> tools)
 }
 
 std::optional<std::string> McpServer::on_line(std::string_view line) {
+  try {
+    return answer(line);
+  } catch (const std::exception& e) {  // e.g. std::bad_alloc: this line fails, the server lives
+    return error_reply(std::nullopt, code::internal_error, fmt::format("internal error: {}", e.what()));
+  }
+}
+
+std::optional<std::string> McpServer::answer(std::string_view line) {
   if (is_blank(line)) return std::nullopt;  // keep-alive newlines are not messages
   json message = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (message.is_discarded()) return error_reply(std::nullopt, code::parse_error, "parse error: the line is not JSON");
@@ -97,7 +105,7 @@ std::optional<std::string> McpServer::on_line(std::string_view line) {
   if (auto* request = std::get_if<rpc::IncomingRequest>(&incoming)) {
     try {
       return handle(*request);
-    } catch (const std::exception& e) {  // e.g. std::bad_alloc: this request fails, the server lives
+    } catch (const std::exception& e) {
       return error_reply(request->id, code::internal_error, fmt::format("internal error: {}", e.what()));
     }
   }

@@ -36,7 +36,8 @@ class McpServer {
  public:
   McpServer(ToolContext context, std::vector<McpTool> tools);
 
-  // The reply to one received line (without its '\n'), or nullopt when none is due.
+  // The reply to one received line (without its '\n'), or nullopt when none is due (blank
+  // lines, notifications, responses). Never throws.
   std::optional<std::string> on_line(std::string_view line);
 
   // tool_definition_problems() of the tools given, found at construction. A tool whose schema
@@ -49,6 +50,7 @@ class McpServer {
     std::optional<JsonSchema> schema;  // nullopt when the tool's input schema does not compile
   };
 
+  std::optional<std::string> answer(std::string_view line);
   std::string handle(const jsonrpc::IncomingRequest& request);
   std::string initialize(const jsonrpc::RequestId& id, const nlohmann::json& params) const;
   std::string list_tools(const jsonrpc::RequestId& id) const;

@@ -38,6 +38,14 @@ TEST(Classify, GarbageIsUnclassifiable) {
   }
 }
 
+TEST(Classify, IllTypedErrorObjectsDoNotThrow) {
+  IncomingMessage message;
+  ASSERT_NO_THROW(message = classify(R"({"id":5,"error":{"code":"busy","message":7}})"));
+  ASSERT_TRUE(std::holds_alternative<IncomingError>(message));
+  EXPECT_EQ(std::get<IncomingError>(message).error.code, 0);
+  EXPECT_EQ(std::get<IncomingError>(message).error.message, "");
+}
+
 TEST(Encode, OmitsJsonrpcField) {
   auto line = encode_request(1, "initialize", {{"clientInfo", {{"name", "diary"}}}});
   auto parsed = json::parse(line);
