@@ -2,7 +2,7 @@
 
 namespace diary::test {
 
-std::vector<std::string> mock_provider_overrides(int port) {
+std::vector<std::string> mock_provider_overrides(int port, const std::string& model) {
   // No retries: a scripted failure must surface at once instead of after codex's backoff.
   const std::string provider =
       "model_providers.mock={name=\"mock\",base_url=\"http://127.0.0.1:" + std::to_string(port) +
@@ -11,7 +11,7 @@ std::vector<std::string> mock_provider_overrides(int port) {
   return {
       "model_provider=\"mock\"",
       provider,
-      "model=\"mock-model\"",
+      "model=\"" + model + "\"",
       "check_for_update_on_startup=false",
       "analytics.enabled=false",
       "feedback.enabled=false",

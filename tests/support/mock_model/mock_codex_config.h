@@ -9,6 +9,7 @@
 namespace diary::test {
 
 // Values only (no "-c"): e.g. `model_provider="mock"`. Pass each after a `-c` flag.
-std::vector<std::string> mock_provider_overrides(int port);
+// `model` names the model codex asks for (the demo agent runs as "diary-demo-agent").
+std::vector<std::string> mock_provider_overrides(int port, const std::string& model = "mock-model");
 
 }  // namespace diary::test

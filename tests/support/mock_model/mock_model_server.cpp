@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "support/mock_model/demo_agent.h"
 #include "support/mock_model/directives.h"
 #include "support/mock_model/reply_wire.h"
 
@@ -78,7 +79,7 @@ Reply MockModelServer::Impl::choose_reply(const ModelRequest& model_request) {
       return Reply::http_error(500, std::string("mock model handler threw: ") + error.what());
     }
   }
-  return reply_from_directives(model_request);
+  return options.demo_agent ? demo_agent_reply(model_request) : reply_from_directives(model_request);
 }
 
 Decision MockModelServer::Impl::decide(const http::request<http::string_body>& request) {

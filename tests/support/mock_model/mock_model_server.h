@@ -1,6 +1,6 @@
 // A loopback mock of the OpenAI Responses API (POST /v1/responses, SSE answers) for hermetic
 // codex runs. It owns one thread and io_context; replies come from a test's handler or else from
-// the prompt directives (directives.h). All public members are thread-safe; the handler runs on
+// the prompt directives (directives.h), or the demo agent (demo_agent.h) when so configured. All public members are thread-safe; the handler runs on
 // the server thread and must not block (use Reply::after for delays).
 #pragma once
 
@@ -20,6 +20,7 @@ namespace diary::test {
 struct MockModelOptions {
   std::uint16_t port = 0;       // 0 = an ephemeral port
   bool log_requests = false;    // one line per request on stderr
+  bool demo_agent = false;      // answer as the scripted generate agent (demo_agent.h), not by directives
 };
 
 class MockModelServer {

@@ -47,6 +47,32 @@ std::string joined_text(const json& content) {
   return text;
 }
 
+// The function_call items of input[begin, end) paired with their outputs (searched to the end).
+std::vector<ToolExchange> exchanges_in(const json& input, std::size_t begin, std::size_t end) {
+  std::vector<ToolExchange> exchanges;
+  for (std::size_t i = begin; i < end; ++i) {
+    const json& item = input[i];
+    if (string_field(item, "type") != "function_call") continue;
+    ToolExchange exchange;
+    exchange.tool_namespace = string_field(item, "namespace");
+    exchange.name = string_field(item, "name");
+    exchange.arguments = json::parse(string_field(item, "arguments"), nullptr, false);
+    if (exchange.arguments.is_discarded()) exchange.arguments = nullptr;
+    const std::string call_id = string_field(item, "call_id");
+    for (std::size_t j = i + 1; j < input.size(); ++j) {
+      const json& answer = input[j];
+      if (string_field(answer, "type") != "function_call_output" || string_field(answer, "call_id") != call_id)
+        continue;
+      auto output = answer.find("output");
+      exchange.output = output == answer.end() ? std::string{} : joined_text(*output);
+      exchange.answered = true;
+      break;
+    }
+    exchanges.push_back(std::move(exchange));
+  }
+  return exchanges;
+}
+
 }  // namespace
 
 std::string ModelRequest::model() const { return string_field(body, "model"); }
@@ -70,6 +96,30 @@ std::vector<std::string> ModelRequest::function_outputs_since_last_user() const 
     outputs.push_back(it == item.end() ? std::string{} : joined_text(*it));
   }
   return outputs;
+}
+
+std::vector<ToolExchange> ModelRequest::tool_exchanges_since_last_user() const {
+  const json& input = input_items(body);
+  const std::size_t index = last_user_index(input);
+  return exchanges_in(input, index == input.size() ? 0 : index + 1, input.size());
+}
+
+std::vector<ToolExchange> ModelRequest::all_tool_exchanges() const {
+  const json& input = input_items(body);
+  return exchanges_in(input, 0, input.size());
+}
+
+std::vector<std::string> ModelRequest::assistant_texts_before_last_user() const {
+  const json& input = input_items(body);
+  const std::size_t index = last_user_index(input);
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < index && i < input.size(); ++i) {
+    const json& item = input[i];
+    if (string_field(item, "role") != "assistant") continue;
+    auto content = item.find("content");
+    if (content != item.end()) texts.push_back(joined_text(*content));
+  }
+  return texts;
 }
 
 bool ModelRequest::has_output_schema() const {

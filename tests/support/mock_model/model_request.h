@@ -20,6 +20,18 @@ struct OfferedTool {
   friend bool operator==(const OfferedTool&, const OfferedTool&) = default;
 };
 
+// One tool call the model made (a `function_call` item) and codex's answer to it (the matching
+// `function_call_output`, by call_id); `output` is empty and `answered` false while unanswered.
+struct ToolExchange {
+  std::string tool_namespace;  // e.g. "mcp__diary"; empty for top-level tools
+  std::string name;
+  nlohmann::json arguments;  // parsed from the call's JSON string; null when it does not parse
+  std::string output;        // text parts joined by "\n", as function_outputs_since_last_user
+  bool answered = false;
+
+  friend bool operator==(const ToolExchange&, const ToolExchange&) = default;
+};
+
 struct ModelRequest {
   std::string path;     // e.g. "/v1/responses"
   nlohmann::json body;  // the full JSON body as codex sent it
@@ -31,6 +43,12 @@ struct ModelRequest {
   // Outputs of the `function_call_output` items after that message, oldest first (array
   // outputs are flattened to their text parts).
   std::vector<std::string> function_outputs_since_last_user() const;
+  // The tool calls after the latest user message with their outputs, oldest first.
+  std::vector<ToolExchange> tool_exchanges_since_last_user() const;
+  // Every tool call in the whole conversation (earlier turns included), oldest first.
+  std::vector<ToolExchange> all_tool_exchanges() const;
+  // Texts of the assistant messages before the latest user message (earlier turns), oldest first.
+  std::vector<std::string> assistant_texts_before_last_user() const;
   // True when `text.format` is present (codex sets it for an output schema).
   bool has_output_schema() const;
   std::vector<OfferedTool> offered_tools() const;
