@@ -212,6 +212,16 @@ asio::awaitable<int> run_generate(asio::any_io_executor executor, std::shared_pt
       ledger_ptr->append("backend_started", data);
     };
     context.backend = options.backend;
+    // For the report's generated_by: what the user's -c says (codex's own default otherwise).
+    for (const auto& value : flags.backend.config_overrides) {
+      auto unquoted = [](std::string text) {
+        if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+        return text;
+      };
+      if (value.rfind("model=", 0) == 0) context.model = unquoted(value.substr(6));
+      if (value.rfind("model_provider=", 0) == 0) context.provider = unquoted(value.substr(15));
+    }
+    if (context.provider.empty()) context.provider = "codex (configured default)";
     context.backend.tool_server = agent::ToolServer{.name = "diary",
                                                     .command = running_diary().string(),
                                                     .args = {"mcp", "serve"},

@@ -45,7 +45,7 @@ void GenerateProgressView::on_event(const ProgressEvent& event) {
         line = fmt::format("{}: done {} [{}]{}", event.phase, label, event.status,
                            event.detail.empty() ? std::string() : " " + event.detail);
         break;
-      case ProgressEvent::Kind::turn_committed: line = fmt::format("{}: committed {}/{}", event.phase, event.label, event.detail); break;
+      case ProgressEvent::Kind::turn_committed: line = fmt::format("{}: committed {}", event.phase, label); break;
       case ProgressEvent::Kind::note: line = event.detail; break;
     }
     options_.write(line + "\n");
