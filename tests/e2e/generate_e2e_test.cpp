@@ -201,10 +201,14 @@ TEST_F(generate_e2e, AHalfWrittenCardIsCompletedWithoutRedoingTheCommittedChain)
   const json after = read_json(card_path);
   ASSERT_EQ(after["evidence_chains"].size(), 2u);
   EXPECT_EQ(after["evidence_chains"][0], kept);  // byte-for-byte the committed chain
-  // Only T0002 was asked for: every new request's assignment names T0002.
+  // Only T0002 was asked for: every new conversation's assignment is T0002 (T0001 appears only
+  // as its previous turn, context).
   const auto requests = demo_model_.requests();
-  for (std::size_t i = before; i < requests.size(); ++i)
-    EXPECT_EQ(requests[i].last_user_text().find("\"turn_ref\": \"T0001\""), std::string::npos);
+  ASSERT_GT(requests.size(), before);
+  for (std::size_t i = before; i < requests.size(); ++i) {
+    EXPECT_EQ(requests[i].last_user_text().find("- Turn: T0001,"), std::string::npos);
+    EXPECT_NE(requests[i].last_user_text().find("- Turn: T0002,"), std::string::npos);
+  }
 }
 
 TEST_F(generate_e2e, CodexThatCannotStartIsBlockedWithTheWaysOut) {
