@@ -64,9 +64,14 @@ class generate_e2e : public CodexE2eTest {
     return args;
   }
 
-  Finished generate(const std::vector<std::string>& extra = {}, std::chrono::milliseconds timeout = 240s) const {
+  Finished generate(const std::vector<std::string>& extra = {}, std::chrono::milliseconds timeout = 240s,
+                    std::optional<int> port = std::nullopt) const {
     std::vector<std::string> argv{DIARY_BIN};
-    const auto args = generate_args(extra);
+    auto args = generate_args(extra);
+    if (port) {  // another demo model: replace the -c values of the first one
+      args.erase(std::find(args.begin(), args.end(), "-c"), args.end());
+      for (const auto& value : mock_provider_overrides(*port, "diary-demo-agent")) args.insert(args.end(), {"-c", value});
+    }
     argv.insert(argv.end(), args.begin(), args.end());
     SpawnedProcess process(argv, demo_env_.workdir(), demo_env_.process_environment());
     Finished finished;
@@ -219,6 +224,58 @@ TEST_F(generate_e2e, CodexThatCannotStartIsBlockedWithTheWaysOut) {
   ASSERT_EQ(process.wait(60s), 3) << process.err();
   EXPECT_NE(process.err().find("codex login"), std::string::npos) << process.err();
   EXPECT_NE(process.err().find("--offline"), std::string::npos) << process.err();
+}
+
+
+TEST_F(generate_e2e, ADeadModelStillYieldsACompleteReportWithOfflinePartsAndTheNextRunRedoesExactlyThose) {
+  const fs::path ws = write_day(two_project_day());
+  const fs::path settings = scratch_.path() / "settings.toml";
+  write_file(settings, "[defaults]\nmax_no_progress = 1\nturn_timeout = \"4s\"\n");  // codex retries a dead endpoint until the turn times out
+  demo_model_.stop();  // the provider is down for the whole first run
+  const auto first = generate({"--settings", settings.string(), "--json"});
+  ASSERT_EQ(first.exit_code, 1) << first.err << first.out;
+  EXPECT_NE(first.err.find("error: "), std::string::npos) << first.err;
+  const json report = read_json(ws / "daily-report.json");
+  ASSERT_TRUE(report.is_object());
+  EXPECT_FALSE(report["offline_parts"].empty());
+  EXPECT_FALSE(report["overall_confidence"].is_null());  // finalize passed on offline parts
+  const json card = read_json(ws / "projects/alpha-0123456789ab/evidence/S0001.json");
+  for (const auto& chain : card["evidence_chains"]) EXPECT_EQ(chain.value("source", ""), "offline");
+  const std::string markdown = read_file(ws / "report.md");
+  EXPECT_NE(markdown.find("Made without a model"), std::string::npos);
+
+  MockModelServer revived{MockModelOptions{.demo_agent = true}};
+  const auto second = generate({"--json"}, 240s, revived.port());
+  ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
+  const json fixed = read_json(ws / "daily-report.json");
+  EXPECT_TRUE(fixed["offline_parts"].empty()) << fixed["offline_parts"].dump(2);
+  const json model_card = read_json(ws / "projects/alpha-0123456789ab/evidence/S0001.json");
+  ASSERT_EQ(model_card["evidence_chains"].size(), 2u);
+  for (const auto& chain : model_card["evidence_chains"]) EXPECT_FALSE(chain.contains("source")) << chain.dump();
+  EXPECT_GT(revived.request_count(), 0u);
+}
+
+TEST_F(generate_e2e, SigintMidRunExits130LeavesNoCodexAndTheNextRunContinues) {
+  FixtureDay day = two_project_day();
+  // A turn that makes the demo agent wait keeps the run busy long enough to interrupt it.
+  const fs::path ws = write_day(day);
+  std::vector<std::string> argv{DIARY_BIN};
+  const auto args = generate_args({"--concurrency", "evidence=1"});
+  argv.insert(argv.end(), args.begin(), args.end());
+  {
+    SpawnedProcess process(argv, demo_env_.workdir(), demo_env_.process_environment());
+    ASSERT_TRUE(demo_model_.wait_for_requests(1, 60s));
+    ::kill(process.pid(), SIGINT);
+    const auto code = process.wait(60s);
+    ASSERT_TRUE(code.has_value()) << "diary did not stop after SIGINT";
+    // Interrupted (130), or done already if the run was faster than the signal.
+    EXPECT_TRUE(*code == 130 || *code == 0) << *code << process.err();
+    if (*code == 130) EXPECT_NE(process.err().find("interrupted"), std::string::npos) << process.err();
+  }
+  EXPECT_TRUE(leftover_codex(demo_env_.codex_home(), 5s).empty());
+  const auto again = generate();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(fs::exists(ws / "report.html"));
 }
 
 }  // namespace
