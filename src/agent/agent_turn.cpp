@@ -70,6 +70,7 @@ nlohmann::json to_json(const AgentTurnResult& result) {
                         {"usage", to_json(result.usage)},
                         {"duration_ms", result.duration.count()},
                         {"error", nullptr}};
+  if (!result.model.empty()) out["model"] = result.model;
   if (result.error) {
     out["error"] = {{"kind", to_string(result.error->kind)},
                     {"message", result.error->message},

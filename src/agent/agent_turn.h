@@ -78,6 +78,7 @@ struct AgentTurnResult {
   TokenUsage usage;  // this turn's usage (zero when the backend reported none)
   std::optional<TurnError> error;
   std::chrono::milliseconds duration{0};
+  std::string model;  // the model the backend ran the turn with, when it says (empty = unknown)
 
   bool ok() const { return status == TurnStatus::completed && !error; }
   friend bool operator==(const AgentTurnResult&, const AgentTurnResult&) = default;

@@ -51,6 +51,8 @@ asio::awaitable<agent::Result<void>> CodexAgentRunner::ensure_thread() {
   std::string id = (*started).contains("thread") ? (*started)["thread"].value("id", "") : "";
   if (id.empty()) co_return agent::fail(agent::ErrorKind::protocol, "thread/start answered without a thread id");
   thread_id_ = id;
+  // codex resolves the model: ours, a -c model=... override, or its configured default.
+  if (auto model = started->find("model"); model != started->end() && model->is_string()) model_ = *model;
   // Approval decisions are reported into whichever turn is running when they happen.
   event_forwarder_ = std::make_shared<std::function<void(agent::AgentTurnEvent)>>();
   std::weak_ptr<std::function<void(agent::AgentTurnEvent)>> forward = event_forwarder_;
@@ -118,6 +120,8 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
   if (!settled) co_return std::unexpected(settled.error());
 
   agent::AgentTurnResult result = collector->result();
+  if (options.model) model_ = *options.model;  // an override holds from this turn on
+  result.model = model_;
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at);
   if (result.turn_id.empty()) result.turn_id = turn_id_;
   if (options.output_schema && result.status == agent::TurnStatus::completed && !result.error) {

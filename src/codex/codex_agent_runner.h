@@ -40,6 +40,7 @@ class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_fr
   agent::AgentConfig config_;
   RunnerTimeouts timeouts_;
   std::string thread_id_;
+  std::string model_;    // the thread's model as thread/start answered it, or the last turn override
   std::string turn_id_;  // of the running turn, once known
   bool running_ = false;
   bool interrupt_requested_ = false;

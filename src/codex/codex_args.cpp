@@ -97,6 +97,9 @@ std::vector<std::string> app_server_args(const agent::AgentBackendOptions& optio
   if (options.tool_server) {
     auto registration = tool_server_overrides(*options.tool_server);
     overrides.insert(overrides.end(), registration.begin(), registration.end());
+    // Each thread starts its own tool server process; an unsubscribed (finished) thread is
+    // unloaded, and its tool server stopped, at once instead of after the default delay.
+    overrides.push_back("thread_unload_delay_secs=0");
   }
   overrides.insert(overrides.end(), options.config_overrides.begin(), options.config_overrides.end());
   std::vector<std::string> args = {"app-server", "--listen", "stdio://"};

@@ -18,8 +18,9 @@ inline constexpr const char* client_name = "diary";
 
 // `app-server --listen stdio://` plus the `-c` overrides, in this order: the clean start (when
 // options.clean_start; `configured_mcp_servers` are the servers of the user's config files, see
-// codex_config_files.h, all switched off except the tool server), the tool server registration,
-// then options.config_overrides (so an explicit override still wins). Every key was checked
+// codex_config_files.h, all switched off except the tool server), the tool server registration
+// (with thread_unload_delay_secs=0: a finished thread's tool server stops at once), then
+// options.config_overrides (so an explicit override still wins). Every key was checked
 // against codex 0.169.0: docs/generate.md "Registration".
 std::vector<std::string> app_server_args(const agent::AgentBackendOptions& options,
                                          const std::vector<std::string>& configured_mcp_servers = {});

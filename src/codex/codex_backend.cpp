@@ -2,6 +2,8 @@
 
 #include <csignal>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -104,7 +106,20 @@ void CodexBackend::register_thread(const std::string& thread_id, ThreadHooks hoo
   threads_[thread_id] = std::move(hooks);
 }
 
-void CodexBackend::forget_thread(const std::string& thread_id) { threads_.erase(thread_id); }
+void CodexBackend::forget_thread(const std::string& thread_id) {
+  threads_.erase(thread_id);
+  if (unusable_ || shut_down_ || !child_) return;
+  asio::co_spawn(executor_, unsubscribe(shared_from_this(), thread_id), asio::detached);
+}
+
+asio::awaitable<void> CodexBackend::unsubscribe(std::shared_ptr<CodexBackend> self, std::string thread_id) {
+  // Best effort: an error (old codex, backend gone) changes nothing for anyone.
+  CallOptions call;
+  call.timeout = 10s;
+  const std::string method = "thread/unsubscribe";
+  const json params = {{"threadId", thread_id}};
+  co_await self->rpc_.call(method, params, call);
+}
 
 void CodexBackend::turn_ended() {
   if (--running_turns_ <= 0 && idle_timer_) idle_timer_->cancel();

@@ -64,6 +64,9 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   void mark_broken(const std::string& reason);
 
   void register_thread(const std::string& thread_id, ThreadHooks hooks);
+  // The runner is done with the thread: drops its hooks and unsubscribes from it in the
+  // background, so that codex unloads it and stops the tool servers it started for it (they
+  // otherwise live as long as the app-server; see docs/generate.md "Registration").
   void forget_thread(const std::string& thread_id);
 
   // Running-turn accounting, so shutdown closes stdin only once every runner is idle.
@@ -83,6 +86,7 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   void on_child_exit(agent::Error error);
   boost::asio::awaitable<void> stop_child(std::chrono::milliseconds idle_grace);
   void on_server_request(ServerRequest request);
+  static boost::asio::awaitable<void> unsubscribe(std::shared_ptr<CodexBackend> self, std::string thread_id);
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<ChildProcess> child_;

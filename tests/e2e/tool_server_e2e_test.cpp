@@ -2,11 +2,13 @@
 // clean start offers the model exactly the conversation's enabled tools of that server (under
 // `mcp__<name>`), runs them without asking, passes the registered args and env, and shows none
 // of the user's own set-up: no other configured MCP server (not even started), no skills text,
-// no AGENTS.md, no environment context, no sub-agent tools. Also pins how codex hands an MCP
+// no AGENTS.md, no environment context, no sub-agent tools. A finished conversation's tool
+// server process stops while the backend lives on. Also pins how codex hands an MCP
 // result to the model (the demo agent parses exactly that). The tool server is
 // tests/support/stub_mcp_server, standing in for `diary mcp serve`.
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -61,7 +63,24 @@ class tool_server_e2e : public CodexE2eTest {
 
 struct Turns {
   std::vector<agent::Result<agent::AgentTurnResult>> results;
+  std::vector<int> stub_pids_after_first;  // our server's processes once the first runner is gone
+  bool first_server_stopped = false;
 };
+
+// The pids our stub server logged at start, oldest first.
+std::vector<int> logged_pids(const fs::path& log) {
+  std::vector<int> pids;
+  if (!fs::exists(log)) return pids;
+  std::istringstream lines(read_file(log));
+  for (std::string line; std::getline(lines, line);) {
+    const json entry = json::parse(line, nullptr, false);
+    if (entry.is_object() && entry.contains("stub_pid") && entry["stub_pid"].is_number_integer())
+      pids.push_back(entry["stub_pid"].get<int>());
+  }
+  return pids;
+}
+
+bool process_alive(int pid) { return fs::exists("/proc/" + std::to_string(pid)); }
 
 std::set<std::string> namespaced_tools(const ModelRequest& request) {
   std::set<std::string> out;
@@ -83,15 +102,26 @@ TEST_F(tool_server_e2e, OffersExactlyTheEnabledToolsOfOurServerAndNothingOfTheUs
         agent::TurnOptions turn_options;
         turn_options.timeout = 60s;
         for (const auto* conversation_config : {&first, &second}) {
-          auto runner = co_await factory->create_runner(*conversation_config);
-          if (!runner) {
-            out.results.push_back(std::unexpected(runner.error()));
-            continue;
+          {
+            auto runner = co_await factory->create_runner(*conversation_config);
+            if (!runner) {
+              out.results.push_back(std::unexpected(runner.error()));
+              continue;
+            }
+            const std::string prompt = conversation_config == &first
+                                           ? "CALL: mcp__diary/echo {\"text\":\"hi\"}\nCALL: mcp__diary/whoami {}\nANSWER: ok"
+                                           : "ANSWER: nothing to call";
+            out.results.push_back(co_await (*runner)->turn(prompt, turn_options));
           }
-          const std::string prompt = conversation_config == &first
-                                         ? "CALL: mcp__diary/echo {\"text\":\"hi\"}\nCALL: mcp__diary/whoami {}\nANSWER: ok"
-                                         : "ANSWER: nothing to call";
-          out.results.push_back(co_await (*runner)->turn(prompt, turn_options));
+          if (conversation_config != &first) continue;
+          // The runner is gone: its thread's tool server must stop while the backend lives on.
+          out.stub_pids_after_first = logged_pids(ours_log_);
+          // Named locals, not temporaries, in co_await (the GCC 12 coroutine rule).
+          const std::function<bool()> stopped = [pids = out.stub_pids_after_first] {
+            return !pids.empty() && std::ranges::none_of(pids, process_alive);
+          };
+          const std::chrono::milliseconds limit = 10s;
+          out.first_server_stopped = co_await co_poll_until(stopped, limit);
         }
         co_await factory->shutdown();
         co_return out;
@@ -104,7 +134,12 @@ TEST_F(tool_server_e2e, OffersExactlyTheEnabledToolsOfOurServerAndNothingOfTheUs
     EXPECT_TRUE(result->ok()) << ::testing::PrintToString(*result);
   }
   EXPECT_EQ(log_->backend_pids.size(), 1u);  // both conversations on one backend
+  // One tool server process per conversation; the finished conversation's one stopped.
+  EXPECT_EQ(outcome.stub_pids_after_first.size(), 1u);
+  EXPECT_TRUE(outcome.first_server_stopped);
+  EXPECT_EQ(logged_pids(ours_log_).size(), 2u);
   EXPECT_EQ(outcome.results[0]->assistant_text, "ok");
+  EXPECT_EQ(outcome.results[0]->model, "mock-model");  // as thread/start reports the -c model=... override
 
   const auto requests = model_.requests();
   ASSERT_EQ(requests.size(), 4u);  // echo, whoami, answer; then the second conversation's answer

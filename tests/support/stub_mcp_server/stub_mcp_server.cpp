@@ -7,14 +7,17 @@
 //   codex forwards to the model: content[0].text = {"content_echo": <args>} and
 //   structuredContent = {"structured_echo": <args>}.
 // - whoami returns {"argv": [...], "tag": $STUB_MCP_TAG}: the registered args and env arrived.
-// - When $STUB_MCP_LOG is set, every received line is appended to that file, so a test can tell
-//   whether codex started this server at all (a disabled server never writes it).
+// - When $STUB_MCP_LOG is set, it first appends {"stub_pid": <pid>} to that file, then every
+//   received line, so a test can tell whether codex started this server at all (a disabled
+//   server never writes it) and whether that process is still running.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -75,7 +78,10 @@ json answer(const json& request, const std::vector<std::string>& argv) {
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   std::ofstream log;
-  if (const char* path = std::getenv("STUB_MCP_LOG")) log.open(path, std::ios::app);
+  if (const char* path = std::getenv("STUB_MCP_LOG")) {
+    log.open(path, std::ios::app);
+    log << json{{"stub_pid", ::getpid()}}.dump() << std::endl;
+  }
   std::string line;
   while (std::getline(std::cin, line)) {
     if (log.is_open()) log << line << std::endl;

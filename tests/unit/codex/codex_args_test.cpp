@@ -132,8 +132,12 @@ TEST(CodexArgsTest, AppServerArgsOrderCleanStartThenOurServerThenTheUsersOverrid
   // Without a clean start only the registration is added.
   options.clean_start = false;
   const auto registration = overrides_of(app_server_args(options, {"other"}));
-  EXPECT_EQ(registration.size(), tool_server_overrides(diary_server()).size() + 1);
+  EXPECT_EQ(registration.size(), tool_server_overrides(diary_server()).size() + 2);
   EXPECT_EQ(registration.front(), "mcp_servers.diary.command=\"/opt/diary bin/diary\"");
+  // A finished thread (unsubscribed by its runner) is unloaded at once, stopping its tool server.
+  EXPECT_EQ(registration[registration.size() - 2], "thread_unload_delay_secs=0");
+  options.tool_server.reset();
+  EXPECT_EQ(overrides_of(app_server_args(options, {"other"})), std::vector<std::string>{"model=\"m\""});
 }
 
 TEST(CodexArgsTest, ThreadStartLimitsTheToolServerToTheConversationsTools) {
