@@ -156,7 +156,7 @@ TEST(DailyBuilder, HeaderComesFromMetadataAndTheCaller) {
   EXPECT_EQ(report["schema_version"], 1);
   EXPECT_EQ(report["report_date"], "2026-11-30");
   EXPECT_EQ(report["status"], "final");
-  EXPECT_EQ(report["window"], json({{"start", "2026-11-30T00:00:00+00:00"}, {"end", "2026-11-30T23:59:59+00:00"}, {"timezone", "UTC"}}));
+  EXPECT_EQ(report["window"], json({{"start", "2026-11-30T00:00:00+00:00"}, {"end", "2026-12-01T00:00:00+00:00"}, {"timezone", "UTC"}}));
   EXPECT_EQ(report["generated_by"], json({{"model", "gpt-x"}, {"provider", "openai"}, {"offline", false}}));
   EXPECT_EQ(report["offline_parts"], options.offline_parts);
   for (const char* slot : {"report_title", "overall_confidence", "engagement_assessment", "team_learning"})
