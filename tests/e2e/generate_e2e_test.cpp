@@ -83,7 +83,15 @@ class generate_e2e : public CodexE2eTest {
 };
 
 TEST_F(generate_e2e, AFullRunProducesAVerifiedReportThroughCodexAndTheMcpTools) {
-  const fs::path ws = write_day(two_project_day());
+  FixtureDay day = two_project_day();
+  // alpha gets a second session: its synthesis must cover the turns of both.
+  day.projects[0].sessions.push_back(FixtureSession{
+      .session_ref = "S0002",
+      .lines = {codex_user_line("Document the --verbose flag in the README", "2026-11-30T15:00:00.000Z"),
+                codex_shell_call_line("sed -n 1,20p README.md", "call_9"), codex_shell_output_line("# cli", 0, "call_9"),
+                codex_assistant_line("Documented --verbose in the README.", "2026-11-30T15:00:09.000Z")},
+      .turns = {{"T0001", 1, 4}}});
+  const fs::path ws = write_day(day);
   const auto run = generate({"--json"});
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
   const json result = json::parse(run.out, nullptr, false);
@@ -99,11 +107,16 @@ TEST_F(generate_e2e, AFullRunProducesAVerifiedReportThroughCodexAndTheMcpTools) 
       EXPECT_FALSE(chain.contains("source")) << chain.dump();
       EXPECT_EQ(chain["inputs_sha256"].get<std::string>().size(), 64u);
     }
-    const json synthesis = read_json(ws / "projects" / pk / "project-synthesis.json");
-    std::size_t covered = 0;
-    for (const auto& item : synthesis["work_items"]) covered += item["covered_turns"].size();
-    EXPECT_EQ(covered, turns) << synthesis.dump(2);
   }
+  for (const auto& [pk, turns] : std::vector<std::pair<std::string, std::size_t>>{{"alpha-0123456789ab", 3}, {"beta-ba9876543210", 1}}) {
+    const json synthesis = read_json(ws / "projects" / pk / "project-synthesis.json");
+    std::set<std::string> covered;
+    for (const auto& item : synthesis["work_items"])
+      for (const auto& turn : item["covered_turns"]) covered.insert(turn["session_ref"].get<std::string>() + "/" + turn["turn_ref"].get<std::string>());
+    EXPECT_EQ(covered.size(), turns) << synthesis.dump(2);
+  }
+  const json alpha_synthesis = read_json(ws / "projects/alpha-0123456789ab/project-synthesis.json");
+  EXPECT_EQ(alpha_synthesis["source_user_messages"].size(), 3u) << alpha_synthesis.dump(2);
   // The first chain quotes the user's own words.
   const json alpha = read_json(ws / "projects/alpha-0123456789ab/evidence/S0001.json");
   EXPECT_EQ(alpha["evidence_chains"][0]["trigger"]["quoted_messages"][0]["text"], "Add a --verbose flag to the CLI");
@@ -140,7 +153,8 @@ TEST_F(generate_e2e, AFullRunProducesAVerifiedReportThroughCodexAndTheMcpTools) 
     if (event.value("event", "") == "task_end") ended.insert(event.value("task", ""));
     if (event.value("event", "") == "item" && event["item"].value("kind", "") == "tool_call") ++tool_calls;
   }
-  EXPECT_EQ(ended, (std::set<std::string>{"evidence:alpha-0123456789ab:S0001", "evidence:beta-ba9876543210:S0001",
+  EXPECT_EQ(ended, (std::set<std::string>{"evidence:alpha-0123456789ab:S0001", "evidence:alpha-0123456789ab:S0002",
+                                           "evidence:beta-ba9876543210:S0001",
                                            "project:alpha-0123456789ab", "project:beta-ba9876543210", "daily", "render"}));
   EXPECT_GE(tool_calls, 3u * 2u + 2u + 5u);  // per turn a read and a write; per project a write; every slot
 }
