@@ -34,7 +34,7 @@ envs=(env -u OPENAI_API_KEY HOME="$scratch/home" CODEX_HOME="$scratch/codex-home
 cpu_by_kind() {
   local codex=0 mcp=0 pid stat
   for pid in $(grep -lsz "CODEX_HOME=$scratch/codex-home" /proc/[0-9]*/environ | cut -d/ -f3); do
-    read -r -a stat <"/proc/$pid/stat" 2>/dev/null || continue
+    { read -r -a stat <"/proc/$pid/stat"; } 2>/dev/null || continue
     case "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" in
       *"mcp serve"*) mcp=$((mcp + stat[13] + stat[14])) ;;
       *codex*) codex=$((codex + stat[13] + stat[14])) ;;
@@ -55,8 +55,8 @@ while kill -0 "$pid" 2>/dev/null; do
   # codex's app-server lives for the whole run: its last reading is its total. `diary mcp serve`
   # processes come and go (one per conversation): keep each one's last reading.
   for p in $(grep -lsz "CODEX_HOME=$scratch/codex-home" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
-    read -r -a st <"/proc/$p/stat" 2>/dev/null || continue
-    cmd="$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || true)"
+    { read -r -a st <"/proc/$p/stat"; } 2>/dev/null || continue
+    cmd="$( { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null || true)"
     case "$cmd" in
       *"mcp serve"*) seen_mcp[$p]=$((st[13] + st[14])) ;;
       *codex*) (( st[13] + st[14] > codex_max )) && codex_max=$((st[13] + st[14])) ;;
@@ -66,12 +66,13 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 status=0; wait "$pid" || status=$?
 end=$(date +%s.%N)
-for v in "${seen_mcp[@]}"; do mcp_sum=$((mcp_sum + v)); done
+mcp_count=0
+for v in ${seen_mcp[@]+"${seen_mcp[@]}"}; do mcp_sum=$((mcp_sum + v)); mcp_count=$((mcp_count + 1)); done
 hz=$(getconf CLK_TCK)
 turns=$(python3 -c "import json,sys; r=json.load(open('$scratch/result.json')); print(sum(t['turns'] for t in r['tasks'].values()))")
 tasks=$(python3 -c "import json; r=json.load(open('$scratch/result.json')); print(len(r['tasks']))")
 printf 'exit %d; %s tasks, %s agent turns; wall %.1f s\n' "$status" "$tasks" "$turns" "$(echo "$end - $start" | bc)"
 printf 'diary: peak RSS %.1f MiB, CPU %.2f s\n' "$(echo "$hwm / 1024" | bc -l)" "$(echo "$ticks / $hz" | bc -l)"
 printf 'codex app-server CPU %.2f s; diary mcp serve processes (%d) CPU %.2f s\n' \
-  "$(echo "$codex_max / $hz" | bc -l)" "${#seen_mcp[@]}" "$(echo "$mcp_sum / $hz" | bc -l)"
+  "$(echo "$codex_max / $hz" | bc -l)" "$mcp_count" "$(echo "$mcp_sum / $hz" | bc -l)"
 printf 'diary / codex CPU: %.1f %%\n' "$(echo "100 * $ticks / ($codex_max + 0.0001)" | bc -l)"

@@ -36,27 +36,33 @@ std::string str(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The parts earlier phases filled offline, for the report's "Made without a model" list.
+// The parts earlier phases filled offline, for the report's "Made without a model" list. Read
+// from the stored artifacts as they are (the evidence and project tasks have judged them): no
+// re-hashing of every session here.
 json offline_parts_of_inputs(const DayWorkspace& day, bool offline_run) {
   json parts = json::array();
   const std::string reason = offline_run ? "made with --offline, no model was asked"
                                          : "the model did not produce it after its retries";
   for (const auto& project : day.projects()) {
     for (const auto& session : project.sessions) {
-      const auto state = artifacts::inspect_evidence_card(day, project.project_key, session.session_ref);
-      for (const auto& turn : state.offline_turns)
-        parts.push_back({{"task", fmt::format("evidence:{}:{}", project.project_key, session.session_ref)},
-                         {"project_key", project.project_key},
-                         {"session_ref", session.session_ref},
-                         {"turn_ref", turn},
-                         {"reason", reason}});
+      const auto stored = artifacts::read_stored_json(day.evidence_card(project.project_key, session.session_ref));
+      if (!stored.value || !stored.value->is_object()) continue;
+      for (const auto& chain : stored.value->value("evidence_chains", json::array()))
+        if (str(chain, "source") == "offline")
+          parts.push_back({{"task", fmt::format("evidence:{}:{}", project.project_key, session.session_ref)},
+                           {"project_key", project.project_key},
+                           {"session_ref", session.session_ref},
+                           {"turn_ref", str(chain, "turn_ref")},
+                           {"reason", reason}});
     }
-    const auto synthesis = artifacts::inspect_project_synthesis(day, project.project_key);
-    for (const auto& ref : synthesis.offline_items)
-      parts.push_back({{"task", "project:" + project.project_key},
-                       {"project_key", project.project_key},
-                       {"work_item_ref", ref},
-                       {"reason", reason}});
+    const auto stored = artifacts::read_stored_json(day.project_synthesis(project.project_key));
+    if (!stored.value || !stored.value->is_object()) continue;
+    for (const auto& item : stored.value->value("work_items", json::array()))
+      if (str(item, "source") == "offline")
+        parts.push_back({{"task", "project:" + project.project_key},
+                         {"project_key", project.project_key},
+                         {"work_item_ref", str(item, "work_item_ref")},
+                         {"reason", reason}});
   }
   return parts;
 }
@@ -179,7 +185,10 @@ struct SlotResult {
   int turns = 0;
 };
 
-asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayWorkspace& day, SlotRef slot) {
+// `offline_index`: the citation index an --offline run loads once for all its slots (the cards do
+// not change while they are filled); null = load it here.
+asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayWorkspace& day, SlotRef slot,
+                                      std::shared_ptr<const daily::CitationIndex> offline_index) {
   SlotResult result{.slot = slot};
   std::string reason = "made with --offline, no model was asked";
   if (!context.offline()) {
@@ -229,12 +238,12 @@ asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayW
       result.error = index.error().message;
     }
   }
-  auto index = daily::CitationIndex::load(day.root());
-  if (!index) {
-    result.error += (result.error.empty() ? "" : "; ") + index.error().message;
+  auto loaded = offline_index ? agent::Result<daily::CitationIndex>(*offline_index) : daily::CitationIndex::load(day.root());
+  if (!loaded) {
+    result.error += (result.error.empty() ? "" : "; ") + loaded.error().message;
     co_return result;
   }
-  auto written = daily::write_offline_slot(*index, slot, reason);
+  auto written = daily::write_offline_slot(*loaded, slot, reason);
   if (!written) result.error += (result.error.empty() ? "" : "; ") + written.error().message;
   else if (!written->empty()) result.error += (result.error.empty() ? "" : "; ") + written->front().message;
   else result.offline = true;
@@ -264,9 +273,15 @@ asio::awaitable<TaskOutcome> run_daily_task(const PipelineContext& context) {
 
   TaskOutcome outcome;
   bool any_offline = false;
+  std::shared_ptr<const daily::CitationIndex> offline_index;
+  if (context.offline()) {
+    auto index = daily::CitationIndex::load(day.root());
+    if (!index) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {index.error().message}};
+    offline_index = std::make_shared<const daily::CitationIndex>(std::move(*index));
+  }
   auto run_slots = [&](std::vector<SlotRef> slots) -> asio::awaitable<void> {
     std::vector<asio::awaitable<SlotResult>> work;
-    for (const auto& slot : slots) work.push_back(fill_slot(context, day, slot));
+    for (const auto& slot : slots) work.push_back(fill_slot(context, day, slot, offline_index));
     auto results = co_await when_all(std::move(work));
     for (const auto& result : results) {
       outcome.usage += result.usage;
