@@ -195,6 +195,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
       record.usage = turn->usage;
       result.usage += turn->usage;
       result.final_message = turn->assistant_text;
+      if (!turn->model.empty()) result.backend_model = turn->model;
       any_turn_completed = any_turn_completed || turn->status == agent::TurnStatus::completed;
     }
     if (record.duration.count() == 0)

@@ -92,6 +92,7 @@ struct LoopResult {
   agent::TokenUsage usage;                          // summed over all turns
   std::optional<agent::Error> error;                // the last turn error (or runner error)
   std::string reason;                               // one line: why the loop ended
+  std::string backend_model;                        // the model the backend reported running, if any
 };
 
 // Input+output tokens of `usage` (total_tokens when the split is not reported).

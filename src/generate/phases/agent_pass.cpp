@@ -91,6 +91,8 @@ asio::awaitable<AgentPassResult> run_agent_pass(const PipelineContext& context, 
   AgentPassResult result;
   result.loop = co_await run_resume_loop(*context.factory, std::move(config), std::move(loop), std::move(hooks), options);
   result.last_errors = *shared_errors;
+  if (!result.loop.backend_model.empty() && context.observed_model && context.observed_model->empty())
+    *context.observed_model = result.loop.backend_model;
   co_return result;
 }
 

@@ -265,6 +265,8 @@ asio::awaitable<TaskOutcome> run_daily_task(const PipelineContext& context) {
   options.generated_by.model = context.settings.pass("evidence").model;
   options.generated_by.provider = context.offline() ? "none (offline)" : context.provider;
   if (!context.offline() && !options.generated_by.model && !context.model.empty()) options.generated_by.model = context.model;
+  if (!context.offline() && !options.generated_by.model && context.observed_model && !context.observed_model->empty())
+    options.generated_by.model = *context.observed_model;
   options.offline_parts = offline_parts_of_inputs(day, context.offline());
   auto built = daily::build_daily_report(day.root(), options);
   if (!built) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {built.error().message}};

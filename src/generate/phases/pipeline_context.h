@@ -37,6 +37,9 @@ struct PipelineContext {
   std::string language = "en";
   std::string model;     // the model codex uses by default (for generated_by), when known
   std::string provider;  // the model provider (for generated_by), when known
+  // The model codex reported running the passes with (set by the first pass that learns it): the
+  // report's generated_by when -c does not name one.
+  std::shared_ptr<std::string> observed_model = std::make_shared<std::string>();
   std::shared_ptr<RunLedger> ledger;  // may be null (tests)
   std::function<void(const ProgressEvent&)> progress;
   std::stop_token stop;

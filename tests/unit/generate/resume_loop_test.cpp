@@ -507,5 +507,18 @@ TEST_F(WorkCheckLoopTest, ASuccessfulTurnThatLeavesWorkMissingIsNotComplete) {
   EXPECT_EQ(result.last_check.tally().failing_checks, 3);
 }
 
+
+TEST_F(WorkCheckLoopTest, TheModelTheBackendReportsIsKeptForTheReport) {
+  factory.push_turn([this](const std::string&, const agent::TurnOptions&) {
+    missing.clear();
+    auto result = fake_completed();
+    result.model = "gpt-backend-default";
+    return agent::Result<agent::AgentTurnResult>(result);
+  });
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete);
+  EXPECT_EQ(result.backend_model, "gpt-backend-default");
+}
+
 }  // namespace
 }  // namespace diary::generate
