@@ -17,6 +17,7 @@
 #include "generate/phases/phase_tasks.h"
 #include "generate/phases/prerequisites.h"
 #include "generate/phases/prompt_templates.h"
+#include "generate/prepare/json_fields.h"
 #include "generate/phases/when_all.h"
 #include "generate/render/render_report.h"
 
@@ -30,11 +31,8 @@ using workspace::DayWorkspace;
 
 namespace {
 
-std::string str(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// A string field of an artifact read defensively ("" when missing or not a string).
+std::string str(const json& object, const char* key) { return std::string(prepare::string_field(object, key).value_or("")); }
 
 // The parts earlier phases filled offline, for the report's "Made without a model" list. Read
 // from the stored artifacts as they are (the evidence and project tasks have judged them): no

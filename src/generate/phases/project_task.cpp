@@ -13,6 +13,7 @@
 #include "generate/phases/phase_tasks.h"
 #include "generate/phases/prerequisites.h"
 #include "generate/phases/prompt_templates.h"
+#include "generate/prepare/json_fields.h"
 
 namespace diary::generate::phases {
 
@@ -23,11 +24,8 @@ using workspace::DayWorkspace;
 
 namespace {
 
-std::string str(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// A string field of an artifact read defensively ("" when missing or not a string).
+std::string str(const json& object, const char* key) { return std::string(prepare::string_field(object, key).value_or("")); }
 
 std::vector<TurnRef> turns_to_do(const artifacts::ProjectSynthesisState& state, bool offline_run) {
   std::vector<TurnRef> todo = state.uncovered_turns;
