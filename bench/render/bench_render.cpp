@@ -19,7 +19,7 @@
 
 #include "generate/artifacts/artifact_store.h"
 #include "generate/render/render_report.h"
-#include "generate/text_file.h"
+#include "util/text_file.h"
 #include "generate/workspace/day_workspace.h"
 
 namespace {
@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  const auto report = json::parse(read_text_file(root / "daily-report.json").value_or("{}"), nullptr, false);
+  const auto report = json::parse(diary::util::read_text_file(root / "daily-report.json").value_or("{}"), nullptr, false);
   const auto evidence = render::evidence_from_workspace(*day);
   std::vector<double> memory;
   std::size_t md_bytes = 0, html_bytes = 0;

@@ -12,7 +12,7 @@
 #include "cmds/cli.h"
 #include "cmds/exit_codes.h"
 #include "cmds/json_files.h"
-#include "generate/duration.h"
+#include "util/duration.h"
 
 namespace diary::cmds {
 
@@ -124,8 +124,8 @@ void register_exec(CLI::App& app, CliContext& context) {
       "  diary exec -c model_provider='\"azure\"' --model gpt-5 'hello'");
 
   cmd->callback([flags, &context] {
-    auto timeout = generate::parse_duration(flags->timeout);
-    if (!timeout) fail_with(agent::ErrorKind::invalid_input, "--timeout: " + timeout.error().message);
+    auto timeout = util::parse_duration(flags->timeout);
+    if (!timeout) fail_with(agent::ErrorKind::invalid_input, "--timeout: " + timeout.error());
     agent::AgentConfig config;
     if (!flags->cwd.empty()) config.working_directory = std::filesystem::absolute(flags->cwd);
     auto optional = [](const std::string& value) { return value.empty() ? std::nullopt : std::optional(value); };

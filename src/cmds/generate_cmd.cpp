@@ -27,7 +27,7 @@
 #include "generate/prepare/source_discovery.h"
 #include "generate/prepare/workspace_layout.h"
 #include "generate/job/job_spec.h"
-#include "generate/run_ledger.h"
+#include "generate/ledger/run_ledger.h"
 #include "generate/workspace/day_workspace.h"
 
 namespace diary::cmds {

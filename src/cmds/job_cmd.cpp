@@ -11,12 +11,12 @@
 #include "cmds/backend_flags.h"
 #include "cmds/cli.h"
 #include "cmds/exit_codes.h"
-#include "generate/duration.h"
+#include "util/duration.h"
 #include "generate/job/dry_run.h"
 #include "generate/job/job_overrides.h"
 #include "generate/job/job_spec_parser.h"
 #include "generate/job/run_job.h"
-#include "generate/run_ledger.h"
+#include "generate/ledger/run_ledger.h"
 
 namespace diary::cmds {
 
@@ -53,8 +53,8 @@ generate::JobSpec load_spec(const JobFlags& flags) {
   generate::JobOverrides overrides;
   if (!flags.model.empty()) overrides.model = flags.model;
   if (!flags.turn_timeout.empty()) {
-    auto timeout = generate::parse_duration(flags.turn_timeout);
-    if (!timeout) fail_with(agent::ErrorKind::invalid_input, "--turn-timeout: " + timeout.error().message);
+    auto timeout = util::parse_duration(flags.turn_timeout);
+    if (!timeout) fail_with(agent::ErrorKind::invalid_input, "--turn-timeout: " + timeout.error());
     overrides.turn_timeout = *timeout;
   }
   if (flags.max_no_progress != 0) overrides.max_no_progress = flags.max_no_progress;

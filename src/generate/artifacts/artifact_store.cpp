@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "generate/text_file.h"
+#include "util/text_file.h"
 
 namespace diary::generate::artifacts {
 
@@ -82,7 +82,7 @@ StoredJson read_stored_json(const fs::path& path) {
   std::error_code error;
   if (!fs::exists(path, error)) return stored;
   stored.exists = true;
-  auto text = read_text_file(path);
+  auto text = util::read_text_file(path);
   if (!text) return stored;
   auto value = nlohmann::json::parse(*text, nullptr, false);
   if (!value.is_discarded()) stored.value = std::move(value);

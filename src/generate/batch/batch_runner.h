@@ -21,7 +21,7 @@
 #include "generate/batch/batch_progress.h"
 #include "generate/batch/batch_result.h"
 #include "generate/batch/batch_spec.h"
-#include "generate/run_ledger.h"
+#include "generate/ledger/run_ledger.h"
 
 namespace diary::generate {
 

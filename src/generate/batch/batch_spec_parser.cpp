@@ -11,7 +11,7 @@
 #include <toml++/toml.h>
 
 #include "generate/job/job_spec_parser.h"
-#include "generate/text_file.h"
+#include "util/text_file.h"
 
 namespace diary::generate {
 
@@ -179,7 +179,7 @@ ParsedJob read_file_job(BatchReader& reader, toml::table& entry, const std::stri
     return out;
   }
   if (!defaults.usable || !clean) return out;
-  auto text = read_text_file(path);
+  auto text = util::read_text_file(path);
   if (!text) {
     reader.problem(prefix + "file", file_node, "cannot read " + path.string());
     return out;
@@ -313,7 +313,7 @@ std::expected<BatchSpec, BatchProblems> parse_batch_spec(const fs::path& batch_p
   if (ec || !fs::exists(status)) return std::unexpected(BatchProblems{batch_path.string() + ": batch file not found"});
   if (!fs::is_regular_file(status))
     return std::unexpected(BatchProblems{batch_path.string() + ": batch file is not a regular file"});
-  auto text = read_text_file(batch_path);
+  auto text = util::read_text_file(batch_path);
   if (!text) return std::unexpected(BatchProblems{batch_path.string() + ": cannot read the batch file"});
   return parse_batch_spec_text(*text, batch_path);
 }

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "generate/run_ledger.h"
+#include "generate/ledger/run_ledger.h"
 
 namespace diary::generate {
 

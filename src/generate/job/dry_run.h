@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "generate/artifact_check.h"
+#include "generate/check/artifact_check.h"
 #include "generate/job/job_spec.h"
 
 namespace diary::generate {

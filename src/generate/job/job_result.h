@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "generate/loop_check.h"
-#include "generate/resume_loop.h"
+#include "generate/loop/loop_check.h"
+#include "generate/loop/resume_loop.h"
 
 namespace diary::generate {
 

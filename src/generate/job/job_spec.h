@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "generate/approval_policy.h"
-#include "generate/artifact_check.h"
-#include "generate/json_schema.h"
+#include "generate/policy/approval_policy.h"
+#include "generate/check/artifact_check.h"
+#include "generate/check/json_schema.h"
 
 namespace diary::generate {
 

@@ -9,9 +9,9 @@
 #define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
 
-#include "generate/duration.h"
-#include "generate/text_file.h"
-#include "generate/workdir_path.h"
+#include "util/duration.h"
+#include "util/text_file.h"
+#include "generate/check/workdir_path.h"
 
 namespace diary::generate {
 
@@ -276,7 +276,7 @@ agent::Result<JobSpec> parse_job_table(const toml::table& root, const JobTableCo
     spec.prompt = *prompt;
   } else {
     const fs::path file = (r.base() / *prompt_file).lexically_normal();
-    auto text_content = read_text_file(file);
+    auto text_content = util::read_text_file(file);
     if (!text_content) return r.error("prompt_file", *root.get("prompt_file"), "cannot read " + file.string());
     if (text_content->empty()) return r.error("prompt_file", *root.get("prompt_file"), file.string() + " is empty");
     spec.prompt = std::move(*text_content);
@@ -304,8 +304,8 @@ agent::Result<JobSpec> parse_job_table(const toml::table& root, const JobTableCo
   std::optional<std::string> timeout;
   DIARY_TRY_ASSIGN(timeout, r.optional_string(root, "turn_timeout"));
   if (timeout) {
-    auto duration = parse_duration(*timeout);
-    if (!duration) return r.error("turn_timeout", *root.get("turn_timeout"), duration.error().message);
+    auto duration = util::parse_duration(*timeout);
+    if (!duration) return r.error("turn_timeout", *root.get("turn_timeout"), duration.error());
     spec.turn_timeout = *duration;
   }
   std::optional<std::int64_t> number;
@@ -363,7 +363,7 @@ agent::Result<JobSpec> parse_job_spec(const fs::path& spec_path, const JobTableH
   if (ec || !fs::exists(status)) return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": job spec not found");
   if (!fs::is_regular_file(status))
     return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": job spec is not a regular file");
-  auto text = read_text_file(spec_path);
+  auto text = util::read_text_file(spec_path);
   if (!text) return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": cannot read the job spec");
   return parse_job_spec_text(*text, spec_path, before_validation);
 }

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "generate/approval_policy.h"
-#include "generate/resume_loop.h"
-#include "generate/run_ledger.h"
+#include "generate/policy/approval_policy.h"
+#include "generate/loop/resume_loop.h"
+#include "generate/ledger/run_ledger.h"
 
 namespace diary::generate {
 

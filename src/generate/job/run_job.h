@@ -15,7 +15,7 @@
 #include "agent/agent_runner.h"
 #include "generate/job/job_result.h"
 #include "generate/job/job_spec.h"
-#include "generate/run_ledger.h"
+#include "generate/ledger/run_ledger.h"
 
 namespace diary::generate {
 

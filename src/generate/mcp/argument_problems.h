@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "generate/artifacts/problem.h"
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 
 namespace diary::generate::mcp {
 

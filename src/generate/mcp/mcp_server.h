@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 #include "generate/mcp/tool.h"
 #include "jsonrpc/rpc_message.h"
 

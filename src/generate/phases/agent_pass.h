@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "generate/phases/pipeline_context.h"
-#include "generate/resume_loop.h"
+#include "generate/loop/resume_loop.h"
 
 namespace diary::generate::phases {
 

@@ -8,8 +8,8 @@
 #define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
 
-#include "generate/duration.h"
-#include "generate/text_file.h"
+#include "util/duration.h"
+#include "util/text_file.h"
 
 namespace diary::generate::phases {
 
@@ -43,7 +43,7 @@ agent::Result<void> apply_table(const toml::table& table, std::string_view name,
     } else if (key == "turn_timeout") {
       auto value = node.value<std::string>();
       if (!value) return settings_error(shown, node.source(), full, "must be a duration string such as \"10m\"");
-      auto parsed = parse_duration(*value);
+      auto parsed = util::parse_duration(*value);
       if (!parsed || parsed->count() <= 0) return settings_error(shown, node.source(), full, "must be a positive duration such as \"10m\"");
       pass.turn_timeout = *parsed;
     } else if (key == "max_no_progress") {
@@ -108,7 +108,7 @@ agent::Result<GenerateSettings> load_generate_settings(const std::filesystem::pa
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error))
     return agent::fail(ErrorKind::invalid_input, file.string() + ": settings file not found (or not a regular file)");
-  auto text = read_text_file(file);
+  auto text = util::read_text_file(file);
   if (!text) return agent::fail(ErrorKind::invalid_input, file.string() + ": cannot read the settings file");
   return parse_generate_settings(*text, file);
 }

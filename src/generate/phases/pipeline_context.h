@@ -14,7 +14,7 @@
 #include "agent/agent_runner.h"
 #include "generate/phases/async_semaphore.h"
 #include "generate/phases/generate_settings.h"
-#include "generate/run_ledger.h"
+#include "generate/ledger/run_ledger.h"
 
 namespace diary::generate::phases {
 

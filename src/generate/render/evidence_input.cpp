@@ -2,7 +2,7 @@
 
 #include <system_error>
 
-#include "generate/text_file.h"
+#include "util/text_file.h"
 
 namespace diary::generate::render {
 
@@ -18,7 +18,7 @@ EvidenceInput evidence_from_workspace(const workspace::DayWorkspace& day) {
       std::error_code error;
       if (!std::filesystem::exists(path, error)) {
         item.card_note = "No evidence card was written for this session.";
-      } else if (auto text = read_text_file(path); !text) {
+      } else if (auto text = util::read_text_file(path); !text) {
         item.card_note = "The evidence card of this session could not be read.";
       } else if (auto value = json::parse(*text, nullptr, false); value.is_discarded() || !value.is_object()) {
         item.card_note = "The evidence card of this session is not a JSON object.";

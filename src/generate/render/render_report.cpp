@@ -6,7 +6,7 @@
 #include "generate/render/html_report.h"
 #include "generate/render/markdown_report.h"
 #include "generate/render/report_view.h"
-#include "generate/text_file.h"
+#include "util/text_file.h"
 
 namespace diary::generate::render {
 
@@ -21,7 +21,7 @@ void remove_pair(const RenderedPaths& paths) {
 }
 
 agent::Result<json> read_report(const std::filesystem::path& path) {
-  const auto text = read_text_file(path);
+  const auto text = util::read_text_file(path);
   if (!text) return agent::fail(agent::ErrorKind::invalid_input, path.string() + ": missing or unreadable");
   auto value = json::parse(*text, nullptr, false);
   if (value.is_discarded()) return agent::fail(agent::ErrorKind::invalid_input, path.string() + ": not valid JSON");

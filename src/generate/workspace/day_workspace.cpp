@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "generate/text_file.h"
+#include "util/text_file.h"
 
 namespace diary::generate::workspace {
 
@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 agent::Result<json> read_json_object(const fs::path& path) {
-  auto text = read_text_file(path);
+  auto text = util::read_text_file(path);
   if (!text) return agent::fail(agent::ErrorKind::invalid_input, path.string() + ": missing or unreadable");
   auto value = json::parse(*text, nullptr, false);
   if (value.is_discarded() || !value.is_object())
@@ -85,7 +85,7 @@ agent::Result<ProjectEntry> load_project(const fs::path& folder) {
     return agent::fail(agent::ErrorKind::invalid_input,
                        (folder / prepare::project_file_name).string() + ": project_key does not match its folder");
   const fs::path index_path = folder / prepare::session_index_file_name;
-  auto text = read_text_file(index_path);
+  auto text = util::read_text_file(index_path);
   if (!text) return agent::fail(agent::ErrorKind::invalid_input, index_path.string() + ": missing or unreadable");
   std::size_t number = 0, begin = 0;
   while (begin < text->size()) {

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 #include "generate/mcp/tool.h"
 #include "support/filled_daily_report.h"
 #include "support/scratch_dir.h"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 #include "unit/generate/mcp/fixture_sessions.h"
 
 namespace {

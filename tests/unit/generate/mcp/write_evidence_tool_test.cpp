@@ -16,7 +16,7 @@
 #include "generate/artifacts/evidence_card.h"
 #include "generate/artifacts/turn_inputs.h"
 #include "generate/artifacts/vocabulary.h"
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 #include "support/scratch_dir.h"
 #include "unit/generate/artifacts/evidence_samples.h"
 #include "unit/generate/mcp/tool_checks.h"

@@ -7,7 +7,7 @@
 
 #include "generate/artifacts/project_synthesis.h"
 #include "generate/artifacts/vocabulary.h"
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 #include "generate/mcp/write_evidence_tool.h"
 #include "support/scratch_dir.h"
 #include "unit/generate/artifacts/evidence_samples.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "generate/loop_check.h"
+#include "generate/loop/loop_check.h"
 
 namespace diary::generate {
 

@@ -1,10 +1,10 @@
-#include "generate/artifact_check.h"
+#include "generate/check/artifact_check.h"
 
 #include <fstream>
 #include <sstream>
 
-#include "generate/text_file.h"
-#include "generate/workdir_path.h"
+#include "util/text_file.h"
+#include "generate/check/workdir_path.h"
 
 namespace diary::generate {
 
@@ -76,7 +76,7 @@ ArtifactCheckResult check_artifact(const fs::path& workdir, const ArtifactSpec& 
   const auto status = fs::status(*resolved, ec);
   if (ec || !fs::exists(status)) return fail_all("missing file (required: " + requirements(spec) + ")");
   if (!fs::is_regular_file(status)) return fail_all("not a regular file");
-  auto content = read_text_file(*resolved);
+  auto content = util::read_text_file(*resolved);
   if (!content) return fail_all("file cannot be read");
   result.bytes = content->size();
 

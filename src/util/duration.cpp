@@ -1,14 +1,13 @@
-#include "generate/duration.h"
+#include "util/duration.h"
 
 #include <charconv>
 #include <string>
 
-namespace diary::generate {
+namespace diary::util {
 
-agent::Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
+std::expected<std::chrono::milliseconds, std::string> parse_duration(std::string_view text) {
   auto bad = [&] {
-    return agent::fail(agent::ErrorKind::invalid_input,
-                       "invalid duration '" + std::string(text) + "' (expected e.g. 90s, 10m, 1h)");
+    return std::unexpected("invalid duration '" + std::string(text) + "' (expected e.g. 90s, 10m, 1h)");
   };
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -24,4 +23,4 @@ agent::Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   return std::chrono::milliseconds(value * factor_ms);
 }
 
-}  // namespace diary::generate
+}  // namespace diary::util

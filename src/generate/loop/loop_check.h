@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_turn.h"
-#include "generate/artifact_check.h"
-#include "generate/json_schema.h"
+#include "generate/check/artifact_check.h"
+#include "generate/check/json_schema.h"
 
 namespace diary::generate {
 

@@ -1,4 +1,4 @@
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 
 #include <cctype>
 #include <fstream>
@@ -15,7 +15,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
-#include "generate/text_file.h"
+#include "util/text_file.h"
 
 namespace diary::generate {
 
@@ -124,7 +124,7 @@ agent::Result<JsonSchema> JsonSchema::compile(nlohmann::json document) {
 }
 
 agent::Result<JsonSchema> JsonSchema::load(const std::filesystem::path& path) {
-  auto text = read_text_file(path);
+  auto text = util::read_text_file(path);
   if (!text) return agent::fail(agent::ErrorKind::invalid_input, "cannot read schema file " + path.string());
   nlohmann::json document = nlohmann::json::parse(*text, nullptr, false);
   if (document.is_discarded())

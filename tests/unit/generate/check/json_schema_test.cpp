@@ -1,4 +1,4 @@
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "generate/approval_policy.h"
+#include "generate/policy/approval_policy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "generate/workdir_path.h"
+#include "generate/check/workdir_path.h"
 
 #include <string>
 

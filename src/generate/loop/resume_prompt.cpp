@@ -1,4 +1,4 @@
-#include "generate/resume_prompt.h"
+#include "generate/loop/resume_prompt.h"
 
 namespace diary::generate {
 

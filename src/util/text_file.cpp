@@ -1,9 +1,9 @@
-#include "generate/text_file.h"
+#include "util/text_file.h"
 
 #include <fstream>
 #include <sstream>
 
-namespace diary::generate {
+namespace diary::util {
 
 std::optional<std::string> read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -14,4 +14,4 @@ std::optional<std::string> read_text_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
-}  // namespace diary::generate
+}  // namespace diary::util

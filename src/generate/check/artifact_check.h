@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/error.h"
-#include "generate/json_schema.h"
+#include "generate/check/json_schema.h"
 
 namespace diary::generate {
 

@@ -1,4 +1,4 @@
-#include "generate/loop_check.h"
+#include "generate/loop/loop_check.h"
 
 namespace diary::generate {
 

@@ -1,8 +1,8 @@
-#include "generate/approval_policy.h"
+#include "generate/policy/approval_policy.h"
 
-#include "generate/glob_match.h"
-#include "generate/shell_words.h"
-#include "generate/workdir_path.h"
+#include "generate/policy/glob_match.h"
+#include "generate/policy/shell_words.h"
+#include "generate/check/workdir_path.h"
 
 namespace diary::generate {
 

@@ -1,4 +1,4 @@
-#include "generate/resume_loop.h"
+#include "generate/loop/resume_loop.h"
 
 #include <algorithm>
 

@@ -18,8 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_runner.h"
-#include "generate/loop_check.h"
-#include "generate/resume_prompt.h"
+#include "generate/loop/loop_check.h"
+#include "generate/loop/resume_prompt.h"
 
 namespace diary::generate {
 

@@ -1,4 +1,4 @@
-#include "generate/shell_words.h"
+#include "generate/policy/shell_words.h"
 
 #include <gtest/gtest.h>
 

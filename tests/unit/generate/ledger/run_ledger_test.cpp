@@ -1,4 +1,4 @@
-#include "generate/run_ledger.h"
+#include "generate/ledger/run_ledger.h"
 
 #include <regex>
 #include <sstream>

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
-namespace diary::generate {
+namespace diary::util {
 
 // The bytes of `path`, or nullopt when it cannot be opened or read.
 std::optional<std::string> read_text_file(const std::filesystem::path& path);
 
-}  // namespace diary::generate
+}  // namespace diary::util

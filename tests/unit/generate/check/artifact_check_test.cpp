@@ -1,4 +1,4 @@
-#include "generate/artifact_check.h"
+#include "generate/check/artifact_check.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "generate/resume_loop.h"
+#include "generate/loop/resume_loop.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

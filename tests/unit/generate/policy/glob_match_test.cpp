@@ -1,4 +1,4 @@
-#include "generate/glob_match.h"
+#include "generate/policy/glob_match.h"
 
 #include <gtest/gtest.h>
 
