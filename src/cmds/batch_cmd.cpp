@@ -16,10 +16,12 @@
 #include "cmds/backend_flags.h"
 #include "cmds/cli.h"
 #include "cmds/exit_codes.h"
+#include "generate/batch/batch_merge.h"
 #include "generate/batch/batch_plan.h"
 #include "generate/batch/batch_runner.h"
 #include "generate/batch/batch_select.h"
 #include "generate/batch/batch_spec_parser.h"
+#include "generate/batch/shard_environment.h"
 #include "generate/job/job_overrides.h"
 
 namespace diary::cmds {
@@ -34,6 +36,7 @@ struct BatchFlags {
   int concurrency = 0;
   std::vector<std::string> only;
   std::string shard;
+  std::string runs_dir;
   bool json = false;
   bool fail_fast = false;
   bool dry_run = false;
@@ -76,7 +79,8 @@ LoadedBatch load_batch(const BatchFlags& flags) {
 
   loaded.selection.only = flags.only;
   if (!flags.shard.empty()) {
-    auto shard = generate::parse_shard(flags.shard);
+    auto shard = flags.shard == "auto" ? generate::shard_from_environment(generate::process_environment())
+                                       : generate::parse_shard(flags.shard);
     if (!shard) fail_with(shard.error().kind, shard.error().message);
     loaded.selection.shard = *shard;
   }
@@ -102,7 +106,8 @@ std::size_t terminal_width() {
 
 asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop,
                                        const BatchFlags& flags, const LoadedBatch& batch) {
-  auto opened = generate::open_batch_ledger(batch.spec, generate::make_run_id());
+  auto opened = generate::open_batch_ledger(batch.spec, generate::shard_run_id(generate::make_run_id(), batch.selection.shard),
+                                           flags.runs_dir);
   if (!opened) fail_with(opened.error().kind, opened.error().message);
   std::shared_ptr<generate::RunLedger> ledger = *opened;
   auto health = std::make_shared<generate::BackendHealth>();
@@ -146,8 +151,12 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
                           {"codex_bin_flag", flags.backend.codex_bin},
                           {"tested_codex_version", DIARY_CODEX_PIN},
                           {"batch_run_id", ledger->run_id()}};
+  options.shard = batch.selection.shard;
+  options.only = flags.only;
+  nlohmann::json shard_text;
+  if (batch.selection.shard) shard_text = fmt::format("{}/{}", batch.selection.shard->index, batch.selection.shard->count);
   options.request = {{"only", flags.only},
-                     {"shard", flags.shard.empty() ? nlohmann::json() : nlohmann::json(flags.shard)},
+                     {"shard", shard_text},
                      {"config_keys", generate::config_override_keys(flags.backend.config_overrides)}};
 
   auto result = co_await generate::run_batch(batch.spec, batch.selected, *factory, std::move(options));
@@ -163,6 +172,41 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
   co_return exit_code_of(result->status);
 }
 
+struct MergeFlags {
+  std::vector<std::string> inputs;
+  bool json = false;
+};
+
+void register_batch_merge(CLI::App& batch, CliContext& context) {
+  auto flags = std::make_shared<MergeFlags>();
+  auto* merge = batch.add_subcommand("merge", "Combine the results of a sharded batch (one run per shard) into one result");
+  merge->add_option("DIR", flags->inputs,
+                    "a shard's run directory, its result.json, or a directory holding run directories (e.g. "
+                    ".diary/batches or downloaded artifacts)")
+      ->required();
+  merge->add_flag("--json", flags->json, "print the merged result as one JSON object on stdout");
+  merge->footer(
+      "Every job appears once (batch-file order); for a shard run more than once the newest run counts. Shards that\n"
+      "reported nothing are named, and a job reported by two shards is a conflict.\n"
+      "Examples:\n"
+      "  diary batch merge /shared/runs\n"
+      "  diary batch merge artifacts/shard-*/ --json\n"
+      "Exit codes: 0 every shard reported and every job is complete, 1 a shard is missing, a job conflicts or is not\n"
+      "complete, 2 unreadable input or runs that are not shards of one split.");
+  merge->callback([flags, &context] {
+    std::vector<std::filesystem::path> inputs(flags->inputs.begin(), flags->inputs.end());
+    auto runs = generate::read_shard_runs(inputs);
+    if (!runs) fail_with(runs.error().kind, runs.error().message);
+    auto merged = generate::merge_shard_runs(std::move(*runs));
+    if (!merged) fail_with(merged.error().kind, merged.error().message);
+    if (flags->json) std::cout << generate::dump_json(generate::to_json(*merged), 2) << "\n";
+    else std::cout << generate::format_merge_table(*merged);
+    std::cout.flush();
+    if (!merged->complete) std::cerr << "error: merge incomplete: " << merged->reason << "\n";
+    context.exit_code = merged->complete ? exit_ok : exit_failed;
+  });
+}
+
 }  // namespace
 
 void register_batch(CLI::App& app, CliContext& context) {
@@ -175,8 +219,12 @@ void register_batch(CLI::App& app, CliContext& context) {
       ->check(CLI::Range(1, generate::max_batch_concurrency));
   run->add_option("--only", flags->only, "run only the job with this name (repeatable)");
   run->add_option("--shard", flags->shard,
-                  "run only shard K of N (1-based, e.g. 2/4): jobs are split by a hash of their name, the same on "
-                  "every machine");
+                  "run only shard K of N (1-based, e.g. 2/4), or `auto`: K and N from the environment of a Kubernetes "
+                  "Indexed Job, a Slurm job array or DIARY_SHARD_INDEX/DIARY_SHARD_COUNT (docs/batches.md); jobs are "
+                  "split by a hash of their name, the same on every machine");
+  run->add_option("--runs-dir", flags->runs_dir,
+                  "where the batch's run directory goes (default: <batch dir>/.diary/batches), e.g. shared storage "
+                  "that `diary batch merge` reads");
   run->add_flag("--fail-fast", flags->fail_fast, "stop the batch when a job ends other than complete");
   run->add_flag("--json", flags->json, "print the result as one JSON object on stdout");
   run->add_flag("--dry-run", flags->dry_run, "list the selected jobs and their artifact checks; run nothing");
@@ -186,7 +234,7 @@ void register_batch(CLI::App& app, CliContext& context) {
       "Examples:\n"
       "  diary batch run examples/batch/batch.toml\n"
       "  diary batch run batch.toml --concurrency 16 --json -q\n"
-      "  diary batch run batch.toml --shard \"$((JOB_COMPLETION_INDEX + 1))/8\"   # one shard per machine\n"
+      "  diary batch run batch.toml --shard auto --runs-dir /shared/runs   # one shard per machine\n"
       "  diary batch run batch.toml --only docs-api --only notes\n"
       "Exit codes: 0 every selected job complete, 1 some job not complete, 2 bad batch file or flags, 3 blocked, "
       "130 interrupted.");
@@ -205,6 +253,8 @@ void register_batch(CLI::App& app, CliContext& context) {
       return run_batch_command(executor, stop, *flags, loaded);
     });
   });
+
+  register_batch_merge(*batch, context);
 }
 
 }  // namespace diary::cmds

@@ -92,11 +92,19 @@ nlohmann::json batch_totals(const BatchResult& result) {
 
 nlohmann::json to_json(const BatchResult& result) {
   nlohmann::json jobs = nlohmann::json::array();
-  for (const auto& entry : result.jobs) jobs.push_back(to_json(entry));
+  for (const auto& entry : result.jobs) {
+    nlohmann::json job = to_json(entry);
+    job["index"] = entry.index;
+    jobs.push_back(std::move(job));
+  }
+  nlohmann::json shard;
+  if (result.shard) shard = {{"index", result.shard->index}, {"count", result.shard->count}};
   return {{"status", to_string(result.status)},
           {"reason", result.reason},
           {"run_id", result.run_id},
           {"ledger", result.ledger.string()},
+          {"shard", std::move(shard)},
+          {"batch", {{"path", result.batch_path.string()}, {"jobs", result.batch_jobs}, {"only", result.only}}},
           {"jobs", std::move(jobs)},
           {"totals", batch_totals(result)}};
 }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "generate/batch/batch_select.h"
 #include "generate/job/job_result.h"
 
 namespace diary::generate {
@@ -51,13 +52,20 @@ struct BatchResult {
   int concurrency = 0;
   std::size_t backend_starts = 0;     // app-servers started during the batch
   std::size_t backend_deaths = 0;     // app-servers that died under running work
+  // What `diary batch merge` needs to combine shards: which shard this run was (none = the
+  // whole batch), the batch file, how many jobs it has and the --only names.
+  std::optional<Shard> shard;
+  std::filesystem::path batch_path;
+  std::size_t batch_jobs = 0;
+  std::vector<std::string> only;
 };
 
 // {jobs, complete, incomplete, failed, blocked, budget_exceeded, interrupted, skipped, turns,
 //  tokens, usage, duration_ms, concurrency, backend_starts, backend_deaths}
 nlohmann::json batch_totals(const BatchResult& result);
 
-// {status, reason, run_id, ledger, jobs:[<job result objects>], totals}
+// {status, reason, run_id, ledger, shard: {index, count} | null, batch: {path, jobs, only},
+//  jobs:[<job result objects, each with its batch-file "index">], totals}
 nlohmann::json to_json(const BatchResult& result);
 
 // The stdout table: one row per job (job, status, turns, tokens, duration, problems), then the

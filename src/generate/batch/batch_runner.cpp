@@ -234,6 +234,10 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
     result.concurrency = options_.concurrency;
     result.backend_starts = options_.health->starts();
     result.backend_deaths = options_.health->deaths();
+    result.shard = options_.shard;
+    result.batch_path = spec_.batch_path;
+    result.batch_jobs = spec_.jobs.size();
+    result.only = options_.only;
     std::size_t skipped = 0, complete = 0;
     for (std::size_t pos = 0; pos < selected_.size(); ++pos) {
       if (!results_[pos]) {
@@ -286,8 +290,15 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
 
 }  // namespace
 
-agent::Result<std::shared_ptr<RunLedger>> open_batch_ledger(const BatchSpec& spec, const std::string& run_id) {
-  return RunLedger::open_directory(spec.batch_path.parent_path() / ".diary" / "batches" / run_id, run_id);
+agent::Result<std::shared_ptr<RunLedger>> open_batch_ledger(const BatchSpec& spec, const std::string& run_id,
+                                                            const std::filesystem::path& runs_dir) {
+  const auto dir = runs_dir.empty() ? spec.batch_path.parent_path() / ".diary" / "batches" : runs_dir;
+  return RunLedger::open_directory(dir / run_id, run_id);
+}
+
+std::string shard_run_id(const std::string& run_id, const std::optional<Shard>& shard) {
+  if (!shard) return run_id;
+  return fmt::format("{}-shard-{}-of-{}", run_id, shard->index, shard->count);
 }
 
 asio::awaitable<agent::Result<BatchResult>> run_batch(const BatchSpec& spec, std::vector<std::size_t> selected,

@@ -20,6 +20,7 @@
 #include "generate/batch/backend_health.h"
 #include "generate/batch/batch_progress.h"
 #include "generate/batch/batch_result.h"
+#include "generate/batch/batch_select.h"
 #include "generate/batch/batch_spec.h"
 #include "generate/ledger/run_ledger.h"
 
@@ -40,12 +41,20 @@ struct BatchRunOptions {
   agent::AgentBackendOptions backend;       // for every job; each job's codex_config is appended
   nlohmann::json backend_info = nlohmann::json::object();  // each job ledger's "backend" event
   nlohmann::json request = nlohmann::json::object();       // extra batch_request fields (flags)
+  std::optional<Shard> shard;       // recorded in the result for `diary batch merge`
+  std::vector<std::string> only;    // likewise (a filtered shard need not hold all its jobs)
   std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);  // of each job's loop
   std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
 };
 
-// <batch dir>/.diary/batches/<run_id>/events.jsonl (and result.json at the end).
-agent::Result<std::shared_ptr<RunLedger>> open_batch_ledger(const BatchSpec& spec, const std::string& run_id);
+// The batch's run directory: <runs_dir>/<run_id>/events.jsonl (and result.json at the end);
+// runs_dir defaults to <batch dir>/.diary/batches (--runs-dir moves it, e.g. to shared storage).
+agent::Result<std::shared_ptr<RunLedger>> open_batch_ledger(const BatchSpec& spec, const std::string& run_id,
+                                                            const std::filesystem::path& runs_dir = {});
+
+// A run id that says which shard made it (<run_id>-shard-K-of-N), so the run directories of
+// all shards can share one folder and `ls` tells them apart.
+std::string shard_run_id(const std::string& run_id, const std::optional<Shard>& shard);
 
 // Runs spec.jobs[i] for each i of `selected` (indices in batch-file order, see select_jobs).
 // Fails (ErrorKind::io) only when the batch ledger cannot be created: nothing runs then.
