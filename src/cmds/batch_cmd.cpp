@@ -199,7 +199,7 @@ void register_batch_merge(CLI::App& batch, CliContext& context) {
     if (!runs) fail_with(runs.error().kind, runs.error().message);
     auto merged = generate::merge_shard_runs(std::move(*runs));
     if (!merged) fail_with(merged.error().kind, merged.error().message);
-    if (flags->json) std::cout << generate::dump_json(generate::to_json(*merged), 2) << "\n";
+    if (flags->json) std::cout << generate::merged_json_text(*merged) << "\n";
     else std::cout << generate::format_merge_table(*merged);
     std::cout.flush();
     if (!merged->complete) std::cerr << "error: merge incomplete: " << merged->reason << "\n";

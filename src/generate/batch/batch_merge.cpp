@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "util/text_file.h"
 
@@ -23,63 +24,91 @@ agent::Error not_a_result(const fs::path& file, std::string_view pointer, std::s
                                pointer.empty() ? "/" : pointer, expected));
 }
 
-const json* member(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found == object.end() ? nullptr : &*found;
-}
-
-std::optional<int> small_int(const json* value) {
-  if (value == nullptr || !value->is_number_integer()) return std::nullopt;
-  const auto number = value->get<long long>();
-  if (number < 1 || number > 1'000'000) return std::nullopt;
+std::optional<int> small_int(simdjson::simdjson_result<simdjson::dom::element> value) {
+  std::int64_t number = 0;
+  if (value.get_int64().get(number) != simdjson::SUCCESS || number < 1 || number > 1'000'000) return std::nullopt;
   return static_cast<int>(number);
 }
 
-// A result.json → ShardRun, checking every field the merge relies on.
+long long int_or_zero(simdjson::simdjson_result<simdjson::dom::element> value) {
+  std::int64_t number = 0;
+  return value.get_int64().get(number) == simdjson::SUCCESS ? number : 0;
+}
+
+// A result.json → ShardRun, checking every field the merge relies on. simdjson, not nlohmann:
+// a merge of 100,000 jobs reads ~100 MB of results (docs/PERFORMANCE.md).
 agent::Result<ShardRun> parse_run(const fs::path& file) {
   const auto text = util::read_text_file(file);
   if (!text) return std::unexpected(bad_input(fmt::format("{}: cannot read", file.string())));
-  json root = json::parse(*text, nullptr, false);
-  if (root.is_discarded()) return std::unexpected(bad_input(fmt::format("{}: not valid JSON", file.string())));
-  if (!root.is_object()) return std::unexpected(not_a_result(file, "", "an object"));
+  const simdjson::padded_string padded(*text);
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(padded).get(root) != simdjson::SUCCESS)
+    return std::unexpected(bad_input(fmt::format("{}: not valid JSON", file.string())));
+  simdjson::dom::object object;
+  if (root.get_object().get(object) != simdjson::SUCCESS) return std::unexpected(not_a_result(file, "", "an object"));
 
   ShardRun run;
   run.result_file = file;
-  const json* run_id = member(root, "run_id");
-  if (run_id == nullptr || !run_id->is_string()) return std::unexpected(not_a_result(file, "/run_id", "a string"));
-  run.run_id = run_id->get<std::string>();
-  const json* status = member(root, "status");
-  if (status == nullptr || !status->is_string()) return std::unexpected(not_a_result(file, "/status", "a string"));
-  run.status = status->get<std::string>();
+  std::string_view string;
+  if (object["run_id"].get_string().get(string) != simdjson::SUCCESS)
+    return std::unexpected(not_a_result(file, "/run_id", "a string"));
+  run.run_id = string;
+  if (object["status"].get_string().get(string) != simdjson::SUCCESS)
+    return std::unexpected(not_a_result(file, "/status", "a string"));
+  run.status = string;
 
-  if (const json* shard = member(root, "shard"); shard != nullptr && !shard->is_null()) {
-    if (!shard->is_object()) return std::unexpected(not_a_result(file, "/shard", "null or {index, count}"));
-    const auto index = small_int(member(*shard, "index"));
-    const auto count = small_int(member(*shard, "count"));
+  simdjson::dom::element shard;
+  if (object["shard"].get(shard) == simdjson::SUCCESS && !shard.is_null()) {
+    if (!shard.is_object()) return std::unexpected(not_a_result(file, "/shard", "null or {index, count}"));
+    const auto index = small_int(shard["index"]);
+    const auto count = small_int(shard["count"]);
     if (!count) return std::unexpected(not_a_result(file, "/shard/count", "an integer from 1"));
     if (!index || *index > *count) return std::unexpected(not_a_result(file, "/shard/index", "an integer from 1 to count"));
     run.shard = Shard{.index = *index, .count = *count};
   }
-  if (const json* batch = member(root, "batch"); batch != nullptr && batch->is_object()) {
-    if (const json* jobs = member(*batch, "jobs"); jobs != nullptr && jobs->is_number_unsigned())
-      run.batch_jobs = jobs->get<std::size_t>();
-    if (const json* only = member(*batch, "only"); only != nullptr && only->is_array()) run.filtered = !only->empty();
+  simdjson::dom::element batch;
+  if (object["batch"].get(batch) == simdjson::SUCCESS && batch.is_object()) {
+    std::uint64_t jobs = 0;
+    if (batch["jobs"].get_uint64().get(jobs) == simdjson::SUCCESS) run.batch_jobs = static_cast<std::size_t>(jobs);
+    simdjson::dom::array only;
+    if (batch["only"].get_array().get(only) == simdjson::SUCCESS) run.filtered = only.size() > 0;
   }
 
-  json* jobs = root.contains("jobs") ? &root["jobs"] : nullptr;
-  if (jobs == nullptr || !jobs->is_array()) return std::unexpected(not_a_result(file, "/jobs", "an array"));
-  for (std::size_t i = 0; i < jobs->size(); ++i) {
-    const json& job = (*jobs)[i];
-    const std::string pointer = fmt::format("/jobs/{}", i);
-    if (!job.is_object()) return std::unexpected(not_a_result(file, pointer, "a job result object"));
-    const json* name = member(job, "name");
-    if (name == nullptr || !name->is_string()) return std::unexpected(not_a_result(file, pointer + "/name", "a string"));
-    const json* job_status = member(job, "status");
-    if (job_status == nullptr || !job_status->is_string())
+  simdjson::dom::array jobs;
+  if (object["jobs"].get_array().get(jobs) != simdjson::SUCCESS) return std::unexpected(not_a_result(file, "/jobs", "an array"));
+  std::size_t i = 0;
+  for (simdjson::dom::element element : jobs) {
+    const std::string pointer = fmt::format("/jobs/{}", i++);
+    simdjson::dom::object job_object;
+    if (element.get_object().get(job_object) != simdjson::SUCCESS)
+      return std::unexpected(not_a_result(file, pointer, "a job result object"));
+    ShardJob job;
+    if (job_object["name"].get_string().get(string) != simdjson::SUCCESS)
+      return std::unexpected(not_a_result(file, pointer + "/name", "a string"));
+    job.name = string;
+    if (job_object["status"].get_string().get(string) != simdjson::SUCCESS)
       return std::unexpected(not_a_result(file, pointer + "/status", "a string"));
+    job.status = string;
+    std::uint64_t index = 0;
+    if (job_object["index"].get_uint64().get(index) == simdjson::SUCCESS) job.index = static_cast<std::size_t>(index);
+    job.attempts = int_or_zero(job_object["attempts"]);
+    simdjson::dom::object usage;
+    if (job_object["usage"].get_object().get(usage) == simdjson::SUCCESS)
+      for (auto field : usage) {
+        std::int64_t number = 0;
+        if (field.value.get_int64().get(number) == simdjson::SUCCESS) job.usage.emplace_back(std::string(field.key), number);
+      }
+    job.json = simdjson::minify(element);
+    run.jobs.push_back(std::move(job));
   }
-  run.jobs = std::move(*jobs);
-  if (const json* totals = member(root, "totals"); totals != nullptr && totals->is_object()) run.totals = *totals;
+  simdjson::dom::element totals;
+  if (object["totals"].get(totals) == simdjson::SUCCESS && totals.is_object()) {
+    run.tokens = int_or_zero(totals["tokens"]);
+    run.duration_ms = int_or_zero(totals["duration_ms"]);
+    run.backend_starts = int_or_zero(totals["backend_starts"]);
+    run.backend_deaths = int_or_zero(totals["backend_deaths"]);
+  }
   return run;
 }
 
@@ -96,23 +125,23 @@ std::vector<fs::path> result_files_in(const fs::path& input, std::error_code& er
   return files;
 }
 
-long long integer_or_zero(const json& object, const char* key) {
-  const json* value = member(object, key);
-  return value != nullptr && value->is_number_integer() ? value->get<long long>() : 0;
-}
-
-// Sums every numeric member of the jobs' usage objects (whatever fields the backend reports).
-json summed_usage(const json& jobs) {
+// Sums each numeric member of the jobs' usage objects (whatever fields the backend reports).
+json summed_usage(const std::vector<MergedBatch::Job>& jobs) {
   std::map<std::string, long long> sums;
-  for (const auto& job : jobs) {
-    const json* usage = member(job, "usage");
-    if (usage == nullptr || !usage->is_object()) continue;
-    for (const auto& [key, value] : usage->items())
-      if (value.is_number_integer()) sums[key] += value.get<long long>();
-  }
+  for (const auto& job : jobs)
+    for (const auto& [key, value] : job.result.usage) sums[key] += value;
   json out = json::object();
   for (const auto& [key, sum] : sums) out[key] = sum;
   return out;
+}
+
+long long tokens_of(const ShardJob& job) {  // as tokens_used: input + output, else the total
+  long long split = 0, total = 0;
+  for (const auto& [key, value] : job.usage) {
+    if (key == "input_tokens" || key == "output_tokens") split += value;
+    if (key == "total_tokens") total = value;
+  }
+  return split > 0 ? split : total;
 }
 
 json merged_totals(const MergedBatch& merged, const std::vector<const ShardRun*>& winners) {
@@ -121,18 +150,18 @@ json merged_totals(const MergedBatch& merged, const std::vector<const ShardRun*>
     by_status[status] = 0;
   long long turns = 0;
   for (const auto& job : merged.jobs) {
-    ++by_status[job["status"].get<std::string>()];
-    turns += integer_or_zero(job, "attempts");
+    ++by_status[job.result.status];
+    turns += job.result.attempts;
   }
   json totals = {{"jobs", merged.jobs.size()}};
   for (const auto& [status, count] : by_status) totals[status] = count;
   totals["turns"] = turns;
   long long tokens = 0, duration = 0, starts = 0, deaths = 0;
   for (const ShardRun* run : winners) {
-    tokens += integer_or_zero(run->totals, "tokens");
-    duration = std::max(duration, integer_or_zero(run->totals, "duration_ms"));
-    starts += integer_or_zero(run->totals, "backend_starts");
-    deaths += integer_or_zero(run->totals, "backend_deaths");
+    tokens += run->tokens;
+    duration = std::max(duration, run->duration_ms);
+    starts += run->backend_starts;
+    deaths += run->backend_deaths;
   }
   totals["tokens"] = tokens;
   totals["usage"] = summed_usage(merged.jobs);
@@ -207,21 +236,17 @@ agent::Result<MergedBatch> merge_shard_runs(std::vector<ShardRun> runs) {
   // recorded sort by name after the indexed ones.
   struct Entry {
     std::size_t order;
-    std::string name;
     int shard;
-    json* job;
+    ShardJob* job;
   };
   std::vector<Entry> entries;
   std::map<std::string, std::vector<int>> shards_of_job;
-  for (const ShardRun* run : winners) {
-    for (auto& job : const_cast<json&>(run->jobs)) {
-      const std::string name = job["name"].get<std::string>();
-      auto& shards = shards_of_job[name];
-      shards.push_back(run->shard.index);
+  for (auto& [index, of] : by_shard) {
+    for (auto& job : of.front()->jobs) {
+      auto& shards = shards_of_job[job.name];
+      shards.push_back(index);
       if (shards.size() > 1) continue;  // reported below as a conflict; the first shard's result stands
-      const json* index = member(job, "index");
-      const std::size_t order = index != nullptr && index->is_number_unsigned() ? index->get<std::size_t>() : SIZE_MAX;
-      entries.push_back({order, name, run->shard.index, &job});
+      entries.push_back({job.index.value_or(SIZE_MAX), index, &job});
     }
   }
   for (auto& [name, shards] : shards_of_job) {
@@ -239,16 +264,15 @@ agent::Result<MergedBatch> merge_shard_runs(std::vector<ShardRun> runs) {
                                             name, shards.size(), shard_list(shards, merged.shard_count), shards.front(),
                                             merged.shard_count)});
   }
+  // Batch-file order; runs from before the index was recorded sort by name after the rest.
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.order != b.order ? a.order < b.order : a.name < b.name;
+    return a.order != b.order ? a.order < b.order : a.job->name < b.job->name;
   });
-  merged.jobs = json::array();
   bool every_job_complete = true;
+  merged.jobs.reserve(entries.size());
   for (auto& entry : entries) {
-    json job = std::move(*entry.job);
-    job["shard"] = entry.shard;
-    every_job_complete = every_job_complete && job["status"] == "complete";
-    merged.jobs.push_back(std::move(job));
+    every_job_complete = every_job_complete && entry.job->status == "complete";
+    merged.jobs.push_back({std::move(*entry.job), entry.shard});
   }
 
   // The job count is checkable when every shard reported, none was filtered with --only and the
@@ -278,14 +302,13 @@ agent::Result<MergedBatch> merge_shard_runs(std::vector<ShardRun> runs) {
     merged.reason = merged.problems.front();
   else if (!every_job_complete)
     merged.reason = fmt::format("{} of {} job(s) not complete",
-                                merged.jobs.size() - static_cast<std::size_t>(merged.totals["complete"].get<long long>()),
-                                merged.jobs.size());
+                                merged.jobs.size() - merged.totals["complete"].get<std::size_t>(), merged.jobs.size());
   else
     merged.reason = fmt::format("{} job(s) complete on {} shard(s)", merged.jobs.size(), merged.shard_count);
   return merged;
 }
 
-json to_json(const MergedBatch& merged) {
+std::string merged_json_text(const MergedBatch& merged) {
   json shards = json::array();
   for (const auto& shard : merged.shards)
     shards.push_back({{"index", shard.index}, {"run_id", shard.run_id}, {"status", shard.status},
@@ -293,33 +316,45 @@ json to_json(const MergedBatch& merged) {
   json conflicts = json::array();
   for (const auto& conflict : merged.conflicts)
     conflicts.push_back({{"job", conflict.job}, {"shards", conflict.shards}, {"message", conflict.message}});
-  return {{"status", merged.complete ? "complete" : "incomplete"},
-          {"reason", merged.reason},
-          {"shard_count", merged.shard_count},
-          {"shards", std::move(shards)},
-          {"missing_shards", merged.missing_shards},
-          {"conflicts", std::move(conflicts)},
-          {"problems", merged.problems},
-          {"jobs", merged.jobs},
-          {"totals", merged.totals}};
+  const json head = {{"status", merged.complete ? "complete" : "incomplete"},
+                     {"reason", merged.reason},
+                     {"shard_count", merged.shard_count},
+                     {"shards", std::move(shards)},
+                     {"missing_shards", merged.missing_shards},
+                     {"conflicts", std::move(conflicts)},
+                     {"problems", merged.problems}};
+  // The small members pretty-printed as everywhere else, then one job per line.
+  auto member_text = [](const char* key, const json& value) {
+    std::string text = json(value).dump(2, ' ', false, json::error_handler_t::replace);
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) text.insert(at + 1, "  ");
+    return fmt::format("  \"{}\": {}", key, text);
+  };
+  std::string out = "{\n";
+  for (const char* key : {"status", "reason", "shard_count", "shards", "missing_shards", "conflicts", "problems"})
+    out += member_text(key, head[key]) + ",\n";
+  out += "  \"jobs\": [";
+  for (std::size_t i = 0; i < merged.jobs.size(); ++i) {
+    const auto& job = merged.jobs[i];
+    out += i == 0 ? "\n    " : ",\n    ";
+    // {"shard":K, <the job's own members>}: the shard first, the shard's object untouched.
+    out += fmt::format("{{\"shard\":{}{}{}", job.shard, job.result.json.size() > 2 ? "," : "",
+                       std::string_view(job.result.json).substr(1));
+  }
+  out += merged.jobs.empty() ? "],\n" : "\n  ],\n";
+  out += member_text("totals", merged.totals) + "\n}";
+  return out;
 }
 
 std::string format_merge_table(const MergedBatch& merged) {
   std::size_t name_width = 3;
-  for (const auto& job : merged.jobs) name_width = std::max(name_width, job["name"].get_ref<const std::string&>().size());
+  for (const auto& job : merged.jobs) name_width = std::max(name_width, job.result.name.size());
   name_width = std::min<std::size_t>(name_width, 40);
   std::string out = fmt::format("{:<{}}  {:>5}  {:<15}  {:>5}  {:>9}\n", "JOB", name_width, "SHARD", "STATUS", "TURNS", "TOKENS");
   for (const auto& job : merged.jobs) {
-    std::string name = job["name"].get<std::string>();
+    std::string name = job.result.name;
     if (name.size() > name_width) name = name.substr(0, name_width - 3) + "...";
-    long long tokens = 0;
-    if (const json* usage = member(job, "usage"); usage != nullptr && usage->is_object())
-      tokens = integer_or_zero(*usage, "input_tokens") + integer_or_zero(*usage, "output_tokens");
-    if (tokens == 0)  // as tokens_used: a backend that reports only a total
-      if (const json* usage = member(job, "usage"); usage != nullptr && usage->is_object())
-        tokens = integer_or_zero(*usage, "total_tokens");
-    out += fmt::format("{:<{}}  {:>5}  {:<15}  {:>5}  {:>9}\n", name, name_width, job["shard"].get<int>(),
-                       job["status"].get<std::string>(), integer_or_zero(job, "attempts"), tokens);
+    out += fmt::format("{:<{}}  {:>5}  {:<15}  {:>5}  {:>9}\n", name, name_width, job.shard, job.result.status,
+                       job.result.attempts, tokens_of(job.result));
   }
   for (const auto& shard : merged.shards) {
     out += fmt::format("shard {}/{}: {} (run {}, {})", shard.index, merged.shard_count, shard.status, shard.run_id,

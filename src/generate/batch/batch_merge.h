@@ -18,6 +18,17 @@
 
 namespace diary::generate {
 
+// One job's result as a shard reported it: the fields the merge reads, and the whole object
+// (minified) to pass on untouched.
+struct ShardJob {
+  std::string name;
+  std::string status;
+  std::optional<std::size_t> index;  // batch-file position, when recorded
+  long long attempts = 0;
+  std::vector<std::pair<std::string, long long>> usage;  // the numeric members of "usage"
+  std::string json;                  // the job object, minified
+};
+
 // One `diary batch run` as its result.json tells it.
 struct ShardRun {
   std::filesystem::path result_file;
@@ -26,8 +37,11 @@ struct ShardRun {
   Shard shard;                        // 1/1 for an unsharded run
   std::optional<std::size_t> batch_jobs;  // jobs in the batch file, when recorded
   bool filtered = false;              // the run used --only: it need not hold its whole shard
-  nlohmann::json jobs = nlohmann::json::array();  // the job result objects
-  nlohmann::json totals = nlohmann::json::object();
+  std::vector<ShardJob> jobs;
+  long long tokens = 0;               // from its totals
+  long long duration_ms = 0;
+  long long backend_starts = 0;
+  long long backend_deaths = 0;
 };
 
 // Each input is a run directory (holding result.json), a result.json itself, or a directory
@@ -60,7 +74,11 @@ struct MergedBatch {
   std::vector<int> missing_shards;     // 1-based indices that reported nothing
   std::vector<JobConflict> conflicts;
   std::vector<std::string> problems;   // other inconsistencies (job counts)
-  nlohmann::json jobs = nlohmann::json::array();  // each once, batch-file order, with "shard"
+  struct Job {
+    ShardJob result;
+    int shard = 1;
+  };
+  std::vector<Job> jobs;               // each once, batch-file order
   nlohmann::json totals = nlohmann::json::object();
 };
 
@@ -68,10 +86,12 @@ struct MergedBatch {
 // count (they are not shards of one split).
 agent::Result<MergedBatch> merge_shard_runs(std::vector<ShardRun> runs);
 
-// {status: complete|incomplete, reason, shard_count, shards:[{index, run_id, status,
-//  result_file, superseded}], missing_shards, conflicts:[{job, shards, message}], problems,
-//  jobs, totals}
-nlohmann::json to_json(const MergedBatch& merged);
+// The `--json` text: {status: complete|incomplete, reason, shard_count, shards:[{index, run_id,
+// status, result_file, superseded}], missing_shards, conflicts:[{job, shards, message}],
+// problems, jobs:[<each job's result object with its "shard" first, one per line>], totals}.
+// Written as text, not built as one JSON value: a merge of 100,000 jobs passes every job
+// object on as the shard wrote it.
+std::string merged_json_text(const MergedBatch& merged);
 
 // The stdout table: one row per job (job, shard, status, turns, tokens), then the shards, what
 // is missing or conflicting, and the totals.

@@ -58,8 +58,8 @@ TEST_F(BatchMerge, AllShardsGiveEveryJobOnceInBatchFileOrder) {
   EXPECT_TRUE(merged->complete) << merged->reason;
   ASSERT_EQ(merged->jobs.size(), 20u);
   for (int i = 0; i < 20; ++i) {
-    EXPECT_EQ(merged->jobs[i]["name"], "job" + std::to_string(i));
-    EXPECT_EQ(merged->jobs[i]["shard"], shard_of("job" + std::to_string(i), 4));
+    EXPECT_EQ(merged->jobs[i].result.name, "job" + std::to_string(i));
+    EXPECT_EQ(merged->jobs[i].shard, shard_of("job" + std::to_string(i), 4));
   }
   EXPECT_EQ(merged->totals["complete"], 20);
   EXPECT_EQ(merged->totals["tokens"], 20 * 110);
@@ -67,6 +67,13 @@ TEST_F(BatchMerge, AllShardsGiveEveryJobOnceInBatchFileOrder) {
   EXPECT_EQ(merged->totals["longest_shard_ms"], 4000);
   EXPECT_NE(diary::generate::format_merge_table(*merged).find("merge complete: 20 job(s) from 4 of 4 shard(s)"),
             std::string::npos);
+  // The --json text is one JSON value holding every job object untouched, its shard first.
+  const json text = json::parse(diary::generate::merged_json_text(*merged), nullptr, false);
+  ASSERT_FALSE(text.is_discarded());
+  ASSERT_EQ(text["jobs"].size(), 20u);
+  EXPECT_EQ(text["jobs"][3], [] { json j = job("job3"); j["shard"] = shard_of("job3", 4); return j; }());
+  EXPECT_EQ(text["totals"]["complete"], 20);
+  EXPECT_EQ(text["status"], "complete");
 }
 
 TEST_F(BatchMerge, AMissingShardIsNamed) {
