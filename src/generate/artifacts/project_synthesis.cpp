@@ -265,7 +265,7 @@ json envelope_value(const workspace::ProjectEntry& project, std::vector<json> it
           {"project_label", project.project_label},
           {"work_items", std::move(list)},
           {"source_user_messages", source_user_messages(committed)},
-          {"inputs_sha256", project_inputs_sha256(committed)}};
+          {"inputs_sha256", committed.inputs_sha256()}};
 }
 
 Problems envelope_problems(const json& envelope, const workspace::ProjectEntry& project) {
@@ -311,6 +311,11 @@ ProjectChains committed_project_chains(const workspace::DayWorkspace& day, std::
     }
   }
   return out;
+}
+
+const std::string& ProjectChains::inputs_sha256() const {
+  if (!cached_inputs_sha256) cached_inputs_sha256 = project_inputs_sha256(*this);
+  return *cached_inputs_sha256;
 }
 
 std::string project_inputs_sha256(const ProjectChains& chains) {
@@ -373,7 +378,7 @@ ProjectSynthesisState judge_project_synthesis(const StoredJson& stored, const wo
     everything();
     return state;
   }
-  if (string_field(envelope, "inputs_sha256") != std::string_view(project_inputs_sha256(committed))) {
+  if (string_field(envelope, "inputs_sha256") != std::string_view(committed.inputs_sha256())) {
     state.status = ProjectSynthesisState::Status::stale;
     state.problems.push_back({"/inputs_sha256", "the synthesis was made from other evidence chains or by an older prompt (stale)",
                               "diary makes the project synthesis again"});
@@ -451,17 +456,15 @@ agent::Result<void> write_empty_synthesis(const workspace::DayWorkspace& day, st
   return {};
 }
 
-WorkItemCommit commit_work_item(const StoredJson& current, const json& item, const workspace::DayWorkspace& day,
-                                const workspace::ProjectEntry& project, const ProjectChains& committed, std::string_view at) {
-  WorkItemCommit commit;
-  ProjectSynthesisState state = judge_project_synthesis(current, day, project, committed);
-  std::vector<json> items;
-  if (state.status == ProjectSynthesisState::Status::valid) items = std::move(state.kept_items);
-  json base = {{"work_items", items}};
-  commit.problems = check_work_item(item, day, project.project_key, committed, &base, at, false);
-  if (!commit.problems.empty()) return commit;
+namespace {
 
-  // The new item supersedes every offline-made item it shares a ref or a turn with.
+// Checks `item` against the items so far and adds it, superseding every offline-made item it
+// shares a ref or a turn with. Problems = rejected (items unchanged).
+Problems add_work_item(std::vector<json>& items, const json& item, const workspace::DayWorkspace& day,
+                       const workspace::ProjectEntry& project, const ProjectChains& committed, std::string_view at) {
+  json base = {{"work_items", items}};
+  Problems problems = check_work_item(item, day, project.project_key, committed, &base, at, false);
+  if (!problems.empty()) return problems;
   const auto new_ref = string_field(item, "work_item_ref");
   const auto new_turns = covered_by(item);
   std::erase_if(items, [&](const json& other) {
@@ -472,7 +475,11 @@ WorkItemCommit commit_work_item(const StoredJson& current, const json& item, con
                        [&](const TurnRef& turn) { return std::find(new_turns.begin(), new_turns.end(), turn) != new_turns.end(); });
   });
   items.push_back(item);
+  return {};
+}
 
+WorkItemCommit finish_commit(std::vector<json> items, const workspace::ProjectEntry& project, const ProjectChains& committed) {
+  WorkItemCommit commit;
   std::set<TurnRef> done;
   for (const auto& kept : items)
     if (!is_offline_made(kept))
@@ -480,6 +487,33 @@ WorkItemCommit commit_work_item(const StoredJson& current, const json& item, con
   commit.remaining_turns = turns_where(project, [&](const TurnRef& turn) { return !done.contains(turn); });
   commit.envelope = envelope_value(project, std::move(items), committed);
   return commit;
+}
+
+std::vector<json> valid_items(const StoredJson& current, const workspace::DayWorkspace& day, const workspace::ProjectEntry& project,
+                              const ProjectChains& committed) {
+  ProjectSynthesisState state = judge_project_synthesis(current, day, project, committed);
+  if (state.status == ProjectSynthesisState::Status::valid) return std::move(state.kept_items);
+  return {};
+}
+
+}  // namespace
+
+WorkItemCommit commit_work_item(const StoredJson& current, const json& item, const workspace::DayWorkspace& day,
+                                const workspace::ProjectEntry& project, const ProjectChains& committed, std::string_view at) {
+  std::vector<json> items = valid_items(current, day, project, committed);
+  if (auto problems = add_work_item(items, item, day, project, committed, at); !problems.empty())
+    return WorkItemCommit{.problems = std::move(problems)};
+  return finish_commit(std::move(items), project, committed);
+}
+
+WorkItemCommit commit_work_items(const StoredJson& current, const json& new_items, const workspace::DayWorkspace& day,
+                                 const workspace::ProjectEntry& project, const ProjectChains& committed) {
+  std::vector<json> items = valid_items(current, day, project, committed);
+  for (std::size_t i = 0; i < new_items.size(); ++i)
+    if (auto problems = add_work_item(items, new_items[i], day, project, committed, fmt::format("/work_items/{}", i));
+        !problems.empty())
+      return WorkItemCommit{.problems = std::move(problems)};
+  return finish_commit(std::move(items), project, committed);
 }
 
 }  // namespace diary::generate::artifacts

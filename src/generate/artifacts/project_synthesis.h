@@ -24,6 +24,7 @@
 
 #include <compare>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,11 @@ struct CommittedChain {
 struct ProjectChains {
   std::vector<CommittedChain> chains;
   const CommittedChain* find(std::string_view session_ref, std::string_view turn_ref) const;
+  // project_inputs_sha256(*this), computed on first use: an offline project commits dozens of
+  // items against one set of chains, and each commit judges the synthesis by this hash. Do not
+  // change `chains` after the first call.
+  const std::string& inputs_sha256() const;
+  mutable std::optional<std::string> cached_inputs_sha256;
 };
 ProjectChains committed_project_chains(const workspace::DayWorkspace& day, std::string_view project_key);
 
@@ -115,5 +121,12 @@ struct WorkItemCommit {
 WorkItemCommit commit_work_item(const StoredJson& current, const nlohmann::json& item, const workspace::DayWorkspace& day,
                                 const workspace::ProjectEntry& project, const ProjectChains& committed,
                                 std::string_view at = "/work_item");
+
+// Several items at once (the offline fallback commits a project's items together), each checked
+// against the items before it as commit_work_item would check them one by one; the stored
+// synthesis is judged once. The first rejected item rejects all (problems under
+// /work_items/<i>).
+WorkItemCommit commit_work_items(const StoredJson& current, const nlohmann::json& items, const workspace::DayWorkspace& day,
+                                 const workspace::ProjectEntry& project, const ProjectChains& committed);
 
 }  // namespace diary::generate::artifacts

@@ -1,7 +1,12 @@
 #include "generate/artifacts/turn_inputs.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -18,8 +23,66 @@ namespace {
 // size is still seen.
 constexpr std::size_t hash_line_cap = 256u << 20;
 
+// Turn hashes already computed in this process, keyed by the file's identity (device, inode,
+// size, modification time) and the turn's line range. One run judges each turn several times
+// (the evidence task, then the project task's committed chains, the MCP write tools), and a
+// day of 2,000 sessions is 1.2 GiB to hash each time. Session copies are written once by
+// prepare (temp + rename: a new inode), so an identity that matches is the same bytes; a copy
+// that is replaced or touched misses. Bounded; thread-safe.
+class TurnHashCache {
+ public:
+  using Key = std::tuple<dev_t, ino_t, off_t, std::int64_t, std::int64_t, std::size_t, std::size_t>;
+
+  static Key key_of(const struct stat& info, const workspace::TurnSpan& span) {
+    return Key{info.st_dev, info.st_ino, info.st_size, static_cast<std::int64_t>(info.st_mtim.tv_sec),
+               static_cast<std::int64_t>(info.st_mtim.tv_nsec), span.start_line, span.end_line};
+  }
+  std::optional<std::string> find(const Key& key) {
+    std::lock_guard lock(mutex_);
+    auto found = hashes_.find(key);
+    if (found == hashes_.end()) return std::nullopt;
+    return found->second;
+  }
+  void insert(const Key& key, const std::string& hash) {
+    std::lock_guard lock(mutex_);
+    if (hashes_.size() >= max_entries) hashes_.clear();
+    hashes_.emplace(key, hash);
+  }
+
+ private:
+  static constexpr std::size_t max_entries = 1u << 20;  // ~100 MiB at most
+  std::mutex mutex_;
+  std::map<Key, std::string> hashes_;
+};
+
+TurnHashCache& turn_hash_cache() {
+  static TurnHashCache cache;
+  return cache;
+}
+
+agent::Result<std::vector<std::string>> hash_spans_of_file(const std::filesystem::path& file,
+                                                           const std::vector<workspace::TurnSpan>& spans);
+
 agent::Result<std::vector<std::string>> hash_spans(const std::filesystem::path& file,
                                                    const std::vector<workspace::TurnSpan>& spans) {
+  struct stat info{};
+  if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return hash_spans_of_file(file, spans);
+  std::vector<std::string> hashes(spans.size());
+  bool all = true;
+  for (std::size_t i = 0; i < spans.size() && all; ++i) {
+    auto cached = turn_hash_cache().find(TurnHashCache::key_of(info, spans[i]));
+    if (cached) hashes[i] = std::move(*cached);
+    else all = false;
+  }
+  if (all) return hashes;
+  auto computed = hash_spans_of_file(file, spans);
+  if (!computed) return computed;
+  for (std::size_t i = 0; i < spans.size(); ++i) turn_hash_cache().insert(TurnHashCache::key_of(info, spans[i]), (*computed)[i]);
+  return computed;
+}
+
+agent::Result<std::vector<std::string>> hash_spans_of_file(const std::filesystem::path& file,
+                                                           const std::vector<workspace::TurnSpan>& spans) {
   std::vector<std::string> hashes(spans.size());
   if (spans.empty()) return hashes;
   std::size_t last = 0;

@@ -40,15 +40,19 @@ std::string child_path(const std::string& path, std::size_t index) { return fmt:
 agent::Result<CitationIndex> CitationIndex::load(const fs::path& workspace_root) {
   auto day = workspace::DayWorkspace::load(workspace_root);
   if (!day) return std::unexpected(day.error());
+  return load(std::move(*day));
+}
+
+agent::Result<CitationIndex> CitationIndex::load(workspace::DayWorkspace day) {
   std::set<TurnId> committed;
-  for (const auto& project : day->projects())
+  for (const auto& project : day.projects())
     for (const auto& session : project.sessions) {
-      const auto chained = chained_turns(day->evidence_card(project.project_key, session.session_ref),
+      const auto chained = chained_turns(day.evidence_card(project.project_key, session.session_ref),
                                          project.project_key, session.session_ref);
       for (const auto& turn : session.turns)
         if (chained.contains(turn.turn_ref)) committed.insert(TurnId{project.project_key, session.session_ref, turn.turn_ref});
     }
-  return from(std::move(*day), std::move(committed));
+  return from(std::move(day), std::move(committed));
 }
 
 CitationIndex CitationIndex::from(workspace::DayWorkspace workspace, std::set<TurnId> committed) {

@@ -26,6 +26,8 @@ class CitationIndex {
   // not parse or names another project/session commits nothing (it is not an error here: the
   // evidence phase owns cards; an uncommitted turn simply cannot be cited).
   static agent::Result<CitationIndex> load(const std::filesystem::path& workspace_root);
+  // The same from a workspace already loaded (the pipeline's shared day; copied in).
+  static agent::Result<CitationIndex> load(workspace::DayWorkspace workspace);
   static CitationIndex from(workspace::DayWorkspace workspace, std::set<workspace::TurnId> committed);
 
   const workspace::DayWorkspace& workspace() const { return workspace_; }

@@ -1,6 +1,8 @@
 #include "generate/daily/daily_report.h"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -20,6 +22,7 @@ namespace {
 // Committed turns covered by reportable items of the projects `project_key` selects (all when empty).
 json covered_citations(const json& report, const CitationIndex& index, std::string_view project_key) {
   json citations = json::array();
+  std::set<std::tuple<std::string, std::string, std::string>> seen;  // a day cites thousands of turns
   const json* projects = prepare::field(report, "projects");
   if (projects == nullptr || !projects->is_array()) return citations;
   for (const auto& project : *projects) {
@@ -35,9 +38,9 @@ json covered_citations(const json& report, const CitationIndex& index, std::stri
         auto session = prepare::string_field(turn, "session_ref");
         auto turn_ref = prepare::string_field(turn, "turn_ref");
         if (!session || !turn_ref) continue;
+        if (!seen.emplace(std::string(*key), std::string(*session), std::string(*turn_ref)).second) continue;
         auto citation = index.resolve({std::string(*key), std::string(*session), std::string(*turn_ref)});
-        if (citation && std::find(citations.begin(), citations.end(), *citation) == citations.end())
-          citations.push_back(std::move(*citation));
+        if (citation) citations.push_back(std::move(*citation));
       }
     }
   }
@@ -111,6 +114,16 @@ agent::Result<artifacts::Problems> write_offline_slot(const CitationIndex& index
   const auto stored = artifacts::read_stored_json(index.workspace().daily_report());
   const json report = stored.value.value_or(json(nullptr));
   return store_slot(index.workspace(), slot, offline_slot_value(report, index, slot, reason), reason);
+}
+
+agent::Result<artifacts::Problems> write_offline_slots(const CitationIndex& index, const std::vector<SlotRef>& slots,
+                                                       std::string_view reason) {
+  if (slots.empty()) return artifacts::Problems{};
+  const auto stored = artifacts::read_stored_json(index.workspace().daily_report());
+  const json report = stored.value.value_or(json(nullptr));
+  std::vector<SlotWrite> writes;
+  for (const auto& slot : slots) writes.push_back({slot, offline_slot_value(report, index, slot, reason), std::string(reason)});
+  return store_slots(index.workspace(), std::move(writes));
 }
 
 }  // namespace diary::generate::daily

@@ -38,4 +38,9 @@ nlohmann::json offline_slot_value(const nlohmann::json& report, const CitationIn
 // skeleton or the slot is missing.
 agent::Result<artifacts::Problems> write_offline_slot(const CitationIndex& index, const SlotRef& slot, std::string_view reason);
 
+// The same for several slots whose offline values rest on the same report (they do not read
+// each other): one read and one locked write.
+agent::Result<artifacts::Problems> write_offline_slots(const CitationIndex& index, const std::vector<SlotRef>& slots,
+                                                       std::string_view reason);
+
 }  // namespace diary::generate::daily

@@ -12,6 +12,12 @@ using nlohmann::json;
 
 agent::Result<artifacts::Problems> store_slot(const workspace::DayWorkspace& workspace, const SlotRef& slot, json value,
                                               std::optional<std::string_view> offline_reason) {
+  std::vector<SlotWrite> writes;
+  writes.push_back({slot, std::move(value), offline_reason ? std::optional<std::string>(*offline_reason) : std::nullopt});
+  return store_slots(workspace, std::move(writes));
+}
+
+agent::Result<artifacts::Problems> store_slots(const workspace::DayWorkspace& workspace, std::vector<SlotWrite> writes) {
   artifacts::Problems problems;
   auto written = artifacts::update_json_locked(
       workspace.daily_report(), [&](const artifacts::StoredJson& current) -> std::optional<json> {
@@ -21,22 +27,25 @@ agent::Result<artifacts::Problems> store_slot(const workspace::DayWorkspace& wor
           return std::nullopt;
         }
         json report = *current.value;
-        const std::string pointer = slot_pointer(report, slot);
-        if (pointer.empty()) {
-          problems.push_back({"", fmt::format("daily report skeleton is missing the '{}' slot{}", slot_key(slot.kind),
-                                              slot.kind == SlotKind::project_summary
-                                                  ? fmt::format(" of project '{}'", slot.project_key)
-                                                  : std::string()),
-                              "use the project_key from the assignment; rebuild the skeleton with `diary generate daily`"});
-          return std::nullopt;
+        for (auto& write : writes) {
+          const SlotRef& slot = write.slot;
+          const std::string pointer = slot_pointer(report, slot);
+          if (pointer.empty()) {
+            problems.push_back({"", fmt::format("daily report skeleton is missing the '{}' slot{}", slot_key(slot.kind),
+                                                slot.kind == SlotKind::project_summary
+                                                    ? fmt::format(" of project '{}'", slot.project_key)
+                                                    : std::string()),
+                                "use the project_key from the assignment; rebuild the skeleton with `diary generate daily`"});
+            return std::nullopt;
+          }
+          if (write.offline_reason) {
+            write.value["source"] = "offline";
+            put_offline_part(report, slot, *write.offline_reason);
+          } else {
+            remove_offline_part(report, slot);
+          }
+          report[json::json_pointer(pointer)] = std::move(write.value);
         }
-        if (offline_reason) {
-          value["source"] = "offline";
-          put_offline_part(report, slot, *offline_reason);
-        } else {
-          remove_offline_part(report, slot);
-        }
-        report[json::json_pointer(pointer)] = std::move(value);
         return report;
       });
   if (!written) return std::unexpected(written.error());

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -22,5 +24,15 @@ namespace diary::generate::daily {
 // Empty problems = written. An error only when the file cannot be locked or written.
 agent::Result<artifacts::Problems> store_slot(const workspace::DayWorkspace& workspace, const SlotRef& slot,
                                               nlohmann::json value, std::optional<std::string_view> offline_reason = std::nullopt);
+
+// Several slots in one locked read-modify-write (an offline run fills ~all slots of a day at
+// once: one parse and one write of the report instead of one per slot). All or nothing: the
+// first problem leaves the file untouched.
+struct SlotWrite {
+  SlotRef slot;
+  nlohmann::json value;
+  std::optional<std::string> offline_reason;
+};
+agent::Result<artifacts::Problems> store_slots(const workspace::DayWorkspace& workspace, std::vector<SlotWrite> writes);
 
 }  // namespace diary::generate::daily

@@ -183,15 +183,14 @@ struct SlotResult {
   int turns = 0;
 };
 
-// `offline_index`: the citation index an --offline run loads once for all its slots (the cards do
-// not change while they are filled); null = load it here.
-asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayWorkspace& day, SlotRef slot,
-                                      std::shared_ptr<const daily::CitationIndex> offline_index) {
+// One slot with the model; when the model cannot deliver, its offline value. (--offline runs
+// write every slot's offline value at once in run_daily_task instead.)
+asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayWorkspace& day, SlotRef slot) {
   SlotResult result{.slot = slot};
   std::string reason = "made with --offline, no model was asked";
   if (!context.offline()) {
     auto permit = co_await context.daily_passes->permit();
-    auto index = daily::CitationIndex::load(day.root());
+    auto index = daily::CitationIndex::load(day);
     const json report = read_report(day);
     if (index && report.is_object() && !context.stop.stop_requested()) {
       const json assignment = daily_assignment(report, *index, slot);
@@ -236,7 +235,7 @@ asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayW
       result.error = index.error().message;
     }
   }
-  auto loaded = offline_index ? agent::Result<daily::CitationIndex>(*offline_index) : daily::CitationIndex::load(day.root());
+  auto loaded = daily::CitationIndex::load(day);
   if (!loaded) {
     result.error += (result.error.empty() ? "" : "; ") + loaded.error().message;
     co_return result;
@@ -251,9 +250,10 @@ asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayW
 }  // namespace
 
 asio::awaitable<TaskOutcome> run_daily_task(const PipelineContext& context) {
-  auto loaded = DayWorkspace::load(context.workspace);
+  auto loaded = context.load_day();
   if (!loaded) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {loaded.error().message}};
-  const DayWorkspace day = std::move(*loaded);
+  const std::shared_ptr<const DayWorkspace> shared_day = *loaded;  // kept alive across co_awaits
+  const DayWorkspace& day = *shared_day;
   std::vector<std::filesystem::path> needed{day.root() / "metadata.json"};
   for (const auto& project : day.projects()) needed.push_back(day.project_synthesis(project.project_key));
   if (auto missing = missing_prerequisite(day.root(), needed)) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {*missing}};
@@ -275,13 +275,20 @@ asio::awaitable<TaskOutcome> run_daily_task(const PipelineContext& context) {
   bool any_offline = false;
   std::shared_ptr<const daily::CitationIndex> offline_index;
   if (context.offline()) {
-    auto index = daily::CitationIndex::load(day.root());
+    auto index = daily::CitationIndex::load(day);
     if (!index) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {index.error().message}};
     offline_index = std::make_shared<const daily::CitationIndex>(std::move(*index));
   }
   auto run_slots = [&](std::vector<SlotRef> slots) -> asio::awaitable<void> {
+    if (offline_index) {  // no model: every slot's offline value at once, one write
+      auto written = daily::write_offline_slots(*offline_index, slots, "made with --offline, no model was asked");
+      if (!written) outcome.errors.push_back(written.error().message);
+      else if (!written->empty()) outcome.errors.push_back(written->front().message);
+      else any_offline = any_offline || !slots.empty();
+      co_return;
+    }
     std::vector<asio::awaitable<SlotResult>> work;
-    for (const auto& slot : slots) work.push_back(fill_slot(context, day, slot, offline_index));
+    for (const auto& slot : slots) work.push_back(fill_slot(context, day, slot));
     auto results = co_await when_all(std::move(work));
     for (const auto& result : results) {
       outcome.usage += result.usage;
@@ -315,13 +322,14 @@ asio::awaitable<TaskOutcome> run_daily_task(const PipelineContext& context) {
 }
 
 asio::awaitable<TaskOutcome> run_render_task(const PipelineContext& context) {
-  auto loaded = DayWorkspace::load(context.workspace);
+  auto loaded = context.load_day();
   if (!loaded) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {loaded.error().message}};
-  if (auto missing = missing_prerequisite(loaded->root(), {loaded->daily_report()}))
+  const DayWorkspace& day = **loaded;
+  if (auto missing = missing_prerequisite(day.root(), {day.daily_report()}))
     co_return TaskOutcome{.status = TaskStatus::failed, .errors = {*missing}};
-  auto rendered = render::render_report(*loaded);
+  auto rendered = render::render_report(day);
   if (!rendered) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {rendered.error().message}};
-  if (auto missing = missing_output(loaded->root(), {rendered->markdown, rendered->html}))
+  if (auto missing = missing_output(day.root(), {rendered->markdown, rendered->html}))
     co_return TaskOutcome{.status = TaskStatus::failed, .errors = {*missing}};
   co_return TaskOutcome{};
 }

@@ -9,6 +9,7 @@
 #include "generate/artifacts/turn_inputs.h"
 #include "generate/offline/evidence_chain.h"
 #include "generate/phases/agent_pass.h"
+#include "generate/phases/cpu_work.h"
 #include "generate/phases/prerequisites.h"
 #include "generate/phases/prompt_templates.h"
 #include "generate/phases/when_all.h"
@@ -120,6 +121,34 @@ agent::Result<void> commit_offline_session(const DayWorkspace& day, const std::s
   return {};
 }
 
+// The card as it stands, repaired when a chain (or the whole file) must go: the state to work
+// from, and the decision to log. Plain function: the offline path runs it on the CPU pool.
+struct CardCheck {
+  artifacts::EvidenceCardState state;
+  std::optional<json> decision;  // what the repair dropped, for the ledger
+  std::string error;
+};
+
+CardCheck check_card(const DayWorkspace& day, const std::string& pk, const std::string& sref) {
+  CardCheck check;
+  check.state = artifacts::inspect_evidence_card(day, pk, sref);
+  if (!check.state.needs_repair()) return check;
+  json dropped = json::array();
+  for (const auto& chain : check.state.dropped_chains)
+    dropped.push_back({{"turn_ref", chain.turn_ref}, {"stale", chain.stale},
+                       {"problem", chain.problems.empty() ? "" : chain.problems.front().message}});
+  check.decision = json{{"task", "evidence:" + pk + ":" + sref},
+                        {"what", check.state.status == artifacts::EvidenceCardState::Status::unparsable ? "card_removed"
+                                                                                                         : "chains_dropped"},
+                        {"details", {{"dropped", dropped}}}};
+  if (auto repaired = artifacts::repair_evidence_card(day, pk, sref); !repaired) {
+    check.error = repaired.error().message;
+    return check;
+  }
+  check.state = artifacts::inspect_evidence_card(day, pk, sref);
+  return check;
+}
+
 asio::awaitable<TurnResult> extract_turn(const PipelineContext& context, const DayWorkspace& day, std::string pk,
                                          const workspace::SessionEntry& session, std::size_t index) {
   const auto& turn = session.turns[index];
@@ -213,9 +242,10 @@ std::string evidence_resume_prompt(const json& assignment, const json& last_erro
 
 asio::awaitable<TaskOutcome> run_evidence_task(const PipelineContext& context, std::string pk, std::string sref) {
   TaskOutcome outcome;
-  auto loaded = DayWorkspace::load(context.workspace);
+  auto loaded = context.load_day();
   if (!loaded) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {loaded.error().message}};
-  const DayWorkspace day = std::move(*loaded);
+  const std::shared_ptr<const DayWorkspace> shared_day = *loaded;  // kept alive across co_awaits
+  const DayWorkspace& day = *shared_day;
   const workspace::SessionEntry* session = day.find_session(pk, sref);
   if (!session)
     co_return TaskOutcome{.status = TaskStatus::failed,
@@ -231,32 +261,33 @@ asio::awaitable<TaskOutcome> run_evidence_task(const PipelineContext& context, s
     co_return TaskOutcome{.skipped = true};
   }
 
-  auto state = artifacts::inspect_evidence_card(day, pk, sref);
-  if (state.needs_repair()) {
-    json dropped = json::array();
-    for (const auto& chain : state.dropped_chains)
-      dropped.push_back({{"turn_ref", chain.turn_ref}, {"stale", chain.stale},
-                         {"problem", chain.problems.empty() ? "" : chain.problems.front().message}});
-    context.log("decision", {{"task", "evidence:" + pk + ":" + sref},
-                             {"what", state.status == artifacts::EvidenceCardState::Status::unparsable ? "card_removed" : "chains_dropped"},
-                             {"details", {{"dropped", dropped}}}});
-    if (auto repaired = artifacts::repair_evidence_card(day, pk, sref); !repaired)
-      co_return TaskOutcome{.status = TaskStatus::failed, .errors = {repaired.error().message}};
-    state = artifacts::inspect_evidence_card(day, pk, sref);
-  }
-
-  std::vector<std::string> todo = state.missing_turns;
-  if (!context.offline()) todo.insert(todo.end(), state.offline_turns.begin(), state.offline_turns.end());
-  if (todo.empty()) co_return TaskOutcome{.skipped = true};
-
   if (context.offline()) {
-    // One pass for the chains and one for the hashes of the whole session, one locked write:
-    // what makes --offline fast on a day of thousands of sessions.
-    auto filled = commit_offline_session(day, pk, *session, todo);
-    if (!filled) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {filled.error().message}};
-    // Turns with nothing to extract stay evidence gaps: the project covers them as such.
+    // Inspect, repair, extract and commit on the CPU pool: one pass for the chains and one for
+    // the hashes of the whole session, one locked write — what makes --offline fast on a day of
+    // thousands of sessions. Turns with nothing to extract stay evidence gaps: the project
+    // covers them as such.
+    auto work = [shared_day, pk, sref, session]() -> std::pair<CardCheck, std::string> {
+      CardCheck check = check_card(*shared_day, pk, sref);
+      if (!check.error.empty() || check.state.missing_turns.empty()) return {std::move(check), ""};
+      auto filled = commit_offline_session(*shared_day, pk, *session, check.state.missing_turns);
+      return {std::move(check), filled ? "" : filled.error().message};
+    };
+    auto on_pool = run_cpu_work(context.cpu_pool, std::move(work));
+    auto [check, error] = co_await std::move(on_pool);
+    if (check.decision) context.log("decision", *check.decision);
+    if (!check.error.empty()) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {check.error}};
+    if (check.state.missing_turns.empty()) co_return TaskOutcome{.skipped = true};
+    if (!error.empty()) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {error}};
     co_return TaskOutcome{};
   }
+
+  CardCheck check = check_card(day, pk, sref);
+  if (check.decision) context.log("decision", *check.decision);
+  if (!check.error.empty()) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {check.error}};
+  const auto& state = check.state;
+  std::vector<std::string> todo = state.missing_turns;
+  todo.insert(todo.end(), state.offline_turns.begin(), state.offline_turns.end());
+  if (todo.empty()) co_return TaskOutcome{.skipped = true};
 
   std::vector<asio::awaitable<TurnResult>> work;
   for (std::size_t i = 0; i < session->turns.size(); ++i)

@@ -1,6 +1,7 @@
 #include "generate/phases/pipeline.h"
 
 #include <algorithm>
+#include <thread>
 
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
@@ -82,14 +83,18 @@ std::vector<std::string> planned_task_ids(const DayWorkspace& day) {
 }
 
 asio::awaitable<agent::Result<PipelineResult>> run_pipeline(PipelineContext& context, TaskSelection selection) {
-  auto loaded = DayWorkspace::load(context.workspace);
+  auto loaded = context.load_day();
   if (!loaded) co_return std::unexpected(loaded.error());
+  context.day = *loaded;
   auto executor = co_await asio::this_coro::executor;
   if (!context.evidence_conversations)
     context.evidence_conversations = std::make_shared<AsyncSemaphore>(executor, context.limits.evidence);
   if (!context.daily_passes) context.daily_passes = std::make_shared<AsyncSemaphore>(executor, context.limits.daily);
+  // Offline, every task is CPU work (read, extract, hash, commit): one thread per core.
+  if (context.offline() && !context.cpu_pool)
+    context.cpu_pool = std::make_shared<asio::thread_pool>(std::max(1u, std::thread::hardware_concurrency()));
 
-  std::vector<PipelineTask> tasks = plan(context, *loaded);
+  std::vector<PipelineTask> tasks = plan(context, **loaded);
   if (selection) {
     auto found = std::find_if(tasks.begin(), tasks.end(), [&](const auto& task) { return task.id == *selection; });
     if (found == tasks.end())

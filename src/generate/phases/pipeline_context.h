@@ -10,11 +10,14 @@
 #include <stop_token>
 #include <string>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "agent/agent_config.h"
 #include "agent/agent_runner.h"
 #include "generate/phases/async_semaphore.h"
 #include "generate/phases/generate_settings.h"
 #include "generate/ledger/run_ledger.h"
+#include "generate/workspace/day_workspace.h"
 
 namespace diary::generate::phases {
 
@@ -30,6 +33,10 @@ struct ProgressEvent {
 
 struct PipelineContext {
   std::filesystem::path workspace;
+  // The prepared day, loaded once by run_pipeline and shared by every task: prepare wrote it and
+  // nothing changes it during a run (artifacts are read from disk on their own). Loading it per
+  // task made a day of 2,000 sessions quadratic (docs/PERFORMANCE.md, offline at scale).
+  std::shared_ptr<const workspace::DayWorkspace> day;
   agent::AgentSessionFactory* factory = nullptr;  // null: --offline
   agent::AgentBackendOptions backend;             // registers diary mcp serve (+ user -c)
   GenerateSettings settings;
@@ -47,8 +54,17 @@ struct PipelineContext {
   std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
   std::shared_ptr<AsyncSemaphore> evidence_conversations;  // limits.evidence
   std::shared_ptr<AsyncSemaphore> daily_passes;            // limits.daily
+  // --offline: the threads the extractor and the commits run on (run_cpu_work); null = inline.
+  std::shared_ptr<boost::asio::thread_pool> cpu_pool;
 
   bool offline() const { return factory == nullptr; }
+  // `day`, or the workspace loaded now when no pipeline set it (a task run on its own).
+  agent::Result<std::shared_ptr<const workspace::DayWorkspace>> load_day() const {
+    if (day) return day;
+    auto loaded = workspace::DayWorkspace::load(workspace);
+    if (!loaded) return std::unexpected(loaded.error());
+    return std::make_shared<const workspace::DayWorkspace>(std::move(*loaded));
+  }
   void log(std::string_view event, const nlohmann::json& data) const {
     if (ledger) ledger->append(event, data);
   }

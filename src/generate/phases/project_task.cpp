@@ -10,6 +10,7 @@
 #include "generate/artifacts/project_synthesis.h"
 #include "generate/offline/work_items.h"
 #include "generate/phases/agent_pass.h"
+#include "generate/phases/cpu_work.h"
 #include "generate/phases/phase_tasks.h"
 #include "generate/phases/prerequisites.h"
 #include "generate/phases/prompt_templates.h"
@@ -121,25 +122,24 @@ agent::Result<int> commit_offline_items(const DayWorkspace& day, const workspace
     if (stored.value) cards.push_back(*stored.value);
   }
   const json items = offline::offline_work_items(day, project.project_key, cards, state.kept_items);
+  // Every item in one locked read-modify-write, the synthesis judged once: all or nothing.
+  artifacts::Problems problems;
   int committed = 0;
-  for (const auto& item : items) {
-    artifacts::Problems problems;
-    auto written = artifacts::update_json_locked(day.project_synthesis(project.project_key),
-                                                 [&](const artifacts::StoredJson& current) -> std::optional<json> {
-                                                   auto commit = artifacts::commit_work_item(current, item, day, project, chains);
-                                                   if (!commit.problems.empty()) {
-                                                     problems = commit.problems;
-                                                     return std::nullopt;
-                                                   }
-                                                   return commit.envelope;
-                                                 });
-    if (!written) return std::unexpected(written.error());
-    if (!problems.empty())
-      return agent::fail(agent::ErrorKind::invalid_output,
-                         fmt::format("an offline work item of {} is invalid: {} {}", project.project_key,
-                                     problems.front().path, problems.front().message));
-    ++committed;
-  }
+  auto written = artifacts::update_json_locked(
+      day.project_synthesis(project.project_key), [&](const artifacts::StoredJson& current) -> std::optional<json> {
+        auto commit = artifacts::commit_work_items(current, items, day, project, chains);
+        if (!commit.problems.empty()) {
+          problems = commit.problems;
+          return std::nullopt;
+        }
+        committed = static_cast<int>(items.size());
+        return commit.envelope;
+      });
+  if (!written) return std::unexpected(written.error());
+  if (!problems.empty())
+    return agent::fail(agent::ErrorKind::invalid_output,
+                       fmt::format("an offline work item of {} is invalid: {} {}", project.project_key,
+                                   problems.front().path, problems.front().message));
   return committed;
 }
 
@@ -154,9 +154,10 @@ std::vector<std::string> describe_turns(const std::vector<TurnRef>& turns, const
 }  // namespace
 
 asio::awaitable<TaskOutcome> run_project_task(const PipelineContext& context, std::string pk) {
-  auto loaded = DayWorkspace::load(context.workspace);
+  auto loaded = context.load_day();
   if (!loaded) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {loaded.error().message}};
-  const DayWorkspace day = std::move(*loaded);
+  const std::shared_ptr<const DayWorkspace> shared_day = *loaded;  // kept alive across co_awaits
+  const DayWorkspace& day = *shared_day;
   const workspace::ProjectEntry* project = day.find_project(pk);
   if (!project)
     co_return TaskOutcome{.status = TaskStatus::failed,
@@ -232,7 +233,9 @@ asio::awaitable<TaskOutcome> run_project_task(const PipelineContext& context, st
     }
   }
   if (fallback) {
-    auto filled = commit_offline_items(day, *project);
+    auto work = [shared_day, project] { return commit_offline_items(*shared_day, *project); };
+    auto on_pool = run_cpu_work(context.cpu_pool, std::move(work));  // inline unless --offline
+    auto filled = co_await std::move(on_pool);
     if (!filled) outcome.errors.push_back(filled.error().message);
   }
   const auto final_state = artifacts::inspect_project_synthesis(day, pk);
