@@ -287,7 +287,7 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
 }  // namespace
 
 agent::Result<std::shared_ptr<RunLedger>> open_batch_ledger(const BatchSpec& spec, const std::string& run_id) {
-  return RunLedger::open_directory(spec.batch_path.parent_path() / ".diary" / "batches" / run_id, run_id);
+  return RunLedger::open_directory(spec.batch_path.parent_path() / ledger_dir_name / "batches" / run_id, run_id);
 }
 
 asio::awaitable<agent::Result<BatchResult>> run_batch(const BatchSpec& spec, std::vector<std::size_t> selected,
