@@ -56,7 +56,7 @@ TextFileResult read_text_file(const std::filesystem::path& path, std::uintmax_t 
   const std::string shown = path.string();
   // O_NONBLOCK: opening a FIFO must not wait for a writer (for regular files it changes nothing).
   Descriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) return std::unexpected("cannot open " + shown + ": " + std::strerror(errno));
+  if (fd.get() < 0) return std::unexpected("cannot read " + shown + ": " + std::strerror(errno));
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0) return std::unexpected("cannot stat " + shown + ": " + std::strerror(errno));
   if (!S_ISREG(status.st_mode)) return std::unexpected(shown + " is not a regular file (" + file_kind(status.st_mode) + ")");

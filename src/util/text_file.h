@@ -17,7 +17,7 @@ namespace diary::util {
 inline constexpr std::uintmax_t default_read_cap = 16u * 1024 * 1024;
 inline constexpr std::uintmax_t artifact_read_cap = 256u * 1024 * 1024;
 
-// The bytes of `path`, or a message that names the file and says why not: "cannot open P: <strerror>",
+// The bytes of `path`, or a message that names the file and says why not: "cannot read P: <strerror>",
 // "P is not a regular file (a FIFO)", "P is larger than 16 MiB (20 MiB)".
 using TextFileResult = std::expected<std::string, std::string>;
 TextFileResult read_text_file(const std::filesystem::path& path, std::uintmax_t max_bytes = default_read_cap);
