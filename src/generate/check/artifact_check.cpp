@@ -1,7 +1,5 @@
 #include "generate/check/artifact_check.h"
 
-#include <fstream>
-#include <sstream>
 
 #include "util/text_file.h"
 #include "generate/check/workdir_path.h"

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
 
 // valijson reports schema errors by throwing, or by abort() without this switch. This is the only

@@ -1,8 +1,6 @@
 #include "generate/job/job_spec_parser.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 // Only this translation unit includes toml++; its header-only, exception-free build keeps
 // errors as values like the rest of the library.
