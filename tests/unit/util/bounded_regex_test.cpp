@@ -70,6 +70,7 @@ TEST(BoundedRegex, CatastrophicBacktrackingHitsTheMatchLimit) {
 TEST(BoundedRegex, DeepRepetitionHitsTheDepthLimit) {
   RegexLimits limits;
   limits.depth_limit = 1000;
+  limits.jit_stack_kib = 0;  // the depth limit is the interpreter's
   std::string abab;
   while (abab.size() < 10'000) abab += "ab";
   auto result = compiled("^(ab)*$", RegexDialect::multiline, limits).search(abab);
@@ -77,9 +78,19 @@ TEST(BoundedRegex, DeepRepetitionHitsTheDepthLimit) {
   EXPECT_TRUE(contains(result.error(), "depth limit (1,000")) << result.error();
 }
 
+TEST(BoundedRegex, ATooSmallJitStackFallsBackToTheInterpreter) {
+  RegexLimits limits;
+  limits.jit_stack_kib = 64;
+  std::string abab;
+  while (abab.size() < 1024 * 1024) abab += "ab";
+  EXPECT_EQ(compiled("^(ab)*$", RegexDialect::multiline, limits).search(abab), true);
+  EXPECT_EQ(compiled("^(ab)*$", RegexDialect::multiline, limits).search(abab + "a"), false);
+}
+
 TEST(BoundedRegex, HeapLimitIsReported) {
   RegexLimits limits;
   limits.heap_limit_kib = 1024;
+  limits.jit_stack_kib = 0;  // the heap limit is the interpreter's
   std::string abab;
   while (abab.size() < 1024 * 1024) abab += "ab";
   auto result = compiled("^(ab)*$", RegexDialect::multiline, limits).search(abab);
