@@ -1,9 +1,9 @@
 #include "codex/codex_binary.h"
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <regex>
 #include <sstream>
 
 #include <unistd.h>
@@ -77,6 +77,29 @@ std::string install_hint() {
          pin + "`";
 }
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Length of "X.Y.Z" or "X.Y.Z-pre.release" starting at `at` (0 when there is none). Plain
+// string code: the user agent comes from whatever binary --codex-bin names.
+std::size_t version_length_at(std::string_view text, std::size_t at) {
+  std::size_t i = at;
+  for (int part = 0; part < 3; ++part) {
+    if (part > 0) {
+      if (i >= text.size() || text[i] != '.') return 0;
+      ++i;
+    }
+    const std::size_t digits = i;
+    while (i < text.size() && is_digit(text[i])) ++i;
+    if (i == digits) return 0;
+  }
+  if (i + 1 < text.size() && text[i] == '-') {
+    std::size_t end = i + 1;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
+    if (end > i + 1) i = end;
+  }
+  return i - at;
+}
+
 }  // namespace
 
 agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
@@ -96,10 +119,14 @@ agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
 }
 
 std::optional<std::string> version_from_user_agent(std::string_view user_agent) {
-  static const std::regex pattern(R"(^[^/\s]+/(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?))");
-  std::match_results<std::string_view::const_iterator> match;
-  if (!std::regex_search(user_agent.begin(), user_agent.end(), match, pattern)) return std::nullopt;
-  return match[1].str();
+  // "<name>/<version> ...": a name without '/' or white space, then the version.
+  const auto slash = user_agent.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+  for (char c : user_agent.substr(0, slash))
+    if (std::isspace(static_cast<unsigned char>(c))) return std::nullopt;
+  const std::size_t length = version_length_at(user_agent, slash + 1);
+  if (length == 0) return std::nullopt;
+  return std::string(user_agent.substr(slash + 1, length));
 }
 
 std::optional<std::string> read_codex_version(const fs::path& binary) {
@@ -110,10 +137,17 @@ std::optional<std::string> read_codex_version(const fs::path& binary) {
   std::array<char, 256> buffer{};
   while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
   if (::pclose(pipe) != 0) return std::nullopt;
-  std::smatch match;
-  static const std::regex version_pattern(R"((\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?))");
-  if (!std::regex_search(output, match, version_pattern)) return std::nullopt;
-  return match[1].str();
+  // The first "X.Y.Z" anywhere ("codex-cli 0.169.0"). A failed try from the start of a digit
+  // run fails from inside it too, so the scan skips whole runs (linear time).
+  for (std::size_t at = 0; at < output.size();) {
+    if (!is_digit(output[at])) {
+      ++at;
+      continue;
+    }
+    if (const std::size_t length = version_length_at(output, at)) return output.substr(at, length);
+    while (at < output.size() && is_digit(output[at])) ++at;
+  }
+  return std::nullopt;
 }
 
 }  // namespace diary::codex

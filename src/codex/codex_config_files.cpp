@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 // Errors as values, like the rest of the library (see generate/job/job_spec_parser.cpp).
 #define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
+
+#include "util/text_file.h"
 
 namespace diary::codex {
 
@@ -40,11 +40,9 @@ std::vector<fs::path> codex_config_files(const fs::path& codex_home) {
 std::vector<std::string> configured_mcp_servers(const std::vector<fs::path>& files) {
   std::vector<std::string> names;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) continue;
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto parsed = toml::parse(text.str(), file.string());
+    auto text = util::read_text_file(file);  // a FIFO or a huge file under CODEX_HOME must not hang us
+    if (!text) continue;
+    auto parsed = toml::parse(*text, file.string());
     if (!parsed) continue;
     const toml::table* servers = parsed.table()["mcp_servers"].as_table();
     if (servers == nullptr) continue;

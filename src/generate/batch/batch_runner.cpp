@@ -292,7 +292,7 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
 
 agent::Result<std::shared_ptr<RunLedger>> open_batch_ledger(const BatchSpec& spec, const std::string& run_id,
                                                             const std::filesystem::path& runs_dir) {
-  const auto dir = runs_dir.empty() ? spec.batch_path.parent_path() / ".diary" / "batches" : runs_dir;
+  const auto dir = runs_dir.empty() ? spec.batch_path.parent_path() / ledger_dir_name / "batches" : runs_dir;
   return RunLedger::open_directory(dir / run_id, run_id);
 }
 

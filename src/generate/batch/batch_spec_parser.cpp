@@ -181,7 +181,7 @@ ParsedJob read_file_job(BatchReader& reader, toml::table& entry, const std::stri
   if (!defaults.usable || !clean) return out;
   auto text = util::read_text_file(path);
   if (!text) {
-    reader.problem(prefix + "file", file_node, "cannot read " + path.string());
+    reader.problem(prefix + "file", file_node, text.error());
     return out;
   }
   auto spec = parse_job_spec_text(*text, path, [&](toml::table& job) { merge_defaults(job, defaults.table); });
@@ -314,7 +314,7 @@ std::expected<BatchSpec, BatchProblems> parse_batch_spec(const fs::path& batch_p
   if (!fs::is_regular_file(status))
     return std::unexpected(BatchProblems{batch_path.string() + ": batch file is not a regular file"});
   auto text = util::read_text_file(batch_path);
-  if (!text) return std::unexpected(BatchProblems{batch_path.string() + ": cannot read the batch file"});
+  if (!text) return std::unexpected(BatchProblems{"batch file: " + text.error()});
   return parse_batch_spec_text(*text, batch_path);
 }
 

@@ -1,7 +1,5 @@
 #include "generate/check/artifact_check.h"
 
-#include <fstream>
-#include <sstream>
 
 #include "util/text_file.h"
 #include "generate/check/workdir_path.h"
@@ -36,12 +34,10 @@ int ArtifactSpec::check_count() const {
   return 2 + static_cast<int>(contains.size()) + (matches_regex ? 1 : 0) + (json_schema ? 1 : 0);
 }
 
-agent::Result<std::shared_ptr<const std::regex>> compile_artifact_regex(const std::string& pattern) {
-  try {
-    return std::make_shared<const std::regex>(pattern, std::regex::ECMAScript | std::regex::multiline);
-  } catch (const std::regex_error& e) {
-    return agent::fail(agent::ErrorKind::invalid_input, "invalid regex /" + pattern + "/: " + e.what());
-  }
+agent::Result<std::shared_ptr<const util::BoundedRegex>> compile_artifact_regex(const std::string& pattern) {
+  auto regex = util::BoundedRegex::compile(pattern, util::RegexDialect::multiline);
+  if (!regex) return agent::fail(agent::ErrorKind::invalid_input, regex.error());
+  return std::make_shared<const util::BoundedRegex>(std::move(*regex));
 }
 
 nlohmann::json to_json(const ArtifactCheckResult& result) {
@@ -76,8 +72,8 @@ ArtifactCheckResult check_artifact(const fs::path& workdir, const ArtifactSpec& 
   const auto status = fs::status(*resolved, ec);
   if (ec || !fs::exists(status)) return fail_all("missing file (required: " + requirements(spec) + ")");
   if (!fs::is_regular_file(status)) return fail_all("not a regular file");
-  auto content = util::read_text_file(*resolved);
-  if (!content) return fail_all("file cannot be read");
+  auto content = util::read_text_file(*resolved, util::artifact_read_cap);
+  if (!content) return fail_all(content.error());
   result.bytes = content->size();
 
   auto failed_check = [&](std::string problem) {
@@ -90,13 +86,10 @@ ArtifactCheckResult check_artifact(const fs::path& workdir, const ArtifactSpec& 
   for (const auto& text : spec.contains)
     if (content->find(text) == std::string::npos) failed_check("missing substring " + quote(text));
   if (spec.matches_regex) {
-    const std::string shown = "/" + spec.matches.value_or("") + "/";
-    try {
-      if (!std::regex_search(*content, *spec.matches_regex)) failed_check("no match for regex " + shown);
-    } catch (const std::regex_error& e) {
-      // libstdc++ reports pathological backtracking as error_complexity / error_stack.
-      failed_check("regex " + shown + " could not be applied: " + e.what());
-    }
+    // A search that hits a limit cannot show the artifact good: a failing check that says which.
+    auto found = spec.matches_regex->search(*content);
+    if (!found) failed_check(found.error());
+    else if (!*found) failed_check("no match for regex " + util::shown_pattern(spec.matches_regex->pattern()));
   }
   if (spec.json_schema) {
     const std::string schema_name =

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,7 @@
 
 #include "agent/error.h"
 #include "generate/check/json_schema.h"
+#include "util/bounded_regex.h"
 
 namespace diary::generate {
 
@@ -23,8 +23,8 @@ struct ArtifactSpec {
   std::string path;                 // relative to the working directory, normalized
   std::uintmax_t min_bytes = 1;     // 0 = may be empty (but must exist)
   std::vector<std::string> contains;
-  std::optional<std::string> matches;  // ECMAScript regex source, multiline
-  std::shared_ptr<const std::regex> matches_regex;  // compiled `matches`
+  std::optional<std::string> matches;  // PCRE2 regex source, multiline (docs/jobs.md)
+  std::shared_ptr<const util::BoundedRegex> matches_regex;  // compiled `matches`, bounded
   std::optional<std::filesystem::path> json_schema_path;  // as resolved, for messages
   std::shared_ptr<const JsonSchema> json_schema;
 
@@ -32,8 +32,8 @@ struct ArtifactSpec {
   int check_count() const;
 };
 
-// Compiles a `matches` pattern the way checks use it (ECMAScript, multiline).
-agent::Result<std::shared_ptr<const std::regex>> compile_artifact_regex(const std::string& pattern);
+// Compiles a `matches` pattern the way checks use it (multiline, bounded by util::RegexLimits).
+agent::Result<std::shared_ptr<const util::BoundedRegex>> compile_artifact_regex(const std::string& pattern);
 
 struct ArtifactCheckResult {
   std::string path;

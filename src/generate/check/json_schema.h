@@ -1,7 +1,9 @@
 // JSON Schema (draft-07) validation for artifact checks and turn output schemas: a thin wrapper
-// over valijson so that no schema logic is hand-written. A compiled JsonSchema is immutable and
-// may be shared (std::shared_ptr<const JsonSchema>); validate() may be called from several
-// threads (calls share the compiled patterns under a lock, so they run one at a time).
+// over valijson so that no schema logic is hand-written, bounded by schema_preflight (no $ref
+// cycles, bounded depths) and util::BoundedRegex (`pattern`, `patternProperties`), so that no
+// schema or instance crashes or hangs it. A compiled JsonSchema is immutable and may be shared
+// (std::shared_ptr<const JsonSchema>); validate() may be called from several threads (calls
+// share one validator under a lock, so they run one at a time).
 #pragma once
 
 #include <filesystem>

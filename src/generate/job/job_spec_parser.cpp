@@ -1,8 +1,6 @@
 #include "generate/job/job_spec_parser.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 // Only this translation unit includes toml++; its header-only, exception-free build keeps
 // errors as values like the rest of the library.
@@ -12,6 +10,7 @@
 #include "util/duration.h"
 #include "util/text_file.h"
 #include "generate/check/workdir_path.h"
+#include "generate/ledger/run_ledger.h"
 
 namespace diary::generate {
 
@@ -175,8 +174,17 @@ agent::Result<ArtifactSpec> parse_artifact(const SpecReader& reader, const toml:
   const toml::node& path_node = *table.get("path");
   auto normal = normalize_relative(**path);
   if (!normal) return reader.error(prefix + "path", path_node, normal.error().message);
-  if (auto inside = resolve_in_workdir(workdir, normal->generic_string()); !inside)
-    return reader.error(prefix + "path", path_node, inside.error().message);
+  auto inside = resolve_in_workdir(workdir, normal->generic_string());
+  if (!inside) return reader.error(prefix + "path", path_node, inside.error().message);
+  // diary's own ledger (events.jsonl, result.json) is no artifact: a check there would pass on
+  // what diary wrote, and a model told to write there could corrupt the ledger. Lexically and
+  // through symlinks.
+  std::error_code ec;
+  const fs::path ledger = fs::weakly_canonical(workdir / ledger_dir_name, ec);
+  if (*normal->begin() == fs::path(ledger_dir_name) || (!ec && is_within(ledger, *inside)))
+    return reader.error(prefix + "path", path_node,
+                        "'" + **path + "' is inside " + std::string(ledger_dir_name) +
+                            "/, where diary writes its run ledger; declare artifacts elsewhere");
   spec.path = normal->generic_string();
 
   auto min_bytes = reader.optional_integer(table, "min_bytes", 0, prefix);
@@ -277,7 +285,7 @@ agent::Result<JobSpec> parse_job_table(const toml::table& root, const JobTableCo
   } else {
     const fs::path file = (r.base() / *prompt_file).lexically_normal();
     auto text_content = util::read_text_file(file);
-    if (!text_content) return r.error("prompt_file", *root.get("prompt_file"), "cannot read " + file.string());
+    if (!text_content) return r.error("prompt_file", *root.get("prompt_file"), text_content.error());
     if (text_content->empty()) return r.error("prompt_file", *root.get("prompt_file"), file.string() + " is empty");
     spec.prompt = std::move(*text_content);
     spec.prompt_file = file;
@@ -364,7 +372,7 @@ agent::Result<JobSpec> parse_job_spec(const fs::path& spec_path, const JobTableH
   if (!fs::is_regular_file(status))
     return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": job spec is not a regular file");
   auto text = util::read_text_file(spec_path);
-  if (!text) return agent::fail(ErrorKind::invalid_input, spec_path.string() + ": cannot read the job spec");
+  if (!text) return agent::fail(ErrorKind::invalid_input, "job spec: " + text.error());
   return parse_job_spec_text(*text, spec_path, before_validation);
 }
 

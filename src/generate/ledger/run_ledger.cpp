@@ -72,7 +72,7 @@ RunLedger::~RunLedger() {
 }
 
 agent::Result<std::shared_ptr<RunLedger>> RunLedger::open(const fs::path& workdir, const std::string& run_id) {
-  return open_directory(workdir / ".diary" / "runs" / run_id, run_id);
+  return open_directory(workdir / ledger_dir_name / "runs" / run_id, run_id);
 }
 
 agent::Result<std::shared_ptr<RunLedger>> RunLedger::open_directory(const fs::path& directory, const std::string& run_id) {

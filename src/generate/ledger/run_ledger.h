@@ -18,6 +18,10 @@
 
 namespace diary::generate {
 
+// The folder diary keeps its ledgers in, inside a job's workdir (and beside a batch file).
+// Artifacts may not be declared there (job_spec_parser refuses them).
+inline constexpr std::string_view ledger_dir_name = ".diary";
+
 // Sortable by time: UTC "YYYYMMDDTHHMMSS.mmmZ-" plus 6 random hex digits.
 std::string make_run_id();
 std::string make_run_id(std::chrono::system_clock::time_point now, std::uint32_t random);

@@ -109,7 +109,7 @@ agent::Result<GenerateSettings> load_generate_settings(const std::filesystem::pa
   if (!std::filesystem::is_regular_file(file, error))
     return agent::fail(ErrorKind::invalid_input, file.string() + ": settings file not found (or not a regular file)");
   auto text = util::read_text_file(file);
-  if (!text) return agent::fail(ErrorKind::invalid_input, file.string() + ": cannot read the settings file");
+  if (!text) return agent::fail(ErrorKind::invalid_input, "settings file: " + text.error());
   return parse_generate_settings(*text, file);
 }
 

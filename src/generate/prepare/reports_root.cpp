@@ -1,10 +1,10 @@
 #include "generate/prepare/reports_root.h"
 
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "generate/prepare/text_util.h"
+#include "util/text_file.h"
 
 namespace diary::generate::prepare {
 
@@ -42,8 +42,9 @@ agent::Result<ReportsRootSources> reports_root_sources_from_environment(std::opt
   auto path = config_file_path(sources.home);
   std::error_code ignored;
   if (!path || !std::filesystem::exists(*path, ignored)) return sources;
-  std::ifstream in(*path);
-  auto config = nlohmann::json::parse(in, nullptr, false);
+  auto text = util::read_text_file(*path);
+  if (!text) return agent::fail(agent::ErrorKind::invalid_input, "config file: " + text.error());
+  auto config = nlohmann::json::parse(*text, nullptr, false);
   if (config.is_discarded() || !config.is_object())
     return agent::fail(agent::ErrorKind::invalid_input, "cannot parse config file " + path->string());
   if (auto it = config.find("reports_root"); it != config.end()) {

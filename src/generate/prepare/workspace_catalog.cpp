@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "generate/prepare/report_target.h"
+#include "util/text_file.h"
 
 namespace diary::generate::prepare {
 
@@ -27,9 +28,9 @@ agent::Result<ProjectSummary> read_project(const std::filesystem::path& folder) 
   ProjectSummary project;
   project.key = folder.filename().string();
   {
-    std::ifstream in(folder / project_file_name);
-    auto json = nlohmann::json::parse(in, nullptr, false);
-    if (!in.is_open() || json.is_discarded() || !json.is_object()) return bad(std::string(project_file_name) + " is missing or invalid");
+    auto text = util::read_text_file(folder / project_file_name);
+    auto json = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json(nlohmann::json::value_t::discarded);
+    if (!text || json.is_discarded() || !json.is_object()) return bad(std::string(project_file_name) + " is missing or invalid");
     project.label = json.value("project_label", project.key);
   }
   std::ifstream index(folder / session_index_file_name);

@@ -1,6 +1,6 @@
 #include "generate/prepare/workspace_layout.h"
 
-#include <fstream>
+#include "util/text_file.h"
 
 namespace diary::generate::prepare {
 
@@ -29,9 +29,9 @@ agent::Result<WorkspaceMetadata> read_workspace_metadata(const std::filesystem::
   auto bad = [&](const std::string& why) {
     return agent::fail(agent::ErrorKind::invalid_input, path.string() + " " + why);
   };
-  std::ifstream in(path);
-  if (!in) return bad("is missing or unreadable");
-  auto json = nlohmann::json::parse(in, nullptr, false);
+  auto text = util::read_text_file(path);
+  if (!text) return agent::fail(agent::ErrorKind::invalid_input, text.error());
+  auto json = nlohmann::json::parse(*text, nullptr, false);
   if (json.is_discarded() || !json.is_object()) return bad("is not valid JSON");
   try {
     WorkspaceMetadata meta;

@@ -22,7 +22,7 @@ void remove_pair(const RenderedPaths& paths) {
 
 agent::Result<json> read_report(const std::filesystem::path& path) {
   const auto text = util::read_text_file(path);
-  if (!text) return agent::fail(agent::ErrorKind::invalid_input, path.string() + ": missing or unreadable");
+  if (!text) return agent::fail(agent::ErrorKind::invalid_input, text.error());
   auto value = json::parse(*text, nullptr, false);
   if (value.is_discarded()) return agent::fail(agent::ErrorKind::invalid_input, path.string() + ": not valid JSON");
   return value;

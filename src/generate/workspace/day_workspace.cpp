@@ -17,7 +17,7 @@ namespace {
 
 agent::Result<json> read_json_object(const fs::path& path) {
   auto text = util::read_text_file(path);
-  if (!text) return agent::fail(agent::ErrorKind::invalid_input, path.string() + ": missing or unreadable");
+  if (!text) return agent::fail(agent::ErrorKind::invalid_input, text.error());
   auto value = json::parse(*text, nullptr, false);
   if (value.is_discarded() || !value.is_object())
     return agent::fail(agent::ErrorKind::invalid_input, path.string() + ": not a JSON object");
@@ -86,7 +86,7 @@ agent::Result<ProjectEntry> load_project(const fs::path& folder) {
                        (folder / prepare::project_file_name).string() + ": project_key does not match its folder");
   const fs::path index_path = folder / prepare::session_index_file_name;
   auto text = util::read_text_file(index_path);
-  if (!text) return agent::fail(agent::ErrorKind::invalid_input, index_path.string() + ": missing or unreadable");
+  if (!text) return agent::fail(agent::ErrorKind::invalid_input, text.error());
   std::size_t number = 0, begin = 0;
   while (begin < text->size()) {
     std::size_t end = text->find('\n', begin);

@@ -186,5 +186,38 @@ TEST(ArtifactCheck, ProgressIsFewerFailingChecksOrMoreBytes) {
   EXPECT_FALSE(improves({3, 99}, {3, 100}));
 }
 
+TEST(ArtifactCheck, RegexThatHitsALimitIsAFailingCheckNamingPatternAndLimit) {
+  ScratchDir dir;
+  write_file(dir / "a.txt", std::string(40, 'a') + "!");
+  auto spec = spec_for("a.txt");
+  spec.matches = "^(a+)+$";
+  spec.matches_regex = *compile_artifact_regex(*spec.matches);
+  auto result = check_artifact(dir.path(), spec);
+  EXPECT_FALSE(result.ok);
+  EXPECT_EQ(result.failing_checks, 1);
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_NE(result.problems[0].find("regex /^(a+)+$/ gave up"), std::string::npos) << result.problems[0];
+  EXPECT_NE(result.problems[0].find("match limit"), std::string::npos) << result.problems[0];
+}
+
+TEST(ArtifactCheck, RegexAcrossALargeFileMatches) {
+  ScratchDir dir;
+  std::string content = "# Release\n";
+  while (content.size() < 300 * 1024) content += "a line of notes\n";
+  write_file(dir / "a.md", content + "## Fixes\n");
+  auto spec = spec_for("a.md");
+  spec.matches = "# Release(.|\n)*## Fixes";
+  spec.matches_regex = *compile_artifact_regex(*spec.matches);
+  auto result = check_artifact(dir.path(), spec);
+  EXPECT_TRUE(result.ok) << (result.problems.empty() ? "" : result.problems[0]);
+}
+
+TEST(ArtifactCheck, InvalidRegexIsRefusedWithItsOffset) {
+  auto regex = compile_artifact_regex("([a-");
+  ASSERT_FALSE(regex);
+  EXPECT_EQ(regex.error().kind, agent::ErrorKind::invalid_input);
+  EXPECT_NE(regex.error().message.find("invalid regex /([a-/"), std::string::npos) << regex.error().message;
+}
+
 }  // namespace
 }  // namespace diary::generate

@@ -117,6 +117,97 @@ TEST(JsonSchema, ValidateJsonTextReportsParseErrorsAtRoot) {
   EXPECT_EQ(parsed, json::parse(R"({"k": 1})"));
 }
 
+// --- Bounded keywords: no std::regex runs on instance strings, no $ref recursion ----------------
+
+bool has_message(const std::vector<SchemaViolation>& violations, std::string_view part) {
+  return std::any_of(violations.begin(), violations.end(),
+                     [&](const SchemaViolation& v) { return v.message.find(part) != std::string::npos; });
+}
+
+TEST(JsonSchemaBounds, PatternOnA100KilobyteStringMatches) {
+  auto schema = compile_ok(json::parse(R"({"type":"string","pattern":"^(a|b)*$"})"));
+  std::string value;
+  while (value.size() < 100 * 1024) value += "ab";
+  EXPECT_TRUE(schema.validate(value).empty());  // std::regex overflowed the stack here
+  auto violations = schema.validate(value + "c");
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].message, "Failed to match regex specified by 'pattern' constraint.");
+}
+
+TEST(JsonSchemaBounds, APatternThatHitsALimitIsNeverValidEvenUnderNot) {
+  auto schema = compile_ok(json::parse(R"({"properties":{"v":{"not":{"pattern":"^(a+)+$"}}}})"));
+  auto violations = schema.validate(json{{"v", std::string(40, 'a') + "!"}});
+  ASSERT_FALSE(violations.empty());
+  EXPECT_TRUE(has_message(violations, "match limit")) << to_string(violations[0]);
+  EXPECT_EQ(violations[0].path, "$.v");
+}
+
+TEST(JsonSchemaBounds, InvalidPatternIsASchemaError) {
+  auto schema = JsonSchema::compile(json::parse(R"({"pattern":"(unclosed"})"));
+  ASSERT_FALSE(schema);
+  EXPECT_NE(schema.error().message.find("/(unclosed/"), std::string::npos) << schema.error().message;
+}
+
+TEST(JsonSchemaBounds, PatternPropertiesKeepTheirMeaning) {
+  auto schema = compile_ok(json::parse(R"({"properties":{"a1":{"maximum":5}},
+      "patternProperties":{"^a":{"type":"integer"},"1$":{"minimum":0}},"additionalProperties":false})"));
+  EXPECT_TRUE(schema.validate(json::parse(R"({"a1":3,"ab":-4,"z1":2})")).empty());
+  EXPECT_FALSE(schema.validate(json::parse(R"({"a1":6})")).empty());     // properties still apply
+  EXPECT_FALSE(schema.validate(json::parse(R"({"a1":-1})")).empty());    // and both patterns
+  EXPECT_FALSE(schema.validate(json::parse(R"({"ab":"s"})")).empty());
+  EXPECT_FALSE(schema.validate(json::parse(R"({"zz":1})")).empty());     // additional
+  std::string name;
+  while (name.size() < 100 * 1024) name += "a";
+  EXPECT_TRUE(schema.validate(json{{name, 1}}).empty());
+}
+
+TEST(JsonSchemaBounds, FormatsKeepValijsonsRulesWithoutRegex) {
+  auto date = compile_ok(json::parse(R"({"format":"date"})"));
+  EXPECT_TRUE(date.validate("2024-02-29").empty());
+  EXPECT_FALSE(date.validate("2024-02-30").empty());
+  EXPECT_FALSE(date.validate("2024-04-31").empty());
+  EXPECT_TRUE(date.validate("2024-08-31").empty());
+  EXPECT_FALSE(date.validate(std::string(200 * 1024, '1')).empty());
+  EXPECT_TRUE(date.validate(5).empty());  // formats apply to strings only
+  auto date_time = compile_ok(json::parse(R"({"format":"date-time"})"));
+  EXPECT_TRUE(date_time.validate("2022-07-18T16:52:45Z").empty());
+  EXPECT_TRUE(date_time.validate("2022-07-18t16:52:45.123+02:00").empty());
+  EXPECT_FALSE(date_time.validate("2022-07-18T24:00:00Z").empty());
+  EXPECT_FALSE(date_time.validate("2022-07-18T16:52:45").empty());
+  auto time = compile_ok(json::parse(R"({"format":"time"})"));
+  EXPECT_TRUE(time.validate("23:59:60Z").empty());
+  EXPECT_FALSE(time.validate("23:59Z").empty());
+  EXPECT_TRUE(compile_ok(json::parse(R"({"format":"email"})")).validate("not checked").empty());
+}
+
+TEST(JsonSchemaBounds, SelfReferencingRefIsASchemaError) {
+  auto schema = JsonSchema::compile(json::parse(R"({"$ref":"#/definitions/a","definitions":{"a":{"$ref":"#/definitions/a"}}})"));
+  ASSERT_FALSE(schema);
+  EXPECT_EQ(schema.error().kind, agent::ErrorKind::invalid_input);
+  EXPECT_NE(schema.error().message.find("$ref cycle"), std::string::npos) << schema.error().message;
+}
+
+TEST(JsonSchemaBounds, LoadNamesTheFileForEveryProblem) {
+  test::ScratchDir dir;
+  test::write_file(dir / "loop.json", R"({"$ref":"#"})");
+  auto schema = JsonSchema::load(dir / "loop.json");
+  ASSERT_FALSE(schema);
+  EXPECT_NE(schema.error().message.find("loop.json"), std::string::npos) << schema.error().message;
+  auto missing = JsonSchema::load("/dev/zero");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("/dev/zero is not a regular file"), std::string::npos) << missing.error().message;
+}
+
+TEST(JsonSchemaBounds, DeeplyNestedInstanceIsAViolation) {
+  auto schema = compile_ok(json::parse(R"({"items":{"$ref":"#"}})"));
+  json value = json::array();
+  json* at = &value;
+  for (int i = 0; i < 100'000; ++i) at = &(*at).emplace_back(json::array());
+  auto violations = schema.validate(value);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_NE(violations[0].message.find("nests deeper than 500 levels"), std::string::npos);
+}
+
 // --- The official JSON-Schema-Test-Suite, draft7 -------------------------------------------
 
 const std::filesystem::path suite_dir = "/usr/share/json-schema-test-suite/tests/draft7";

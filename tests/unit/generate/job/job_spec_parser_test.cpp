@@ -206,7 +206,7 @@ TEST_F(JobSpecParserTest, Numbers) {
 }
 
 TEST_F(JobSpecParserTest, OutputSchema) {
-  expect_error(minimal + "output_schema = \"none.json\"\n", "output_schema", 3, "cannot read schema file");
+  expect_error(minimal + "output_schema = \"none.json\"\n", "output_schema", 3, "cannot read");
   write_file(dir / "bad.json", "{");
   expect_error(minimal + "output_schema = \"bad.json\"\n", "output_schema", 3, "is not valid JSON");
   write_file(dir / "notschema.json", "[1]");
@@ -232,8 +232,11 @@ TEST_F(JobSpecParserTest, ArtifactErrors) {
   expect_error(head + "path = \"a\"\ncontains = [\"\"]\n", "artifact[0].contains[0]", 5, "must not be empty");
   expect_error(head + "path = \"a\"\nmatches = \"([a-\"\n", "artifact[0].matches", 5, "invalid regex");
   expect_error(head + "path = \"a\"\nmatches = 3\n", "artifact[0].matches", 5, "expected a string");
-  expect_error(head + "path = \"a\"\njson_schema = \"no.json\"\n", "artifact[0].json_schema", 5, "cannot read schema file");
+  expect_error(head + "path = \"a\"\njson_schema = \"no.json\"\n", "artifact[0].json_schema", 5, "cannot read");
   expect_error(head + "path = \"a\"\n[[artifact]]\npath = \"./a\"\n", "artifact[1].path", 6, "duplicate artifact path a");
+  expect_error(head + "path = \".diary/runs/x.md\"\n", "artifact[0].path", 4, "is inside .diary/, where diary writes its run ledger");
+  expect_error(head + "path = \"./.diary\"\n", "artifact[0].path", 4, "is inside .diary/");
+  expect_error("name = \"n\"\nprompt_file = \"/dev/zero\"\n", "prompt_file", 2, "/dev/zero is not a regular file (a character device)");
   expect_error(minimal + "artifact = \"x\"\n", "artifact", 3, "expected [[artifact]] tables, got string");
   expect_error(minimal + "artifact = [1, 2]\n", "artifact", 3, "expected [[artifact]] tables, got array");
 }

@@ -60,7 +60,7 @@ TEST(RenderReport, AMissingDailyReportRemovesAStalePair) {
   const auto paths = render_report(ws.day());
   ASSERT_FALSE(paths);
   EXPECT_EQ(paths.error().kind, ErrorKind::invalid_input);
-  EXPECT_NE(paths.error().message.find("daily-report.json: missing or unreadable"), std::string::npos);
+  EXPECT_NE(paths.error().message.find("daily-report.json: No such file or directory"), std::string::npos);
   EXPECT_FALSE(fs::exists(ws.root / "report.md"));
   EXPECT_FALSE(fs::exists(ws.root / "report.html"));
 }
