@@ -1,7 +1,5 @@
 #include "codex/codex_binary.h"
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
@@ -61,15 +59,6 @@ std::optional<fs::path> find_on_path() {
   return std::nullopt;
 }
 
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
 // How to get the pinned codex: part of every "no codex" message, wherever the search ended.
 std::string install_hint() {
   const std::string pin(pinned_codex_version());
@@ -99,20 +88,6 @@ std::optional<std::string> version_from_user_agent(std::string_view user_agent) 
   static const std::regex pattern(R"(^[^/\s]+/(\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?))");
   std::match_results<std::string_view::const_iterator> match;
   if (!std::regex_search(user_agent.begin(), user_agent.end(), match, pattern)) return std::nullopt;
-  return match[1].str();
-}
-
-std::optional<std::string> read_codex_version(const fs::path& binary) {
-  std::string command = shell_quote(binary.string()) + " --version </dev/null 2>/dev/null";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return std::nullopt;
-  std::string output;
-  std::array<char, 256> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
-  if (::pclose(pipe) != 0) return std::nullopt;
-  std::smatch match;
-  static const std::regex version_pattern(R"((\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?))");
-  if (!std::regex_search(output, match, version_pattern)) return std::nullopt;
   return match[1].str();
 }
 

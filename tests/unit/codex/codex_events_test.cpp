@@ -4,6 +4,17 @@
 
 using namespace diary::codex;
 
+namespace {
+
+// The item as the collector sees it: decoded first.
+std::optional<diary::agent::AgentTurnEvent> event_from_item(const json& item) {
+  auto decoded = protocol::decode<protocol::ThreadItem>(item, "item");
+  EXPECT_TRUE(decoded) << decoded.error();
+  return decoded ? diary::codex::event_from_item(*decoded) : std::nullopt;
+}
+
+}  // namespace
+
 TEST(TurnError, HttpStatusAndRetryability) {
   auto e429 = turn_error_from({{"message", "upstream 429"}, {"codexErrorInfo", {{"httpConnectionFailed", {{"httpStatusCode", 429}}}}}});
   EXPECT_EQ(e429.code, "http_connection_failed");
@@ -39,16 +50,6 @@ TEST(Events, CommandItemBecomesOneLineEvent) {
   EXPECT_EQ(event->metadata["exit_code"], 0);
   EXPECT_EQ(event->metadata["output_bytes"], 3);
   EXPECT_FALSE(event_from_item({{"type", "userMessage"}, {"id", "u"}}));
-}
-
-TEST(Events, UsageAndIds) {
-  auto usage = usage_from_breakdown({{"inputTokens", 1200}, {"cachedInputTokens", 200}, {"outputTokens", 34},
-                                     {"reasoningOutputTokens", 8}, {"totalTokens", 1234}});
-  EXPECT_EQ(usage.input_tokens, 1200);
-  EXPECT_EQ(usage.total_tokens, 1234);
-  EXPECT_EQ(thread_id_of({{"threadId", "t"}}), "t");
-  EXPECT_EQ(turn_id_of({{"turn", {{"id", "u"}}}}), "u");
-  EXPECT_EQ(turn_id_of({{"turnId", "v"}}), "v");
 }
 
 #include "codex/codex_binary.h"
