@@ -26,7 +26,9 @@ namespace diary::codex::protocol {
 using json = nlohmann::json;
 
 // Where a value sits in the message being decoded. Like llvm::json::Path: a chain of segments
-// living on the decoder's stack, pointing at a Root that keeps the first reported mismatch.
+// living on the decoder's stack, pointing at a Root that keeps the first reported mismatch. A
+// Path refers to its parent: the parent must outlive it (pass child paths as arguments, never
+// keep `a.field("x").index(1)` in a variable).
 class Path {
  public:
   class Root {

@@ -20,8 +20,10 @@ std::string mismatch(const json& value, std::string root = "result") {
 TEST(CodexProtocol, PathsNameFieldsAndIndexes) {
   Path::Root root("params");
   Path path(root);
+  // Each segment refers to its parent, which must outlive it (decoders pass paths as arguments).
   const Path item = path.field("item");
-  const Path change = item.field("changes").index(2);
+  const Path changes = item.field("changes");
+  const Path change = changes.index(2);
   EXPECT_EQ(change.field("path").to_string(), "params.item.changes[2].path");
   change.field("path").report("expected string");
   item.report("a later report does not replace the first");
