@@ -5,6 +5,8 @@
 // Any problem is exit 3.
 #include <iostream>
 
+#include <boost/asio/co_spawn.hpp>
+
 #include <fmt/format.h>
 
 #include "cmds/async_main.h"
@@ -14,6 +16,7 @@
 #include "codex/codex_auth.h"
 #include "codex/codex_binary.h"
 #include "codex/codex_config_files.h"
+#include "util/log_exception.h"
 
 namespace diary::cmds {
 
@@ -34,7 +37,8 @@ bool on_path(const char* program) {
 // No answer to account/read within this is a failed check, not a hang.
 constexpr std::chrono::milliseconds auth_timeout{10'000};
 
-asio::awaitable<int> run_doctor(asio::any_io_executor executor, BackendFlags flags, bool json_output) {
+asio::awaitable<int> run_doctor(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop, BackendFlags flags,
+                                bool json_output) {
   nlohmann::json report = {{"pinned_version", codex::pinned_codex_version()}};
   auto print = [&](std::string_view label, const std::string& value) {
     if (!json_output) std::cout << fmt::format("{:<12} {}\n", label, value);
@@ -54,6 +58,10 @@ asio::awaitable<int> run_doctor(asio::any_io_executor executor, BackendFlags fla
     options.warn = nullptr;  // the version line below already says it
     const agent::AgentBackendOptions backend_options = options.backend;
     auto factory = codex::make_codex_session_factory(executor, options);
+    // Ctrl-C takes codex down: a pending handshake or auth check then fails at once.
+    stop->on_stop = [executor, factory] {
+      asio::co_spawn(executor, factory->shutdown(), util::log_exception("the shutdown after a signal"));
+    };
     const auto started_at = std::chrono::steady_clock::now();
     const agent::AgentBackendOptions defaults;
     auto backend = co_await factory->backend_for(defaults);
@@ -98,6 +106,7 @@ asio::awaitable<int> run_doctor(asio::any_io_executor executor, BackendFlags fla
       print("auth", line);
     }
     co_await factory->shutdown();
+    stop->on_stop = nullptr;
   }
   const bool bwrap = on_path("bwrap");
   report["bubblewrap"] = bwrap;
@@ -105,6 +114,7 @@ asio::awaitable<int> run_doctor(asio::any_io_executor executor, BackendFlags fla
   report["ok"] = ok;
   if (json_output) std::cout << report.dump(2) << "\n";
   else std::cout << (ok ? "diary can drive codex here.\n" : "diary cannot drive codex here (see above).\n");
+  if (stop->requested) co_return exit_interrupted;
   co_return ok ? exit_ok : exit_blocked;
 }
 
@@ -118,8 +128,8 @@ void register_doctor(CLI::App& app, CliContext& context) {
   cmd->add_flag("--json", *json_output, "print the report as JSON");
   cmd->callback([flags, json_output, &context] {
     flags->factory_options();  // validates -c
-    context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal>) {
-      return run_doctor(executor, *flags, *json_output);
+    context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal> stop) {
+      return run_doctor(executor, stop, *flags, *json_output);
     });
   });
 }

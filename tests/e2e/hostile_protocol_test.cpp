@@ -4,11 +4,13 @@
 // codex whose `--version` hangs, a codex that is not logged in, a CODEX_HOME below /tmp. Each
 // run has a deadline; a wrong shape must be a clear protocol failure (exit 3, naming the JSON
 // path), never a raw library exception, a dead reader or a hang.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -200,6 +202,18 @@ TEST_F(hostile_protocol, DoctorIsBlockedWhenTheAuthCheckGetsNoAnswer) {
   const json report = json::parse(run.out, nullptr, false);
   ASSERT_FALSE(report.is_discarded()) << run.out;
   EXPECT_EQ(report["ok"], false);
+}
+
+// Nothing blocks the event loop any more: Ctrl-C while doctor waits for codex ends it at once.
+TEST_F(hostile_protocol, DoctorStopsOnSigintWhileWaitingForCodex) {
+  std::vector<std::string> argv{DIARY_BIN, "doctor", "--codex-bin", codex_bin_};
+  SpawnedProcess process(argv, workdir_, environment("auth-no-answer"));
+  std::this_thread::sleep_for(1s);  // handshake done, account/read pending (10 s deadline)
+  process.signal(SIGINT);
+  const auto exit_code = process.wait(5s);
+  ASSERT_TRUE(exit_code) << "diary doctor ignored SIGINT\n" << process.out() << process.err();
+  EXPECT_EQ(*exit_code, 130) << process.out() << process.err();
+  EXPECT_LT(process.elapsed(), 4s) << process.out() << process.err();
 }
 
 TEST_F(hostile_protocol, DoctorAcceptsAProviderThatNeedsNoOpenaiLogin) {
