@@ -133,8 +133,10 @@ void push_command_approval(Turn& t, TurnHost& host) {
     return item_started(turn.thread_id, turn.turn_id, item(turn, "inProgress", nullptr, nullptr, std::nullopt));
   });
   push(t, [&host](Turn& turn) {
+    // BAD_APPROVAL: the same request with a number where the thread id belongs.
+    const json thread = turn.directives.bad_approval ? json(5) : json(turn.thread_id);
     json params = {{"kind", "command"},
-                   {"threadId", turn.thread_id},
+                   {"threadId", thread},
                    {"turnId", turn.turn_id},
                    {"itemId", item_id(turn, "cmd_approval")},
                    {"startedAtMs", turn.started_ms},
@@ -337,7 +339,7 @@ void script_turn(Turn& t, TurnHost& host) {
                                            {{"responseStreamDisconnected", {{"httpStatusCode", nullptr}}}}),
                                 true);
     });
-  if (d.approval) push_command_approval(t, host);
+  if (d.approval || d.bad_approval) push_command_approval(t, host);
   if (d.file_approval) push_file_approval(t, host);
   if (d.unknown_request) push_unknown_request(t, host);
   if (d.big_line) push_big_line(t, *d.big_line);

@@ -434,3 +434,18 @@ TEST(CodexRunner, WrongShapedAnswersFailTheirRequestWithTheJsonPath) {
             std::string::npos)
       << handshake.error();
 }
+
+// An approval request of the wrong shape is answered -32602 (fail closed: nothing is approved)
+// and the turn goes on.
+TEST(CodexRunner, AMalformedApprovalRequestIsRefusedWithInvalidParams) {
+  agent::AgentConfig config;
+  bool asked = false;
+  config.approval_handler = [&](const agent::ApprovalRequest&) {
+    asked = true;
+    return agent::ApprovalDecision::accept;
+  };
+  auto result = one_turn("BAD_APPROVAL", within(10s), fake_options(), config);
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_EQ(result->assistant_text, "decision: error -32602");
+  EXPECT_FALSE(asked);
+}
