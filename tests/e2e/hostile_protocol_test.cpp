@@ -273,5 +273,16 @@ TEST_F(hostile_protocol_tmp_home, JobRunWarnsOnceAboutACodexHomeBelowTmp) {
   EXPECT_EQ(count(run.err, "below /tmp"), 1u) << run.err;
 }
 
+TEST_F(hostile_protocol_tmp_home, BatchRunWarnsOnceAboutACodexHomeBelowTmp) {
+  const fs::path batch = workdir_ / "batch.toml";
+  write_file(batch,
+             "concurrency = 2\n[defaults]\nturn_timeout = \"20s\"\nmax_no_progress = 1\n"
+             "[[job]]\nname = \"a\"\nprompt = \"one\"\n[[job.artifact]]\npath = \"a.txt\"\n"
+             "[[job]]\nname = \"b\"\nprompt = \"two\"\n[[job.artifact]]\npath = \"b.txt\"\n");
+  const auto run = run_diary({"batch", "run", batch.string(), "--codex-bin", codex_bin_}, "normal", 60s);
+  ASSERT_TRUE(run.exit_code) << run.err;
+  EXPECT_EQ(count(run.err, "below /tmp"), 1u) << run.err;
+}
+
 }  // namespace
 }  // namespace diary::test
