@@ -69,4 +69,23 @@ TEST(ChildProcess, AWaiterWhoseDeadlinePassesFirstSaysSoWhileOthersKeepWaiting) 
   EXPECT_EQ(results, (std::vector<bool>{false, true}));
 }
 
+// A line handler that throws ends the reader: that must not go unnoticed (Asio's `detached`
+// would drop it and leave every waiter hanging). The child is killed and the exit handler says why.
+TEST(ChildProcess, AReaderThatDiesKillsTheChildAndReportsIt) {
+  auto message = run_coro<std::string>([](asio::any_io_executor ex) -> asio::awaitable<std::string> {
+    auto child = codex::ChildProcess::spawn(ex, shell("echo hi; exec sleep 30"));
+    if (!child) throw std::runtime_error(child.error().message);
+    std::optional<std::string> exited;
+    testing::internal::CaptureStderr();
+    (*child)->start([](std::string_view) { throw std::runtime_error("handler bug"); },
+                    [&](agent::Error error) { exited = error.message; });
+    for (int i = 0; i < 500 && !exited; ++i) co_await test::sleep_for(10ms);
+    const std::string logged = testing::internal::GetCapturedStderr();
+    EXPECT_NE(logged.find("internal error in the codex stdout reader: handler bug"), std::string::npos) << logged;
+    co_return exited.value_or("(no exit reported)");
+  });
+  EXPECT_NE(message.find("killed by signal 9"), std::string::npos) << message;
+  EXPECT_NE(message.find("handler bug"), std::string::npos) << message;
+}
+
 }  // namespace
