@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cmds/cli.h"
+#include "codex/codex_config_files.h"
 
 namespace diary::cmds {
 
@@ -27,6 +28,15 @@ codex::CodexFactoryOptions BackendFlags::factory_options() const {
   options.warn = [](std::string_view message) { std::cerr << "warning: " << message << "\n"; };
   if (verbose) options.stderr_log = [](std::string_view chunk) { std::cerr << chunk; };
   return options;
+}
+
+void warn_about_codex_home(const agent::AgentBackendOptions& backend) {
+  static bool warned = false;
+  if (warned) return;
+  if (auto problem = codex::codex_home_problem(codex::backend_codex_home(backend), backend)) {
+    warned = true;
+    std::cerr << "warning: " << *problem << "\n";
+  }
 }
 
 }  // namespace diary::cmds

@@ -22,4 +22,8 @@ struct BackendFlags {
   codex::CodexFactoryOptions factory_options() const;
 };
 
+// Warns once per process on stderr when the backend's CODEX_HOME is below the temp dir (codex
+// then fails every shell command; see codex::codex_home_problem). Used by exec, job, batch.
+void warn_about_codex_home(const agent::AgentBackendOptions& backend);
+
 }  // namespace diary::cmds

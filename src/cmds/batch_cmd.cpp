@@ -124,6 +124,7 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
   }
 
   codex::CodexFactoryOptions factory_options = flags.backend.factory_options();
+  warn_about_codex_home(factory_options.backend);
   factory_options.on_backend_started = [ledger, health, view](const codex::BackendInfo& info,
                                                               const agent::AgentBackendOptions& used) {
     health->started();

@@ -4,7 +4,6 @@
 #include <iterator>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <fmt/format.h>
 
 #include "cmds/async_main.h"
@@ -13,6 +12,7 @@
 #include "cmds/exit_codes.h"
 #include "cmds/json_files.h"
 #include "util/duration.h"
+#include "util/log_exception.h"
 
 namespace diary::cmds {
 
@@ -59,7 +59,10 @@ int exit_code_of(const std::string& status, const agent::Result<agent::AgentTurn
 asio::awaitable<int> run_exec(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop, ExecFlags flags,
                               agent::AgentConfig config, agent::TurnOptions options) {
   auto factory = codex::make_codex_session_factory(executor, flags.backend.factory_options());
-  stop->on_stop = [executor, factory] { asio::co_spawn(executor, factory->shutdown(), asio::detached); };
+  stop->on_stop = [executor, factory] {
+    asio::co_spawn(executor, factory->shutdown(), util::log_exception("the shutdown after a signal"));
+  };
+  warn_about_codex_home(flags.backend.factory_options().backend);
   const auto started_at = std::chrono::steady_clock::now();
 
   agent::Result<agent::AgentTurnResult> result = agent::fail(agent::ErrorKind::cancelled, "interrupted before start");

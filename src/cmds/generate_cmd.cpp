@@ -9,7 +9,6 @@
 #include <memory>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -20,6 +19,7 @@
 #include "cmds/cli.h"
 #include "cmds/exit_codes.h"
 #include "codex/codex_args.h"
+#include "codex/codex_auth.h"
 #include "generate/phases/pipeline.h"
 #include "generate/phases/progress_view.h"
 #include "generate/prepare/day_selection.h"
@@ -29,6 +29,7 @@
 #include "generate/job/job_spec.h"
 #include "generate/ledger/run_ledger.h"
 #include "generate/workspace/day_workspace.h"
+#include "util/log_exception.h"
 
 namespace diary::cmds {
 
@@ -161,16 +162,13 @@ int exit_code_of(const phases::PipelineResult& result) {
 // Codex must start and, unless the configured provider needs no OpenAI login, be logged in:
 // otherwise the run is blocked before any task (exit 3) with the two ways out.
 asio::awaitable<void> preflight(codex::CodexAgentSessionFactory& factory, const agent::AgentBackendOptions& backend) {
-  const std::string ways_out = "run `codex login` (or set OPENAI_API_KEY), or use `diary generate --offline`";
+  const std::string ways_out = std::string(codex::login_hint) + ", or use `diary generate --offline`";
   auto started = co_await factory.backend_for(backend);
   if (!started) fail_with(agent::ErrorKind::blocked, "codex cannot be used: " + started.error().message + "; " + ways_out);
-  const std::string method = "account/read";
-  nlohmann::json params = {{"refreshToken", false}};
-  auto account = co_await (*started)->rpc().call(method, params);
-  if (!account) fail_with(agent::ErrorKind::blocked, "codex did not say whether it is logged in (" + account.error().message + "); " + ways_out);
-  const bool needs_login = account->value("requiresOpenaiAuth", true);
-  const bool logged_in = account->contains("account") && !(*account)["account"].is_null();
-  if (needs_login && !logged_in) fail_with(agent::ErrorKind::blocked, "codex is not logged in; " + ways_out);
+  const auto timeout = std::chrono::milliseconds(30'000);
+  auto auth = co_await codex::check_auth(**started, timeout);
+  if (!auth) fail_with(agent::ErrorKind::blocked, "codex did not say whether it is logged in (" + auth.error().message + "); " + ways_out);
+  if (!auth->usable()) fail_with(agent::ErrorKind::blocked, "codex is not logged in; " + ways_out);
 }
 
 asio::awaitable<int> run_generate(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop, const GenerateFlags& flags,
@@ -259,7 +257,7 @@ asio::awaitable<int> run_generate(asio::any_io_executor executor, std::shared_pt
             if (running) view.tick();
           }
         },
-        [](std::exception_ptr) {});
+        util::log_exception("the progress ticker"));
   }
 
   agent::Result<phases::PipelineResult> result = agent::fail(agent::ErrorKind::blocked, "not run");

@@ -71,6 +71,7 @@ asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared
   std::shared_ptr<generate::RunLedger> ledger = *opened;
 
   codex::CodexFactoryOptions factory_options = flags.backend.factory_options();
+  warn_about_codex_home(factory_options.backend);
   factory_options.on_backend_started = [ledger](const codex::BackendInfo& info, const agent::AgentBackendOptions& used) {
     nlohmann::json data = info.to_json();
     data["binary"] = used.binary;

@@ -3,7 +3,6 @@
 #include <csignal>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,6 +14,8 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "util/log_exception.h"
 
 namespace diary::codex {
 
@@ -104,9 +105,24 @@ void ChildProcess::start(LineHandler on_line, ExitHandler on_exit) {
   on_line_ = std::move(on_line);
   on_exit_ = std::move(on_exit);
   auto self = shared_from_this();
-  asio::co_spawn(executor_, [self]() { return self->read_stdout(); }, asio::detached);
-  asio::co_spawn(executor_, [self]() { return self->read_stderr(); }, asio::detached);
-  asio::co_spawn(executor_, [self]() { return self->reap(); }, asio::detached);
+  // A reader that dies must not leave everyone waiting for a line or an exit that never comes:
+  // its stream counts as ended (and the child is killed) so the exit handler still runs.
+  std::weak_ptr<ChildProcess> weak = self;
+  auto stream_failed = [weak](bool ChildProcess::*done) {
+    return [weak, done](std::exception_ptr error) {
+      auto child = weak.lock();
+      if (!child) return;
+      child->stream_error_ = util::describe_exception("the codex reader", error);
+      (*child).*done = true;
+      child->signal(SIGKILL);
+      child->maybe_finish();
+    };
+  };
+  asio::co_spawn(executor_, [self]() { return self->read_stdout(); },
+                 util::log_exception("the codex stdout reader", stream_failed(&ChildProcess::stdout_done_)));
+  asio::co_spawn(executor_, [self]() { return self->read_stderr(); },
+                 util::log_exception("the codex stderr reader", stream_failed(&ChildProcess::stderr_done_)));
+  asio::co_spawn(executor_, [self]() { return self->reap(); }, util::log_exception("the codex reaper"));
 }
 
 asio::awaitable<void> ChildProcess::read_stdout() {
@@ -156,7 +172,7 @@ asio::awaitable<void> ChildProcess::reap() {
   boost::system::error_code ec;
   co_await process_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   exit_code_ = process_->native_exit_code();
-  if (exit_timer_) exit_timer_->cancel();
+  wake_exit_waiters();
   // A grandchild may still hold our stdout/stderr open; once codex itself is gone nothing more
   // of interest can arrive, so stop waiting for EOF.
   boost::system::error_code ignored;
@@ -210,7 +226,11 @@ void ChildProcess::write_line(std::string line) {
   write_queue_.push_back(std::move(line));
   if (!writing_) {
     writing_ = true;
-    asio::co_spawn(executor_, [self = shared_from_this()]() { return self->write_loop(); }, asio::detached);
+    std::weak_ptr<ChildProcess> weak = shared_from_this();
+    asio::co_spawn(executor_, [self = shared_from_this()]() { return self->write_loop(); },
+                   util::log_exception("the codex stdin writer", [weak](std::exception_ptr) {
+                     if (auto child = weak.lock()) child->writing_ = false;
+                   }));
   }
 }
 
@@ -242,16 +262,24 @@ void ChildProcess::signal(int signo) {
   ::kill(pid_, signo);
 }
 
+void ChildProcess::wake_exit_waiters() {
+  auto waiters = std::move(exit_waiters_);
+  exit_waiters_.clear();
+  for (auto& weak : waiters)
+    if (auto timer = weak.lock()) timer->cancel();
+}
+
 asio::awaitable<bool> ChildProcess::wait_exit(std::chrono::steady_clock::duration timeout) {
   auto self = shared_from_this();
-  if (finished_) co_return true;
+  if (finished_ || exit_code_) co_return true;
+  // One timer per waiter, all woken by the exit: any number of coroutines may wait at once.
   auto timer = std::make_shared<asio::steady_timer>(executor_, timeout);
-  exit_timer_ = timer;
+  std::erase_if(exit_waiters_, [](const auto& weak) { return weak.expired(); });
+  exit_waiters_.push_back(timer);
   boost::system::error_code ignored;
   while (!exit_code_ && timer->expiry() > std::chrono::steady_clock::now()) {
     co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
-  if (exit_timer_ == timer) exit_timer_.reset();
   co_return exit_code_.has_value();
 }
 

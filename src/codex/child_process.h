@@ -60,7 +60,8 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   int pid() const { return pid_; }
   std::string stderr_tail() const;
 
-  // Waits until the process exited or the deadline passed; true if it exited.
+  // Waits until the process exited or the deadline passed; true if it exited. Any number of
+  // coroutines may wait at once; the exit wakes them all.
   boost::asio::awaitable<bool> wait_exit(std::chrono::steady_clock::duration timeout);
 
  private:
@@ -90,7 +91,8 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   std::optional<int> exit_code_;
   bool finished_ = false;
   std::optional<std::string> stream_error_;
-  std::shared_ptr<boost::asio::steady_timer> exit_timer_;
+  std::vector<std::weak_ptr<boost::asio::steady_timer>> exit_waiters_;  // of wait_exit() callers
+  void wake_exit_waiters();
 };
 
 // Formats "exit status 3" / "killed by signal 9".

@@ -46,13 +46,13 @@ asio::awaitable<agent::Result<void>> CodexAgentRunner::ensure_thread() {
   call.timeout = timeouts_.thread_start;
   const std::string method = "thread/start";
   const json params = thread_start_params(config_);
-  auto started = co_await backend_->rpc().call(method, params, call);
+  auto started = co_await backend_->rpc().call_as<protocol::ThreadStartResponse>(method, params, call);
   if (!started) co_return std::unexpected(started.error());
-  std::string id = (*started).contains("thread") ? (*started)["thread"].value("id", "") : "";
-  if (id.empty()) co_return agent::fail(agent::ErrorKind::protocol, "thread/start answered without a thread id");
-  thread_id_ = id;
+  if (started->thread_id.empty())
+    co_return agent::fail(agent::ErrorKind::protocol, "thread/start answered without a thread id");
+  thread_id_ = started->thread_id;
   // codex resolves the model: ours, a -c model=... override, or its configured default.
-  if (auto model = started->find("model"); model != started->end() && model->is_string()) model_ = *model;
+  if (started->model) model_ = *started->model;
   // Approval decisions are reported into whichever turn is running when they happen.
   event_forwarder_ = std::make_shared<std::function<void(agent::AgentTurnEvent)>>();
   std::weak_ptr<std::function<void(agent::AgentTurnEvent)>> forward = event_forwarder_;
@@ -81,7 +81,10 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
 
   if (auto thread = co_await ensure_thread(); !thread) co_return std::unexpected(thread.error());
 
-  auto collector = std::make_shared<TurnCollector>(backend_->executor(), options.on_event);
+  std::weak_ptr<CodexBackend> weak_backend = backend_;
+  auto collector = std::make_shared<TurnCollector>(backend_->executor(), options.on_event, [weak_backend](std::string_view what) {
+    if (auto backend = weak_backend.lock()) backend->rpc().report_malformed(what);
+  });
   *event_forwarder_ = [collector](agent::AgentTurnEvent event) { collector->add_event(std::move(event)); };
   backend_->router().attach(thread_id_, collector.get());
   backend_->turn_began();
@@ -95,14 +98,14 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
   call.timeout = remaining(deadline);
   const std::string method = "turn/start";
   const json params = turn_start_params(thread_id_, prompt, options);
-  auto started = co_await backend_->rpc().call(method, params, call);
+  auto started = co_await backend_->rpc().call_as<protocol::TurnStartResponse>(method, params, call);
   if (!started) {
     if (started.error().kind == agent::ErrorKind::timeout)
       co_return agent::fail(agent::ErrorKind::timeout,
                             "turn/start was not answered within " + seconds_text(options.timeout));
     co_return std::unexpected(started.error());
   }
-  turn_id_ = (*started).contains("turn") ? (*started)["turn"].value("id", "") : "";
+  turn_id_ = started->turn_id;
   if (turn_id_.empty()) co_return agent::fail(agent::ErrorKind::protocol, "turn/start answered without a turn id");
   backend_->router().bind_turn(thread_id_, turn_id_);
   if (interrupt_requested_) co_await send_interrupt();

@@ -3,7 +3,6 @@
 #include <csignal>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,6 +11,7 @@
 #include "codex/codex_args.h"
 #include "codex/codex_config_files.h"
 #include "codex/server_requests.h"
+#include "util/log_exception.h"
 
 namespace diary::codex {
 
@@ -50,6 +50,7 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::star
   backend->info_.pid = backend->child_->pid();
 
   std::weak_ptr<CodexBackend> weak = backend;
+  backend->rpc_.set_log(options.protocol_log);
   backend->rpc_.set_notification_handler([weak](jsonrpc::IncomingNotification& notification) {
     if (auto self = weak.lock()) {
       self->track_file_changes(notification);
@@ -71,7 +72,7 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::star
   handshake.timeout = options.handshake_timeout;
   const std::string method = "initialize";
   const json params = initialize_params();
-  auto init = co_await backend->rpc_.call(method, params, handshake);
+  auto init = co_await backend->rpc_.call_as<protocol::InitializeResponse>(method, params, handshake);
   if (!init) {
     std::string why = init.error().message;
     if (init.error().kind != agent::ErrorKind::process_exited) {
@@ -82,9 +83,9 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::star
     co_await backend->child_->wait_exit(2s);
     co_return agent::fail(agent::ErrorKind::blocked, "codex app-server did not complete the handshake: " + why);
   }
-  backend->info_.user_agent = init->value("userAgent", "");
-  backend->info_.codex_home = init->value("codexHome", "");
-  backend->info_.platform_os = init->value("platformOs", "");
+  backend->info_.user_agent = std::move(init->user_agent);
+  backend->info_.codex_home = std::move(init->codex_home);
+  backend->info_.platform_os = std::move(init->platform_os);
   backend->rpc_.notify("initialized", nullptr);
   co_return backend;
 }
@@ -109,7 +110,7 @@ void CodexBackend::register_thread(const std::string& thread_id, ThreadHooks hoo
 void CodexBackend::forget_thread(const std::string& thread_id) {
   threads_.erase(thread_id);
   if (unusable_ || shut_down_ || !child_) return;
-  asio::co_spawn(executor_, unsubscribe(shared_from_this(), thread_id), asio::detached);
+  asio::co_spawn(executor_, unsubscribe(shared_from_this(), thread_id), util::log_exception("thread/unsubscribe"));
 }
 
 asio::awaitable<void> CodexBackend::unsubscribe(std::shared_ptr<CodexBackend> self, std::string thread_id) {
@@ -127,48 +128,41 @@ void CodexBackend::turn_ended() {
 
 void CodexBackend::track_file_changes(const jsonrpc::IncomingNotification& notification) {
   if (notification.method != "item/started" && notification.method != "item/completed") return;
-  const auto item = notification.params.find("item");
-  if (item == notification.params.end() || !item->is_object() || item->value("type", "") != "fileChange") return;
-  const std::string id = item->value("id", "");
+  // Only fileChange items matter here; peek at the type before decoding the whole item (the
+  // collector decodes item/completed again and reports it if malformed).
+  const json& params = notification.params;
+  const auto item = params.is_object() ? params.find("item") : params.end();
+  if (item == params.end() || !item->is_object()) return;
+  const auto type = item->find("type");
+  if (type == item->end() || *type != "fileChange") return;
+  auto decoded = protocol::decode<protocol::ItemNotification>(params, "params");
+  if (!decoded) {
+    if (notification.method == "item/started")
+      rpc_.report_malformed("codex sent a malformed item/started: " + decoded.error().message);
+    return;
+  }
+  const protocol::ThreadItem& change_item = decoded->item;
   if (notification.method == "item/completed") {
-    file_change_paths_.erase(id);
+    file_change_paths_.erase(change_item.id);
     return;
   }
   std::vector<std::filesystem::path> paths;
-  if (auto changes = item->find("changes"); changes != item->end() && changes->is_array())
-    for (const auto& change : *changes)
-      if (change.is_object() && change.contains("path")) paths.emplace_back(change.value("path", ""));
+  for (const auto& change : change_item.changes) paths.emplace_back(change.path);
   if (file_change_paths_.size() > 10'000) file_change_paths_.clear();  // items never completed
-  file_change_paths_[id] = std::move(paths);
+  file_change_paths_[change_item.id] = std::move(paths);
 }
 
 void CodexBackend::on_server_request(ServerRequest request) {
   const std::string& method = request.method();
-  if (auto approval = approval_request_from(method, request.params())) {
-    if (auto known = file_change_paths_.find(request.params().value("itemId", "")); known != file_change_paths_.end())
-      approval->paths.insert(approval->paths.end(), known->second.begin(), known->second.end());
-    const std::string thread_id = request.params().value("threadId", request.params().value("conversationId", ""));
-    auto hooks = threads_.find(thread_id);
-    agent::ApprovalDecision decision = agent::ApprovalDecision::decline;
-    if (hooks != threads_.end() && hooks->second.approval_handler) decision = hooks->second.approval_handler(*approval);
-    request.reply(approval_result(method, decision));
-    if (hooks != threads_.end() && hooks->second.on_event) {
-      agent::AgentTurnEvent event;
-      event.kind = agent::EventKind::approval;
-      std::string subject = approval->kind == agent::ApprovalKind::command ? approval->command
-                            : approval->paths.empty()                      ? method
-                                                                           : approval->paths.front().string();
-      event.summary = fmt::format("approval {}: {}", agent::to_string(decision), subject);
-      nlohmann::json paths = nlohmann::json::array();
-      for (const auto& path : approval->paths) paths.push_back(path.string());
-      event.metadata = {{"method", method},
-                        {"decision", agent::to_string(decision)},
-                        {"command", approval->command},
-                        {"cwd", approval->cwd.string()},
-                        {"paths", paths},
-                        {"reason", approval->reason}};
-      hooks->second.on_event(std::move(event));
+  if (protocol::is_approval_method(method)) {
+    auto params = protocol::decode_approval(method, request.params());
+    if (!params) {
+      // Fail closed: codex treats an error answer as "not approved".
+      rpc_.report_malformed("codex sent a malformed " + method + ": " + params.error().message);
+      request.reply_error(jsonrpc::rpc_code::invalid_params, params.error().message);
+      return;
     }
+    answer_approval(request, *params);
     return;
   }
   if (auto result = fallback_result(method)) {
@@ -176,6 +170,33 @@ void CodexBackend::on_server_request(ServerRequest request) {
     return;
   }
   request.reply_error(jsonrpc::rpc_code::method_not_found, "diary does not handle " + method);
+}
+
+void CodexBackend::answer_approval(ServerRequest& request, const protocol::ApprovalParams& params) {
+  const std::string& method = request.method();
+  agent::ApprovalRequest approval = approval_request_from(method, params);
+  if (auto known = file_change_paths_.find(params.item_id); !params.item_id.empty() && known != file_change_paths_.end())
+    approval.paths.insert(approval.paths.end(), known->second.begin(), known->second.end());
+  auto hooks = threads_.find(params.thread_id);
+  agent::ApprovalDecision decision = agent::ApprovalDecision::decline;
+  if (hooks != threads_.end() && hooks->second.approval_handler) decision = hooks->second.approval_handler(approval);
+  request.reply(approval_result(method, decision));
+  if (hooks == threads_.end() || !hooks->second.on_event) return;
+  agent::AgentTurnEvent event;
+  event.kind = agent::EventKind::approval;
+  std::string subject = approval.kind == agent::ApprovalKind::command ? approval.command
+                        : approval.paths.empty()                      ? method
+                                                                      : approval.paths.front().string();
+  event.summary = fmt::format("approval {}: {}", agent::to_string(decision), subject);
+  nlohmann::json paths = nlohmann::json::array();
+  for (const auto& path : approval.paths) paths.push_back(path.string());
+  event.metadata = {{"method", method},
+                    {"decision", agent::to_string(decision)},
+                    {"command", approval.command},
+                    {"cwd", approval.cwd.string()},
+                    {"paths", paths},
+                    {"reason", approval.reason}};
+  hooks->second.on_event(std::move(event));
 }
 
 asio::awaitable<void> CodexBackend::shutdown(std::chrono::milliseconds idle_grace) {

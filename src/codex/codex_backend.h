@@ -29,6 +29,7 @@ struct BackendStartOptions {
   agent::AgentBackendOptions options;
   std::chrono::milliseconds handshake_timeout{30'000};
   std::function<void(std::string_view)> stderr_log;  // verbose: every stderr chunk of codex
+  LogLine protocol_log;  // malformed messages, handler exceptions, missing replies (one line each)
 };
 
 struct BackendInfo {
@@ -87,6 +88,7 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   boost::asio::awaitable<void> stop_child(std::chrono::milliseconds idle_grace);
   void on_server_request(ServerRequest request);
   static boost::asio::awaitable<void> unsubscribe(std::shared_ptr<CodexBackend> self, std::string thread_id);
+  void answer_approval(ServerRequest& request, const protocol::ApprovalParams& params);
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<ChildProcess> child_;

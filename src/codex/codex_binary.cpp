@@ -1,8 +1,6 @@
 #include "codex/codex_binary.h"
 
-#include <array>
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -59,15 +57,6 @@ std::optional<fs::path> find_on_path() {
     if (is_executable(candidate)) return candidate;
   }
   return std::nullopt;
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
 }
 
 // How to get the pinned codex: part of every "no codex" message, wherever the search ended.
@@ -127,27 +116,6 @@ std::optional<std::string> version_from_user_agent(std::string_view user_agent) 
   const std::size_t length = version_length_at(user_agent, slash + 1);
   if (length == 0) return std::nullopt;
   return std::string(user_agent.substr(slash + 1, length));
-}
-
-std::optional<std::string> read_codex_version(const fs::path& binary) {
-  std::string command = shell_quote(binary.string()) + " --version </dev/null 2>/dev/null";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return std::nullopt;
-  std::string output;
-  std::array<char, 256> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
-  if (::pclose(pipe) != 0) return std::nullopt;
-  // The first "X.Y.Z" anywhere ("codex-cli 0.169.0"). A failed try from the start of a digit
-  // run fails from inside it too, so the scan skips whole runs (linear time).
-  for (std::size_t at = 0; at < output.size();) {
-    if (!is_digit(output[at])) {
-      ++at;
-      continue;
-    }
-    if (const std::size_t length = version_length_at(output, at)) return output.substr(at, length);
-    while (at < output.size() && is_digit(output[at])) ++at;
-  }
-  return std::nullopt;
 }
 
 }  // namespace diary::codex

@@ -31,6 +31,44 @@ fs::path backend_codex_home(const agent::AgentBackendOptions& options) {
   return {};
 }
 
+namespace {
+
+bool below(const fs::path& path, const fs::path& root) {
+  auto p = path.begin();
+  for (auto r = root.begin(); r != root.end(); ++r, ++p) {
+    if (r->empty()) continue;  // a trailing separator
+    if (p == path.end() || *p != *r) return false;
+  }
+  return true;
+}
+
+// The path as written (absolute, normalised) and with its symlinks resolved.
+std::vector<fs::path> spellings(const fs::path& path) {
+  std::error_code ec;
+  const fs::path lexical = fs::absolute(path, ec).lexically_normal();
+  std::vector<fs::path> out{lexical};
+  const fs::path resolved = fs::weakly_canonical(lexical, ec);
+  if (!ec && resolved != lexical) out.push_back(resolved);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> codex_home_problem(const fs::path& codex_home, const agent::AgentBackendOptions& options) {
+  if (codex_home.empty()) return std::nullopt;
+  std::vector<std::pair<std::string, fs::path>> roots{{"/tmp", "/tmp"}};
+  if (auto tmpdir = backend_variable(options, "TMPDIR"); !tmpdir.empty() && fs::path(tmpdir) != "/tmp")
+    roots.emplace_back("$TMPDIR (" + tmpdir + ")", tmpdir);
+  for (const auto& [name, root] : roots)
+    for (const auto& home : spellings(codex_home))
+      for (const auto& temp : spellings(root))
+        if (below(home, temp) && temp != temp.root_path())
+          return "CODEX_HOME " + codex_home.string() + " is below " + name +
+                 ": codex refuses to install its sandbox helpers there and every shell command of a turn fails; "
+                 "point CODEX_HOME (or HOME) at a directory outside the temp dir";
+  return std::nullopt;
+}
+
 std::vector<fs::path> codex_config_files(const fs::path& codex_home) {
   std::vector<fs::path> files{"/etc/codex/config.toml"};
   if (!codex_home.empty()) files.push_back(codex_home / "config.toml");

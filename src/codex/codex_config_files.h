@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ namespace diary::codex {
 // $CODEX_HOME of the backend: options.env, else this process's environment (unless
 // options.env_remove drops it), else $HOME/.codex. Empty when none of these is known.
 std::filesystem::path backend_codex_home(const agent::AgentBackendOptions& options);
+
+// Why `codex_home` will not work, or nullopt: below the temp dir (/tmp, or the backend's
+// $TMPDIR) codex refuses to install its sandbox helpers, and then every shell command of a turn
+// fails. Compared both as written and with symlinks resolved. The message names the path.
+std::optional<std::string> codex_home_problem(const std::filesystem::path& codex_home,
+                                              const agent::AgentBackendOptions& options);
 
 // The user-editable config layers below codex's `-c` overrides, lowest first:
 // /etc/codex/config.toml and <codex_home>/config.toml (project layers are switched off by the

@@ -12,12 +12,6 @@ std::string str(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::int64_t num(const json& object, const char* key) {
-  if (!object.is_object()) return 0;
-  auto it = object.find(key);
-  return it != object.end() && it->is_number() ? it->get<std::int64_t>() : 0;
-}
-
 // Progress lines and ledgers want one short line, never a transcript.
 std::string one_line(std::string_view text, std::size_t max = 160) {
   std::string out;
@@ -38,61 +32,54 @@ std::string tail(std::string_view text, std::size_t max) {
 
 }  // namespace
 
-std::optional<agent::AgentTurnEvent> event_from_item(const json& item) {
+std::optional<agent::AgentTurnEvent> event_from_item(const protocol::ThreadItem& item) {
   using agent::EventKind;
-  const std::string type = str(item, "type");
+  const std::string& type = item.type;
   agent::AgentTurnEvent event;
-  event.metadata = {{"item_id", str(item, "id")}, {"item_type", type}};
+  event.metadata = {{"item_id", item.id}, {"item_type", type}};
   if (type == "userMessage" || type == "hookPrompt") return std::nullopt;
   if (type == "agentMessage") {
     event.kind = EventKind::agent_message;
-    event.summary = one_line(str(item, "text"));
-    event.metadata["phase"] = item.value("phase", json(nullptr));
-    event.metadata["text"] = str(item, "text");
+    event.summary = one_line(item.text);
+    event.metadata["phase"] = item.phase ? json(*item.phase) : json(nullptr);
+    event.metadata["text"] = item.text;
   } else if (type == "reasoning") {
     event.kind = EventKind::reasoning;
     std::string summary;
-    if (auto it = item.find("summary"); it != item.end() && it->is_array())
-      for (const auto& part : *it)
-        if (part.is_string()) summary += part.get<std::string>() + " ";
+    for (const auto& part : item.summary) summary += part + " ";
     event.summary = summary.empty() ? "reasoning" : one_line(summary);
   } else if (type == "commandExecution") {
     event.kind = EventKind::command;
-    const std::string command = str(item, "command");
-    const auto exit_code = item.value("exitCode", json(nullptr));
-    event.summary = exit_code.is_number() ? fmt::format("$ {} (exit {})", one_line(command, 120), exit_code.get<int>())
-                                          : fmt::format("$ {} ({})", one_line(command, 120), str(item, "status"));
-    const std::string output = str(item, "aggregatedOutput");
-    event.metadata.update({{"command", command},
-                           {"cwd", str(item, "cwd")},
-                           {"status", str(item, "status")},
+    const json exit_code = item.exit_code ? json(*item.exit_code) : json(nullptr);
+    event.summary = item.exit_code ? fmt::format("$ {} (exit {})", one_line(item.command, 120), *item.exit_code)
+                                   : fmt::format("$ {} ({})", one_line(item.command, 120), item.status);
+    event.metadata.update({{"command", item.command},
+                           {"cwd", item.cwd},
+                           {"status", item.status},
                            {"exit_code", exit_code},
-                           {"duration_ms", item.value("durationMs", json(nullptr))},
-                           {"output_bytes", output.size()},
-                           {"output_tail", tail(output, 2000)}});
+                           {"duration_ms", item.duration_ms ? json(*item.duration_ms) : json(nullptr)},
+                           {"output_bytes", item.aggregated_output.size()},
+                           {"output_tail", tail(item.aggregated_output, 2000)}});
   } else if (type == "fileChange") {
     event.kind = EventKind::file_change;
     json paths = json::array();
     std::string list;
-    if (auto it = item.find("changes"); it != item.end() && it->is_array())
-      for (const auto& change : *it) {
-        paths.push_back({{"path", str(change, "path")}, {"kind", change.value("kind", json(nullptr))}});
-        list += (list.empty() ? "" : ", ") + str(change, "path");
-      }
+    for (const auto& change : item.changes) {
+      paths.push_back({{"path", change.path}, {"kind", change.kind}});
+      list += (list.empty() ? "" : ", ") + change.path;
+    }
     event.summary = "files: " + one_line(list, 140);
-    event.metadata.update({{"changes", paths}, {"status", str(item, "status")}});
+    event.metadata.update({{"changes", paths}, {"status", item.status}});
   } else if (type == "mcpToolCall" || type == "dynamicToolCall" || type == "collabAgentToolCall") {
     event.kind = EventKind::tool_call;
-    std::string server = str(item, "server");
-    if (server.empty()) server = str(item, "namespace");
-    std::string name = server.empty() ? str(item, "tool") : server + "." + str(item, "tool");
-    event.summary = fmt::format("tool {} ({})", name, str(item, "status"));
-    event.metadata.update({{"tool", name}, {"status", str(item, "status")}, {"error", item.value("error", json(nullptr))}});
+    std::string name = item.server.empty() ? item.tool : item.server + "." + item.tool;
+    event.summary = fmt::format("tool {} ({})", name, item.status);
+    event.metadata.update({{"tool", name}, {"status", item.status}, {"error", item.error}});
     // A tool's own verdict (diary's tools answer {"status":"invalid","errors":[...]}) so that
     // resume prompts can quote the last validation errors. Bounded: never the whole payload.
-    if (auto result = item.find("result"); result != item.end() && result->is_object()) {
-      auto structured = result->find("structuredContent");
-      if (structured != result->end() && structured->is_object()) {
+    if (item.result.is_object()) {
+      auto structured = item.result.find("structuredContent");
+      if (structured != item.result.end() && structured->is_object()) {
         if (auto status = structured->find("status"); status != structured->end() && status->is_string())
           event.metadata["result_status"] = *status;
         if (auto errors = structured->find("errors"); errors != structured->end() && errors->is_array()) {
@@ -107,23 +94,12 @@ std::optional<agent::AgentTurnEvent> event_from_item(const json& item) {
     }
   } else if (type == "webSearch") {
     event.kind = EventKind::web_search;
-    event.summary = "web search: " + one_line(str(item, "query"));
+    event.summary = "web search: " + one_line(item.query);
   } else {
     event.kind = EventKind::other;
     event.summary = type.empty() ? "item" : type;
   }
   return event;
-}
-
-agent::TokenUsage usage_from_breakdown(const json& breakdown) {
-  agent::TokenUsage usage;
-  usage.input_tokens = num(breakdown, "inputTokens");
-  usage.cached_input_tokens = num(breakdown, "cachedInputTokens");
-  usage.output_tokens = num(breakdown, "outputTokens");
-  usage.reasoning_output_tokens = num(breakdown, "reasoningOutputTokens");
-  usage.total_tokens = num(breakdown, "totalTokens");
-  if (usage.total_tokens == 0) usage.total_tokens = usage.input_tokens + usage.output_tokens;
-  return usage;
 }
 
 namespace {
@@ -157,7 +133,7 @@ agent::TurnError turn_error_from(const json& error) {
     const json& body = first.value();
     out.code = snake_case(first.key());
     if (body.is_object())
-      if (auto status = body.find("httpStatusCode"); status != body.end() && status->is_number())
+      if (auto status = body.find("httpStatusCode"); status != body.end() && status->is_number_integer())
         out.http_status = status->get<int>();
   }
   const bool retryable_code = out.code == "server_overloaded" || out.code == "internal_server_error" ||
@@ -165,21 +141,6 @@ agent::TurnError turn_error_from(const json& error) {
   const bool retryable_status = out.http_status && (*out.http_status == 429 || *out.http_status >= 500);
   out.retryable = retryable_code || retryable_status;
   return out;
-}
-
-std::string thread_id_of(const json& params) {
-  if (!params.is_object()) return {};
-  if (std::string id = str(params, "threadId"); !id.empty()) return id;
-  if (auto turn = params.find("turn"); turn != params.end()) return str(*turn, "threadId");
-  if (auto thread = params.find("thread"); thread != params.end()) return str(*thread, "id");
-  return {};
-}
-
-std::string turn_id_of(const json& params) {
-  if (!params.is_object()) return {};
-  if (std::string id = str(params, "turnId"); !id.empty()) return id;
-  if (auto turn = params.find("turn"); turn != params.end()) return str(*turn, "id");
-  return {};
 }
 
 }  // namespace diary::codex

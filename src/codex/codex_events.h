@@ -1,5 +1,5 @@
-// Translation of app-server payloads into the neutral agent types: completed items into
-// AgentTurnEvents, tokenUsage into TokenUsage, turn.error/codexErrorInfo into TurnError.
+// Translation of decoded app-server payloads (codex_protocol.h) into the neutral agent types:
+// completed items into AgentTurnEvents, turn.error/codexErrorInfo into TurnError.
 // Pure functions.
 #pragma once
 
@@ -9,23 +9,17 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_turn.h"
+#include "codex/codex_protocol.h"
 
 namespace diary::codex {
 
 using json = nlohmann::json;
 
 // nullopt for items that are not worth an event (e.g. the echo of our own user message).
-std::optional<agent::AgentTurnEvent> event_from_item(const json& item);
-
-agent::TokenUsage usage_from_breakdown(const json& breakdown);
+std::optional<agent::AgentTurnEvent> event_from_item(const protocol::ThreadItem& item);
 
 // turn.error {message, codexErrorInfo, additionalDetails} -> TurnError (retryable for 429, 5xx
 // and overload).
 agent::TurnError turn_error_from(const json& error);
-
-// The thread id and turn id a notification belongs to ("" when absent). Looks at threadId,
-// turnId and the nested turn.id / turn.threadId.
-std::string thread_id_of(const json& params);
-std::string turn_id_of(const json& params);
 
 }  // namespace diary::codex

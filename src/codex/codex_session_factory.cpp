@@ -58,6 +58,7 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   start.options = key;
   start.handshake_timeout = options_.handshake_timeout;
   start.stderr_log = options_.stderr_log;
+  start.protocol_log = options_.warn;
   auto started = co_await CodexBackend::start(executor_, std::move(start));
   entry->starting = false;
   entry->started.cancel();

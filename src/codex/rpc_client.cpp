@@ -1,6 +1,7 @@
 #include "codex/rpc_client.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -11,29 +12,85 @@ namespace diary::codex {
 
 namespace asio = boost::asio;
 
-ServerRequest::ServerRequest(jsonrpc::IncomingRequest request, SendLine send)
-    : request_(std::move(request)), send_(std::move(send)) {}
+namespace {
+
+// Enough of a line to recognise it in a log, never a multi-MiB dump.
+std::string excerpt(std::string_view line, std::size_t max = 300) {
+  std::string out(line.substr(0, max));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  if (line.size() > max) out += fmt::format("... ({} bytes)", line.size());
+  return out;
+}
+
+constexpr std::uint64_t logged_malformed_limit = 20;
+
+}  // namespace
+
+ServerRequest::ServerRequest(jsonrpc::IncomingRequest request, SendLine send, LogLine log)
+    : request_(std::move(request)), send_(std::move(send)), log_(std::move(log)) {}
+
+ServerRequest::ServerRequest(ServerRequest&& other) noexcept
+    : request_(std::move(other.request_)),
+      send_(std::exchange(other.send_, nullptr)),
+      log_(other.log_),  // kept: a misuse of the moved-from object is still logged
+      answered_(std::exchange(other.answered_, true)) {}
 
 ServerRequest::~ServerRequest() {
-  if (!answered_ && send_) reply_error(jsonrpc::rpc_code::internal_error, "request was not handled");
+  if (answered_ || !send_) return;
+  if (log_) log_(fmt::format("no reply to the server request {} ({}); answering -32603", request_.method,
+                             jsonrpc::to_string(request_.id)));
+  reply_error(jsonrpc::rpc_code::internal_error, "request was not handled");
+}
+
+bool ServerRequest::claim(std::string_view what) {
+  if (!send_) {
+    if (log_) log_(fmt::format("{} on a moved-from server request ignored", what));
+    return false;
+  }
+  if (answered_) {
+    if (log_) log_(fmt::format("second {} to the server request {} ({}) not sent", what, request_.method,
+                               jsonrpc::to_string(request_.id)));
+    return false;
+  }
+  answered_ = true;
+  return true;
 }
 
 void ServerRequest::reply(const json& result) {
-  if (answered_ || !send_) return;
-  answered_ = true;
-  send_(jsonrpc::encode_result(request_.id, result));
+  if (claim("reply")) send_(jsonrpc::encode_result(request_.id, result));
 }
 
 void ServerRequest::reply_error(int code, std::string_view message) {
-  if (answered_ || !send_) return;
-  answered_ = true;
-  send_(jsonrpc::encode_error(request_.id, code, message));
+  if (claim("error reply")) send_(jsonrpc::encode_error(request_.id, code, message));
 }
 
 RpcClient::RpcClient(asio::any_io_executor executor, SendLine send)
     : executor_(std::move(executor)), send_(std::move(send)) {}
 
-void RpcClient::on_line(std::string_view line) {
+void RpcClient::on_line(std::string_view line) noexcept {
+  // The barrier: one bad line (or a handler bug it triggers) must never end the reader.
+  try {
+    dispatch(line);
+  } catch (const std::exception& e) {
+    ++stats_.handler_exceptions;
+    try {
+      log(fmt::format("skipped a line from codex after an internal error ({}): {}", e.what(), excerpt(line)));
+    } catch (...) {
+    }
+  } catch (...) {
+    ++stats_.handler_exceptions;
+  }
+}
+
+void RpcClient::report_malformed(std::string_view what) {
+  ++stats_.malformed;
+  if (stats_.malformed <= logged_malformed_limit) log(what);
+  if (stats_.malformed == logged_malformed_limit)
+    log(fmt::format("{} malformed messages from codex; further ones are only counted", logged_malformed_limit));
+}
+
+void RpcClient::dispatch(std::string_view line) {
   jsonrpc::IncomingMessage message = jsonrpc::classify(line);
   std::visit(
       [this](auto& m) {
@@ -43,7 +100,7 @@ void RpcClient::on_line(std::string_view line) {
           if (on_notification_) on_notification_(m);
         } else if constexpr (std::is_same_v<T, jsonrpc::IncomingRequest>) {
           ++stats_.server_requests;
-          ServerRequest request(std::move(m), send_);
+          ServerRequest request(std::move(m), send_, log_);
           if (on_request_) on_request_(std::move(request));
           else request.reply_error(jsonrpc::rpc_code::method_not_found, "method not found: " + request.method());
         } else if constexpr (std::is_same_v<T, jsonrpc::IncomingResponse>) {

@@ -2,53 +2,26 @@
 
 namespace diary::codex {
 
-namespace {
-
-std::string str(const json& params, const char* key) {
-  if (!params.is_object()) return {};
-  auto it = params.find(key);
-  if (it == params.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_array()) {  // legacy requests carry argv arrays
-    std::string joined;
-    for (const auto& part : *it)
-      if (part.is_string()) joined += (joined.empty() ? "" : " ") + part.get<std::string>();
-    return joined;
-  }
-  return {};
-}
-
-bool is_legacy(const std::string& method) { return method == "execCommandApproval" || method == "applyPatchApproval"; }
-
-}  // namespace
-
-std::optional<agent::ApprovalRequest> approval_request_from(const std::string& method, const json& params) {
+agent::ApprovalRequest approval_request_from(const std::string& method, const protocol::ApprovalParams& params) {
   agent::ApprovalRequest request;
   request.method = method;
-  request.reason = str(params, "reason");
+  request.reason = params.reason;
   if (method == "item/commandExecution/requestApproval" || method == "execCommandApproval") {
     request.kind = agent::ApprovalKind::command;
-    request.command = str(params, "command");
-    request.cwd = str(params, "cwd");
-    return request;
-  }
-  if (method == "item/fileChange/requestApproval" || method == "applyPatchApproval") {
+    request.command = params.command;
+    request.cwd = params.cwd;
+  } else if (method == "item/fileChange/requestApproval" || method == "applyPatchApproval") {
     request.kind = agent::ApprovalKind::file_change;
-    if (auto root = str(params, "grantRoot"); !root.empty()) request.paths.emplace_back(root);
-    if (auto changes = params.find("fileChanges"); changes != params.end() && changes->is_object())
-      for (const auto& [path, change] : changes->items()) request.paths.emplace_back(path);
-    return request;
-  }
-  if (method == "item/permissions/requestApproval") {
+    request.paths.assign(params.paths.begin(), params.paths.end());
+  } else {
     request.kind = agent::ApprovalKind::permissions;
-    return request;
   }
-  return std::nullopt;
+  return request;
 }
 
 json approval_result(const std::string& method, agent::ApprovalDecision decision) {
   using agent::ApprovalDecision;
-  if (is_legacy(method)) {
+  if (protocol::is_legacy_approval_method(method)) {
     switch (decision) {
       case ApprovalDecision::accept: return {{"decision", "approved"}};
       case ApprovalDecision::accept_for_session: return {{"decision", "approved_for_session"}};

@@ -9,13 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_config.h"
+#include "codex/codex_protocol.h"
 
 namespace diary::codex {
 
 using json = nlohmann::json;
 
-// The approval a request asks for, or nullopt if the method is not an approval.
-std::optional<agent::ApprovalRequest> approval_request_from(const std::string& method, const json& params);
+// The approval an approval request asks for (its params decoded by protocol::decode_approval).
+agent::ApprovalRequest approval_request_from(const std::string& method, const protocol::ApprovalParams& params);
 
 // The result to send for an approval method and decision.
 json approval_result(const std::string& method, agent::ApprovalDecision decision);

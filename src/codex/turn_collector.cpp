@@ -4,8 +4,9 @@
 
 namespace diary::codex {
 
-TurnCollector::TurnCollector(boost::asio::any_io_executor executor, agent::EventSink on_event)
-    : done_(std::move(executor)), on_event_(std::move(on_event)) {}
+TurnCollector::TurnCollector(boost::asio::any_io_executor executor, agent::EventSink on_event,
+                             MalformedSink on_malformed)
+    : done_(std::move(executor)), on_event_(std::move(on_event)), on_malformed_(std::move(on_malformed)) {}
 
 void TurnCollector::add_event(agent::AgentTurnEvent event) {
   if (on_event_) on_event_(event);
@@ -15,40 +16,54 @@ void TurnCollector::add_event(agent::AgentTurnEvent event) {
 void TurnCollector::deliver(const jsonrpc::IncomingNotification& notification) {
   if (done_.ready()) return;
   const std::string& method = notification.method;
-  const json& params = notification.params;
+  // Decodes the params as T; a mismatch is reported and yields nullopt.
+  auto decoded = [&]<class T>(std::type_identity<T>) -> std::optional<T> {
+    auto out = protocol::decode<T>(notification.params, "params");
+    if (out) return std::move(*out);
+    last_malformed_ = "codex sent a malformed " + method + ": " + out.error().message;
+    if (on_malformed_) on_malformed_(last_malformed_);
+    return std::nullopt;
+  };
   if (method == "item/completed") {
-    const json& item = params.contains("item") ? params["item"] : json::object();
-    if (item.value("type", "") == "agentMessage") {
-      std::string text = item.value("text", "");
-      const json phase = item.value("phase", json(nullptr));
-      if (phase.is_null()) unphased_ = text;
-      else if (phase == "final_answer") final_answer_ = text;
+    auto params = decoded(std::type_identity<protocol::ItemNotification>{});
+    if (!params) return;
+    const protocol::ThreadItem& item = params->item;
+    if (item.type == "agentMessage") {
+      if (!item.phase) unphased_ = item.text;
+      else if (*item.phase == "final_answer") final_answer_ = item.text;
     }
     if (auto event = event_from_item(item)) add_event(std::move(*event));
   } else if (method == "thread/tokenUsage/updated") {
     // One update per model request, `last` being that request's usage: a turn with tool calls
     // makes several requests, and its usage is their sum.
-    if (auto usage = params.find("tokenUsage"); usage != params.end() && usage->contains("last"))
-      result_.usage += usage_from_breakdown((*usage)["last"]);
+    if (auto params = decoded(std::type_identity<protocol::TokenUsageUpdated>{})) result_.usage += params->last;
   } else if (method == "error") {
-    agent::TurnError error = turn_error_from(params.value("error", json::object()));
-    if (params.value("willRetry", false)) {
+    auto params = decoded(std::type_identity<protocol::ErrorNotification>{});
+    if (!params) return;
+    agent::TurnError error = turn_error_from(params->error);
+    if (params->will_retry) {
       add_event(agent::AgentTurnEvent{agent::EventKind::warning, "retrying: " + error.message,
                                       {{"code", error.code}}});
     } else {
       last_error_ = std::move(error);
     }
   } else if (method == "turn/started") {
-    if (result_.turn_id.empty()) result_.turn_id = turn_id_of(params);
+    auto params = decoded(std::type_identity<protocol::TurnNotification>{});
+    if (params && result_.turn_id.empty()) result_.turn_id = params->turn.id;
   } else if (method == "turn/completed") {
-    const json& turn = params.contains("turn") ? params["turn"] : json::object();
-    result_.turn_id = turn.value("id", result_.turn_id);
-    const std::string status = turn.value("status", "");
+    auto params = decoded(std::type_identity<protocol::TurnNotification>{});
+    if (!params) {
+      // The end of the turn, unreadable: waiting on would only run into the turn's timeout.
+      done_.set(agent::fail(agent::ErrorKind::protocol, last_malformed_));
+      return;
+    }
+    const protocol::Turn& turn = params->turn;
+    result_.turn_id = turn.id;
     agent::TurnStatus settled = agent::TurnStatus::failed;
-    if (status == "completed") settled = agent::TurnStatus::completed;
-    else if (status == "interrupted") settled = agent::TurnStatus::interrupted;
-    if (auto error = turn.find("error"); error != turn.end() && error->is_object())
-      result_.error = turn_error_from(*error);
+    if (turn.status == "completed") settled = agent::TurnStatus::completed;
+    else if (turn.status == "interrupted") settled = agent::TurnStatus::interrupted;
+    if (turn.error.is_object())
+      result_.error = turn_error_from(turn.error);
     else if (settled == agent::TurnStatus::failed)
       result_.error = last_error_.value_or(agent::TurnError{agent::ErrorKind::turn_failed, "the turn failed"});
     result_.status = settled;

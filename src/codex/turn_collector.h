@@ -1,9 +1,12 @@
 // Accumulates one turn's notifications (delivered by the TurnRouter) into an AgentTurnResult:
 // completed items become events, the final answer is picked by phase, usage and errors are
-// recorded, and turn/completed (or backend death) settles it exactly once.
+// recorded, and turn/completed (or backend death) settles it exactly once. Every payload is
+// decoded through codex_protocol.h: a malformed one is reported (`on_malformed`) and skipped,
+// except a malformed turn/completed, which fails the turn with ErrorKind::protocol at once.
 // Single-threaded; owned by the runner for the duration of one turn.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -15,7 +18,8 @@ namespace diary::codex {
 
 class TurnCollector : public TurnSink {
  public:
-  TurnCollector(boost::asio::any_io_executor executor, agent::EventSink on_event);
+  using MalformedSink = std::function<void(std::string_view what)>;
+  TurnCollector(boost::asio::any_io_executor executor, agent::EventSink on_event, MalformedSink on_malformed = {});
 
   void deliver(const jsonrpc::IncomingNotification& notification) override;
   void fail(const agent::Error& error) override;
@@ -31,10 +35,12 @@ class TurnCollector : public TurnSink {
  private:
   AsyncSlot<agent::Result<agent::TurnStatus>> done_;
   agent::EventSink on_event_;
+  MalformedSink on_malformed_;
   agent::AgentTurnResult result_;
   std::optional<std::string> final_answer_;  // last agentMessage with phase final_answer
   std::optional<std::string> unphased_;      // last agentMessage without a phase
   std::optional<agent::TurnError> last_error_;  // from a non-retried `error` notification
+  std::string last_malformed_;                  // what the last malformed notification was
 };
 
 }  // namespace diary::codex

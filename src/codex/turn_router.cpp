@@ -1,6 +1,6 @@
 #include "codex/turn_router.h"
 
-#include "codex/codex_events.h"
+#include "codex/codex_protocol.h"
 
 namespace diary::codex {
 
@@ -29,14 +29,14 @@ void TurnRouter::bind_turn(const std::string& thread_id, const std::string& turn
 void TurnRouter::detach(const std::string& thread_id) { routes_.erase(thread_id); }
 
 void TurnRouter::route(const jsonrpc::IncomingNotification& notification) {
-  const std::string thread_id = thread_id_of(notification.params);
+  const std::string thread_id = protocol::thread_id_of(notification.params);
   auto it = thread_id.empty() ? routes_.end() : routes_.find(thread_id);
   if (it == routes_.end()) {
     ++stats_.unattached;
     return;
   }
   Route& route = it->second;
-  const std::string turn_id = turn_id_of(notification.params);
+  const std::string turn_id = protocol::turn_id_of(notification.params);
   if (route.turn_id.empty()) {
     ++stats_.buffered;
     route.early.emplace_back(turn_id, notification);

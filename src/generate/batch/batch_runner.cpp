@@ -14,6 +14,7 @@
 
 #include "generate/batch/tracked_session.h"
 #include "generate/job/run_job.h"
+#include "util/log_exception.h"
 
 namespace diary::generate {
 
@@ -61,7 +62,7 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
       });
     }
     if (options_.observer && options_.observer->tick_interval().count() > 0)
-      asio::co_spawn(executor_, ticker(), [self](std::exception_ptr) {});
+      asio::co_spawn(executor_, ticker(), util::log_exception("the batch progress ticker"));
 
     while (active_ > 0) {
       if (stopping() && !shut_down_ && Clock::now() >= stop_deadline_) {

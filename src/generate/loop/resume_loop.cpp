@@ -3,12 +3,13 @@
 #include <algorithm>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
+
+#include "util/log_exception.h"
 
 namespace diary::generate {
 
@@ -39,7 +40,8 @@ std::optional<agent::TurnError> turn_error(const agent::Result<agent::AgentTurnR
 std::optional<RunStatus> fatal_status(const std::optional<agent::TurnError>& error) {
   if (!error) return std::nullopt;
   switch (error->kind) {
-    case ErrorKind::blocked: return RunStatus::blocked;
+    case ErrorKind::blocked:
+    case ErrorKind::protocol: return RunStatus::blocked;  // codex answered in a shape diary cannot read
     case ErrorKind::backend_broken:
     case ErrorKind::busy:
     // The backend rejected the request itself (overload, -32001, was already retried by the
@@ -134,7 +136,8 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
   auto executor = co_await asio::this_coro::executor;
   auto created = co_await factory.create_runner(std::move(config));
   if (!created) {
-    result.status = created.error().kind == ErrorKind::blocked ? RunStatus::blocked : RunStatus::failed;
+    const bool blocked = created.error().kind == ErrorKind::blocked || created.error().kind == ErrorKind::protocol;
+    result.status = blocked ? RunStatus::blocked : RunStatus::failed;
     result.error = created.error();
     result.reason = "could not start the agent: " + created.error().message;
     decision("runner_error", {{"kind", agent::to_string(created.error().kind)}, {"message", created.error().message}});
@@ -147,7 +150,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
   // wait short and ask the running turn to end; the loop then notices the stop.
   std::stop_callback on_stop(options.stop, [&backoff_timer, runner, executor] {
     backoff_timer.cancel();
-    if (runner->turn_running()) asio::co_spawn(executor, runner->interrupt(), asio::detached);
+    if (runner->turn_running()) asio::co_spawn(executor, runner->interrupt(), util::log_exception("the turn interrupt"));
   });
 
   CheckTally best = result.last_check.tally();

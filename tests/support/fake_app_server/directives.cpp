@@ -34,6 +34,9 @@ void apply_token(std::string_view token, Directives& d) {
       {"NOPHASE", &Directives::no_phase},
       {"NULLPHASE", &Directives::null_phase},
       {"TWO_MESSAGES", &Directives::two_messages},
+      {"BAD_NOTIFY", &Directives::bad_notify},
+      {"BAD_COMPLETED", &Directives::bad_completed},
+      {"BAD_APPROVAL", &Directives::bad_approval},
   };
   static constexpr std::pair<std::string_view, std::optional<std::int64_t> Directives::*> counts[] = {
       {"FLOOD:", &Directives::flood},

@@ -25,6 +25,9 @@ struct Directives {
   bool no_phase = false;           // NOPHASE
   bool null_phase = false;         // NULLPHASE
   bool two_messages = false;       // TWO_MESSAGES
+  bool bad_notify = false;         // BAD_NOTIFY
+  bool bad_completed = false;      // BAD_COMPLETED
+  bool bad_approval = false;       // BAD_APPROVAL
   std::optional<std::int64_t> flood;     // FLOOD:N
   std::optional<std::int64_t> big_line;  // BIGLINE:N
   std::optional<std::int64_t> overload;  // OVERLOAD:N

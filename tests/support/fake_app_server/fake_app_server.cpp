@@ -15,11 +15,18 @@ namespace {
 using diary::test::fake::Options;
 using diary::test::fake::write_stderr;
 
-// Returns false for an unknown mode. "flood:N" becomes mode "flood" with flood_count N.
+// Returns false for an unknown mode. "flood:N" becomes mode "flood" with flood_count N,
+// "wrong-result:M" mode "wrong-result" with wrong_result_method M.
 bool set_mode(Options& options, std::string_view mode) {
   if (mode == "normal" || mode == "exit-immediately" || mode == "no-handshake" ||
-      mode == "not-initialized-check" || mode == "stderr-flood") {
+      mode == "not-initialized-check" || mode == "stderr-flood" || mode == "not-logged-in" ||
+      mode == "no-openai-auth" || mode == "auth-no-answer") {
     options.mode = mode;
+    return true;
+  }
+  if (mode.starts_with("wrong-result:") && mode.size() > 13) {
+    options.mode = "wrong-result";
+    options.wrong_result_method = mode.substr(13);
     return true;
   }
   if (mode.starts_with("flood:")) {

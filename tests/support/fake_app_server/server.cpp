@@ -110,8 +110,14 @@ void Server::on_request(const json& message) {
   static const json no_params = json::object();
   const json& params = message.contains("params") && message["params"].is_object() ? message["params"] : no_params;
 
+  // A wrong-shaped answer, and nothing else happens (no thread or turn is created).
+  const bool wrong = options_.mode == "wrong-result" && method == options_.wrong_result_method;
   if (method == "initialize") {
     if (options_.mode == "no-handshake") return;  // never answered: the client must time out
+    if (wrong && !initialize_answered_) {
+      initialize_answered_ = true;
+      return send_json(result_response(id, 42));
+    }
     if (initialize_answered_) return send_json(error_response(id, invalid_request, "Already initialized"));
     return handle_initialize(id, params);
   }
@@ -119,9 +125,11 @@ void Server::on_request(const json& message) {
   if (!initialize_answered_ || (strict && !initialized_))
     return send_json(error_response(id, invalid_request, "Not initialized"));
 
+  if (wrong) return send_json(result_response(id, 42));
   if (method == "thread/start") return handle_thread_start(id, params);
   if (method == "turn/start") return handle_turn_start(id, params);
   if (method == "turn/interrupt") return handle_turn_interrupt(id, params);
+  if (method == "account/read") return handle_account_read(id);
   send_json(error_response(id, method_not_found, "Method not found: " + method));
 }
 
@@ -232,6 +240,16 @@ void Server::handle_turn_start(const json& id, const json& params) {
   script_turn(*turn, *this);
   turns_[turn->turn_id] = turn;
   active_.push_back(std::move(turn));
+}
+
+void Server::handle_account_read(const json& id) {
+  // GetAccountResponse as the real server sends it: logged in with an API key by default.
+  if (options_.mode == "auth-no-answer") return;  // the client's deadline must end the wait
+  if (options_.mode == "not-logged-in")
+    return send_json(result_response(id, {{"account", nullptr}, {"requiresOpenaiAuth", true}}));
+  if (options_.mode == "no-openai-auth")
+    return send_json(result_response(id, {{"account", nullptr}, {"requiresOpenaiAuth", false}}));
+  send_json(result_response(id, {{"account", {{"type", "apiKey"}}}, {"requiresOpenaiAuth", true}}));
 }
 
 void Server::handle_turn_interrupt(const json& id, const json& params) {

@@ -18,8 +18,9 @@
 namespace diary::test::fake {
 
 struct Options {
-  std::string mode = "normal";  // normal | no-handshake | not-initialized-check | stderr-flood | flood:N
+  std::string mode = "normal";  // see README.md "Global modes"
   std::int64_t flood_count = 0;  // N of flood:N
+  std::string wrong_result_method;  // M of wrong-result:M
   std::string log_path;          // received lines go here when set
 };
 
@@ -52,6 +53,7 @@ class Server final : public TurnHost {
   void handle_thread_start(const json& id, const json& params);
   void handle_turn_start(const json& id, const json& params);
   void handle_turn_interrupt(const json& id, const json& params);
+  void handle_account_read(const json& id);
 
   void run_turns();
   int poll_timeout_ms() const;

@@ -49,6 +49,7 @@ void push_ending(Turn& t, std::string status, std::function<json()> error) {
     std::int64_t end = now_ms();
     json completed = turn_object(turn.turn_id, status, error(), turn.started_ms / 1000, end / 1000,
                                  end - turn.started_ms);
+    if (turn.directives.bad_completed) completed["status"] = 7;  // BAD_COMPLETED: a status of the wrong type
     send_json(notification("turn/completed", {{"threadId", turn.thread_id}, {"turn", std::move(completed)}}));
     turn.finished = true;
     return true;
@@ -100,6 +101,28 @@ void push_garbage(Turn& t) {
   });
 }
 
+// Notifications diary reads, each with a member of the wrong JSON type (what a protocol change
+// or a broken server could send). The turn then goes on normally.
+void push_bad_notifications(Turn& t) {
+  push(t, [](Turn& turn) {
+    const json thread = turn.thread_id, id = turn.turn_id;
+    send_json(item_completed(turn.thread_id, turn.turn_id,
+                             {{"type", "agentMessage"}, {"id", item_id(turn, "msg_bad")}, {"text", 42},
+                              {"phase", "final_answer"}}));
+    send_json(item_started(turn.thread_id, turn.turn_id,
+                           {{"type", "fileChange"}, {"id", item_id(turn, "patch_bad")}, {"status", "inProgress"},
+                            {"changes", json::array({5, {{"path", 7}, {"kind", {{"type", "add"}}}}})}}));
+    send_json(item_completed(turn.thread_id, turn.turn_id,
+                             {{"type", "commandExecution"}, {"id", item_id(turn, "cmd_bad")}, {"command", json::array({"ls"})},
+                              {"status", "completed"}, {"exitCode", "zero"}}));
+    send_json(notification("thread/tokenUsage/updated",
+                           {{"threadId", thread}, {"turnId", id}, {"tokenUsage", {{"last", {{"inputTokens", "many"}}}}}}));
+    send_json(notification("error", {{"threadId", thread}, {"turnId", id}, {"error", 7}, {"willRetry", "no"}}));
+    send_json(notification("turn/started", {{"threadId", thread}, {"turn", 3}}));
+    return true;
+  });
+}
+
 void push_command_approval(Turn& t, TurnHost& host) {
   static constexpr std::string_view command = "rm -rf /tmp/x";
   auto item = [](Turn& turn, std::string_view status, json output, json exit_code, std::optional<std::int64_t> done) {
@@ -110,8 +133,10 @@ void push_command_approval(Turn& t, TurnHost& host) {
     return item_started(turn.thread_id, turn.turn_id, item(turn, "inProgress", nullptr, nullptr, std::nullopt));
   });
   push(t, [&host](Turn& turn) {
+    // BAD_APPROVAL: the same request with a number where the thread id belongs.
+    const json thread = turn.directives.bad_approval ? json(5) : json(turn.thread_id);
     json params = {{"kind", "command"},
-                   {"threadId", turn.thread_id},
+                   {"threadId", thread},
                    {"turnId", turn.turn_id},
                    {"itemId", item_id(turn, "cmd_approval")},
                    {"startedAtMs", turn.started_ms},
@@ -300,6 +325,7 @@ void script_turn(Turn& t, TurnHost& host) {
     });
   push_user_message(t);
   if (d.garbage) push_garbage(t);
+  if (d.bad_notify) push_bad_notifications(t);
   if (d.notify_unknown) push_emit(t, [](Turn&) { return rate_limits_notification(); });
   if (d.hang || d.hang_no_interrupt)
     push(t, [](Turn& turn) {
@@ -313,7 +339,7 @@ void script_turn(Turn& t, TurnHost& host) {
                                            {{"responseStreamDisconnected", {{"httpStatusCode", nullptr}}}}),
                                 true);
     });
-  if (d.approval) push_command_approval(t, host);
+  if (d.approval || d.bad_approval) push_command_approval(t, host);
   if (d.file_approval) push_file_approval(t, host);
   if (d.unknown_request) push_unknown_request(t, host);
   if (d.big_line) push_big_line(t, *d.big_line);

@@ -4,6 +4,17 @@
 
 using namespace diary::codex;
 
+namespace {
+
+// The item as the collector sees it: decoded first.
+std::optional<diary::agent::AgentTurnEvent> event_of(const json& item) {
+  auto decoded = protocol::decode<protocol::ThreadItem>(item, "item");
+  EXPECT_TRUE(decoded) << decoded.error();
+  return decoded ? diary::codex::event_from_item(*decoded) : std::nullopt;
+}
+
+}  // namespace
+
 TEST(TurnError, HttpStatusAndRetryability) {
   auto e429 = turn_error_from({{"message", "upstream 429"}, {"codexErrorInfo", {{"httpConnectionFailed", {{"httpStatusCode", 429}}}}}});
   EXPECT_EQ(e429.code, "http_connection_failed");
@@ -26,7 +37,7 @@ TEST(TurnError, HttpStatusAndRetryability) {
 }
 
 TEST(Events, CommandItemBecomesOneLineEvent) {
-  auto event = event_from_item({{"type", "commandExecution"},
+  auto event = event_of({{"type", "commandExecution"},
                                 {"id", "c1"},
                                 {"command", "/bin/bash -lc 'echo hi\nls'"},
                                 {"cwd", "/w"},
@@ -38,17 +49,7 @@ TEST(Events, CommandItemBecomesOneLineEvent) {
   EXPECT_EQ(event->summary, "$ /bin/bash -lc 'echo hi ls' (exit 0)");
   EXPECT_EQ(event->metadata["exit_code"], 0);
   EXPECT_EQ(event->metadata["output_bytes"], 3);
-  EXPECT_FALSE(event_from_item({{"type", "userMessage"}, {"id", "u"}}));
-}
-
-TEST(Events, UsageAndIds) {
-  auto usage = usage_from_breakdown({{"inputTokens", 1200}, {"cachedInputTokens", 200}, {"outputTokens", 34},
-                                     {"reasoningOutputTokens", 8}, {"totalTokens", 1234}});
-  EXPECT_EQ(usage.input_tokens, 1200);
-  EXPECT_EQ(usage.total_tokens, 1234);
-  EXPECT_EQ(thread_id_of({{"threadId", "t"}}), "t");
-  EXPECT_EQ(turn_id_of({{"turn", {{"id", "u"}}}}), "u");
-  EXPECT_EQ(turn_id_of({{"turnId", "v"}}), "v");
+  EXPECT_FALSE(event_of({{"type", "userMessage"}, {"id", "u"}}));
 }
 
 #include "codex/codex_binary.h"
@@ -63,7 +64,7 @@ TEST(CodexVersion, ComesFromTheHandshakeUserAgent) {
 TEST(Events, ToolCallKeepsTheToolsVerdictAndItsErrorsButNotThePayload) {
   diary::codex::json errors = diary::codex::json::array();
   for (int i = 0; i < 30; ++i) errors.push_back({{"path", "/x"}, {"message", "bad"}, {"hint", "fix"}});
-  auto event = event_from_item({{"type", "mcpToolCall"},
+  auto event = event_of({{"type", "mcpToolCall"},
                                 {"id", "t1"},
                                 {"server", "diary"},
                                 {"tool", "write_evidence"},
@@ -80,7 +81,7 @@ TEST(Events, ToolCallKeepsTheToolsVerdictAndItsErrorsButNotThePayload) {
   EXPECT_EQ(event->metadata["result_errors"][0]["hint"], "fix");
   EXPECT_FALSE(event->metadata.contains("result"));
 
-  auto plain = event_from_item({{"type", "mcpToolCall"}, {"id", "t2"}, {"server", "diary"}, {"tool", "read_session_lines"},
+  auto plain = event_of({{"type", "mcpToolCall"}, {"id", "t2"}, {"server", "diary"}, {"tool", "read_session_lines"},
                                 {"status", "completed"}, {"arguments", nullptr}, {"result", nullptr}});
   ASSERT_TRUE(plain);
   EXPECT_FALSE(plain->metadata.contains("result_status"));

@@ -398,3 +398,54 @@ TEST(CodexSessionFactory, ASecondShutdownWaitsForTheFirst) {
   });
   EXPECT_EQ(outcome, (std::vector<std::string>{"gone", "process_exited"}));
 }
+
+// Wrong-typed notifications (fake directive BAD_NOTIFY) are skipped: the reader goes on, the
+// turn completes with its real answer and only the well-formed usage update counts.
+TEST(CodexRunner, WrongTypedNotificationsAreSkippedAndTheTurnCompletes) {
+  const auto started = std::chrono::steady_clock::now();
+  auto result = one_turn("hi BAD_NOTIFY", within(10s));
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_TRUE(result->ok());
+  EXPECT_EQ(result->assistant_text, "echo: hi BAD_NOTIFY");
+  EXPECT_EQ(result->usage.total_tokens, 1234);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST(CodexRunner, AMalformedTurnCompletedFailsTheTurnWithAProtocolError) {
+  const auto started = std::chrono::steady_clock::now();
+  auto result = one_turn("hi BAD_COMPLETED", within(20s));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, ErrorKind::protocol);
+  EXPECT_NE(result.error().message.find("params.turn.status: expected string"), std::string::npos) << result.error();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST(CodexRunner, WrongShapedAnswersFailTheirRequestWithTheJsonPath) {
+  for (const std::string method : {"thread/start", "turn/start"}) {
+    auto result = one_turn("hello", within(10s), fake_options("wrong-result:" + method));
+    ASSERT_FALSE(result) << method;
+    EXPECT_EQ(result.error().kind, ErrorKind::protocol) << method;
+    EXPECT_EQ(result.error().message, "codex answered " + method + " with an unexpected shape: result: expected object");
+  }
+  auto handshake = one_turn("hello", within(10s), fake_options("wrong-result:initialize"));
+  ASSERT_FALSE(handshake);
+  EXPECT_EQ(handshake.error().kind, ErrorKind::blocked);
+  EXPECT_NE(handshake.error().message.find("initialize with an unexpected shape: result: expected object"),
+            std::string::npos)
+      << handshake.error();
+}
+
+// An approval request of the wrong shape is answered -32602 (fail closed: nothing is approved)
+// and the turn goes on.
+TEST(CodexRunner, AMalformedApprovalRequestIsRefusedWithInvalidParams) {
+  agent::AgentConfig config;
+  bool asked = false;
+  config.approval_handler = [&](const agent::ApprovalRequest&) {
+    asked = true;
+    return agent::ApprovalDecision::accept;
+  };
+  auto result = one_turn("BAD_APPROVAL", within(10s), fake_options(), config);
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_EQ(result->assistant_text, "decision: error -32602");
+  EXPECT_FALSE(asked);
+}

@@ -4,6 +4,8 @@
 
 #include "support/async_test.h"
 
+#include <type_traits>
+
 using namespace diary::codex;
 namespace jsonrpc = diary::jsonrpc;
 using namespace std::chrono_literals;
@@ -215,4 +217,132 @@ TEST(RpcClient, NotificationsAndGarbage) {
     EXPECT_EQ(client.stats().unclassifiable, 3u);
     co_return 0;
   });
+}
+
+// The exception barrier: a handler that throws on one line costs that line only; the next
+// line is read, the failure is counted and logged with an excerpt of the line.
+TEST(RpcClient, AThrowingHandlerCostsOneLineAndIsLogged) {
+  Wire wire;
+  run_coro<int>([&](asio::any_io_executor ex) -> asio::awaitable<int> {
+    RpcClient client(ex, wire.sender());
+    std::vector<std::string> logged, methods;
+    client.set_log([&](std::string_view line) { logged.emplace_back(line); });
+    client.set_notification_handler([&](jsonrpc::IncomingNotification& n) {
+      if (n.method == "boom") (void)n.params.value("text", std::string());  // type_error.302 on a number
+      methods.push_back(n.method);
+    });
+    client.on_line(R"({"method":"boom","params":{"text":42}})");
+    client.on_line(R"({"method":"after","params":{}})");
+    EXPECT_EQ(methods, (std::vector<std::string>{"after"}));
+    EXPECT_EQ(client.stats().handler_exceptions, 1u);
+    if (logged.size() != 1u) throw std::runtime_error("expected one log line");
+    EXPECT_NE(logged[0].find("type_error"), std::string::npos) << logged[0];
+    EXPECT_NE(logged[0].find(R"({"method":"boom")"), std::string::npos) << logged[0];
+    co_return 0;
+  });
+}
+
+// A request handler that throws still answers its request exactly once (-32603).
+TEST(RpcClient, AThrowingRequestHandlerStillAnswersOnce) {
+  Wire wire;
+  run_coro<int>([&](asio::any_io_executor ex) -> asio::awaitable<int> {
+    RpcClient client(ex, wire.sender());
+    client.set_request_handler([](ServerRequest request) {
+      if (request.method() == "x") throw std::runtime_error("bug");
+    });
+    client.on_line(R"({"id":3,"method":"x","params":{}})");
+    if (wire.sent.size() != 1u) throw std::runtime_error("expected one reply");
+    EXPECT_EQ(wire.sent[0]["id"], 3);
+    EXPECT_EQ(wire.sent[0]["error"]["code"], -32603);
+    EXPECT_EQ(client.stats().handler_exceptions, 1u);
+    co_return 0;
+  });
+}
+
+// call_as: a result of the wrong shape fails that call with a protocol error naming the path.
+TEST(RpcClient, AWrongShapedResultFailsTheCallWithTheJsonPath) {
+  Wire wire;
+  run_coro<int>([&](asio::any_io_executor ex) -> asio::awaitable<int> {
+    RpcClient client(ex, wire.sender());
+    std::vector<std::string> logged;
+    client.set_log([&](std::string_view line) { logged.emplace_back(line); });
+    std::optional<Result<protocol::ThreadStartResponse>> got;
+    asio::co_spawn(
+        ex,
+        [&]() -> asio::awaitable<void> {
+          got = co_await client.call_as<protocol::ThreadStartResponse>("thread/start", json::object());
+        },
+        asio::detached);
+    co_await sleep_for(2ms);
+    client.on_line(json{{"id", wire.sent.at(0)["id"]}, {"result", 42}}.dump());
+    co_await sleep_for(2ms);
+    if (!got) throw std::runtime_error("the call did not settle");
+    EXPECT_FALSE(*got);
+    EXPECT_EQ(got->error().kind, ErrorKind::protocol);
+    EXPECT_EQ(got->error().message, "codex answered thread/start with an unexpected shape: result: expected object");
+    EXPECT_EQ(client.stats().malformed, 1u);
+    EXPECT_TRUE(logged.empty());  // the caller reports the error it got
+
+    asio::co_spawn(
+        ex,
+        [&]() -> asio::awaitable<void> {
+          got = co_await client.call_as<protocol::ThreadStartResponse>("thread/start", json::object());
+        },
+        asio::detached);
+    co_await sleep_for(2ms);
+    client.on_line(json{{"id", wire.sent.at(1)["id"]}, {"result", {{"thread", {{"id", "thr_9"}}}}}}.dump());
+    co_await sleep_for(2ms);
+    EXPECT_TRUE(*got);
+    EXPECT_EQ((*got)->thread_id, "thr_9");
+    co_return 0;
+  });
+}
+
+TEST(RpcClient, MalformedMessagesAreLoggedUpToALimitAndCountedAlways) {
+  Wire wire;
+  run_coro<int>([&](asio::any_io_executor ex) -> asio::awaitable<int> {
+    RpcClient client(ex, wire.sender());
+    std::size_t logged = 0;
+    client.set_log([&](std::string_view) { ++logged; });
+    for (int i = 0; i < 100; ++i) client.report_malformed("codex sent a malformed x");
+    EXPECT_EQ(client.stats().malformed, 100u);
+    EXPECT_EQ(logged, 21u);  // 20 messages and one "only counted from now on"
+    co_return 0;
+  });
+}
+
+// ReplyOnce: move-construction moves the obligation, the moved-from request is empty and owes
+// nothing; a double reply, a reply on a moved-from object and a missing reply are logged.
+TEST(ServerRequest, RepliesExactlyOnceByConstruction) {
+  static_assert(!std::is_move_assignable_v<ServerRequest>);
+  static_assert(!std::is_copy_constructible_v<ServerRequest>);
+  static_assert(std::is_nothrow_move_constructible_v<ServerRequest>);
+  std::vector<std::string> sent, logged;
+  SendLine send = [&](std::string line) { sent.push_back(std::move(line)); };
+  LogLine log = [&](std::string_view line) { logged.emplace_back(line); };
+  {
+    ServerRequest first(jsonrpc::IncomingRequest{std::int64_t{1}, "m", json::object()}, send, log);
+    ServerRequest second(std::move(first));
+    EXPECT_TRUE(first.empty());  // NOLINT(bugprone-use-after-move): what this test is about
+    EXPECT_FALSE(second.empty());
+    first.reply({{"ignored", true}});
+    EXPECT_TRUE(sent.empty());
+    EXPECT_EQ(logged.size(), 1u);
+    second.reply({{"ok", true}});
+    second.reply_error(-32603, "again");
+    EXPECT_EQ(sent.size(), 1u);
+    EXPECT_EQ(logged.size(), 2u);
+    EXPECT_NE(logged[1].find("second"), std::string::npos) << logged[1];
+  }  // neither destructor sends anything more
+  EXPECT_EQ(sent.size(), 1u);
+  EXPECT_EQ(json::parse(sent[0])["result"]["ok"], true);
+
+  logged.clear();
+  {
+    ServerRequest dropped(jsonrpc::IncomingRequest{std::string("s"), "item/tool/call", json::object()}, send, log);
+  }
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(json::parse(sent[1])["error"]["code"], -32603);
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_NE(logged[0].find("no reply to the server request item/tool/call"), std::string::npos) << logged[0];
 }

@@ -30,5 +30,38 @@ TEST(TurnCollector, UsageIsTheSumOverEveryModelRequestOfTheTurn) {
   EXPECT_EQ(usage.total_tokens, 250);
 }
 
+// A malformed notification is reported and skipped; the turn goes on and settles normally.
+TEST(TurnCollector, AMalformedNotificationIsReportedAndSkipped) {
+  boost::asio::io_context io;
+  std::vector<std::string> reported;
+  TurnCollector collector(io.get_executor(), nullptr, [&](std::string_view what) { reported.emplace_back(what); });
+  collector.deliver({"item/completed", {{"item", {{"type", "agentMessage"}, {"id", "bad"}, {"text", 42}, {"phase", "final_answer"}}}}});
+  collector.deliver({"error", {{"error", 7}, {"willRetry", "no"}}});
+  collector.deliver({"turn/started", {{"turn", 3}}});
+  collector.deliver({"item/completed", {{"item", {{"type", "agentMessage"}, {"id", "m"}, {"text", "done"}, {"phase", "final_answer"}}}}});
+  collector.deliver({"turn/completed", {{"turn", {{"id", "tu"}, {"status", "completed"}, {"error", nullptr}}}}});
+  ASSERT_EQ(reported.size(), 3u);
+  EXPECT_EQ(reported[0], "codex sent a malformed item/completed: params.item.text: expected string");
+  EXPECT_EQ(reported[1], "codex sent a malformed error: params.error: expected object");
+  EXPECT_EQ(reported[2], "codex sent a malformed turn/started: params.turn: expected object");
+  ASSERT_TRUE(collector.done().ready());
+  ASSERT_TRUE(*collector.done().peek());
+  EXPECT_EQ(**collector.done().peek(), agent::TurnStatus::completed);
+  EXPECT_EQ(collector.result().assistant_text, "done");
+  EXPECT_EQ(collector.result().turn_id, "tu");
+}
+
+// The end of the turn, unreadable: the turn fails at once (protocol) instead of timing out.
+TEST(TurnCollector, AMalformedTurnCompletedFailsTheTurnAtOnce) {
+  boost::asio::io_context io;
+  TurnCollector collector(io.get_executor(), nullptr);
+  collector.deliver({"turn/completed", {{"turn", {{"id", "tu"}, {"status", 7}}}}});
+  ASSERT_TRUE(collector.done().ready());
+  const auto& settled = *collector.done().peek();
+  ASSERT_FALSE(settled);
+  EXPECT_EQ(settled.error().kind, agent::ErrorKind::protocol);
+  EXPECT_EQ(settled.error().message, "codex sent a malformed turn/completed: params.turn.status: expected string");
+}
+
 }  // namespace
 }  // namespace diary::codex

@@ -390,6 +390,18 @@ TEST_F(ResumeLoopTest, RejectedRequestFailsAtOnce) {
   EXPECT_EQ(factory.scripted_turns_left(), 0u);
 }
 
+// codex answered in a shape diary cannot read: another turn cannot help, the job is blocked.
+TEST_F(ResumeLoopTest, ProtocolMismatchIsBlockedAtOnce) {
+  add_artifact("docs/NOTES.md");
+  factory.push_turn(write_files({}, agent::fail(ErrorKind::protocol,
+                                                "codex answered turn/start with an unexpected shape: result: expected object")));
+  factory.push_turn(write_files({}, agent::fail(ErrorKind::protocol, "again")));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::blocked);
+  EXPECT_EQ(result.turns.size(), 1u);
+  EXPECT_EQ(factory.scripted_turns_left(), 1u);
+}
+
 TEST_F(ResumeLoopTest, StopInterruptsTheRunningTurn) {
   add_artifact("docs/NOTES.md");
   factory.push({.until_interrupted = true});
