@@ -171,12 +171,12 @@ void register_batch(CLI::App& app, CliContext& context) {
   auto flags = std::make_shared<BatchFlags>();
   auto* run = batch->add_subcommand("run", "Run a batch file (TOML): every job until its artifacts pass their checks");
   run->add_option("BATCH", flags->batch, "the batch file, e.g. batch.toml (see docs/batches.md)")->required();
-  run->add_option("--concurrency", flags->concurrency, "conversations running at once (overrides the batch file; default 4)")
+  run->add_option("--concurrency", flags->concurrency, "conversations running at once (default: the batch file's concurrency, else 4)")
       ->check(CLI::Range(1, generate::max_batch_concurrency));
-  run->add_option("--only", flags->only, "run only the job with this name (repeatable)");
+  run->add_option("--only", flags->only, "run only the job with this name (repeatable; default: every job)");
   run->add_option("--shard", flags->shard,
                   "run only shard K of N (1-based, e.g. 2/4): jobs are split by a hash of their name, the same on "
-                  "every machine");
+                  "every machine (default: 1/1, every job)");
   run->add_flag("--fail-fast", flags->fail_fast, "stop the batch when a job ends other than complete");
   run->add_flag("--json", flags->json, "print the result as one JSON object on stdout");
   run->add_flag("--dry-run", flags->dry_run, "list the selected jobs and their artifact checks; run nothing");

@@ -121,10 +121,10 @@ void register_job(CLI::App& app, CliContext& context) {
   auto flags = std::make_shared<JobFlags>();
   auto* run = job->add_subcommand("run", "Run a job spec (TOML) until its artifacts pass their checks");
   run->add_option("SPEC", flags->spec, "the job spec, e.g. job.toml (see docs/jobs.md)")->required();
-  run->add_option("--model", flags->model, "model for the job (overrides the spec)");
-  run->add_option("--turn-timeout", flags->turn_timeout, "timeout of each turn, e.g. 90s, 10m (overrides the spec)");
+  run->add_option("--model", flags->model, "model for the job (default: the spec's model, else codex's configured one)");
+  run->add_option("--turn-timeout", flags->turn_timeout, "timeout of each turn, e.g. 90s, 10m (default: the spec's turn_timeout, else 600s)");
   run->add_option("--max-no-progress", flags->max_no_progress,
-                  "consecutive turns without artifact progress before giving up (overrides the spec)")
+                  "consecutive turns without artifact progress before giving up (default: the spec's max_no_progress, else 3)")
       ->check(CLI::Range(1, 1000));
   run->add_flag("--json", flags->json, "print the result as one JSON object on stdout");
   run->add_flag("--dry-run", flags->dry_run, "print the resolved job and the artifact checks; run nothing");

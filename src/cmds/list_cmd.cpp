@@ -18,7 +18,7 @@ void register_list(CLI::App& app, CliContext& context) {
   };
   auto flags = std::make_shared<Flags>();
   auto* cmd = app.add_subcommand("list", "List prepared days, newest first, with their status and counts");
-  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live");
+  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
   cmd->add_flag("--json", flags->json, "Print a JSON array");
 
   cmd->callback([flags, root, &context] {
