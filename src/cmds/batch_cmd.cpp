@@ -40,16 +40,6 @@ struct BatchFlags {
   bool quiet = false;
 };
 
-int exit_code_of(generate::BatchStatus status) {
-  switch (status) {
-    case generate::BatchStatus::complete: return exit_ok;
-    case generate::BatchStatus::blocked: return exit_blocked;
-    case generate::BatchStatus::interrupted: return exit_interrupted;
-    case generate::BatchStatus::failed: return exit_failed;
-  }
-  return exit_failed;
-}
-
 struct LoadedBatch {
   generate::BatchSpec spec;
   generate::JobSelection selection;
@@ -160,7 +150,7 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
   std::cout.flush();
   if (result->status != generate::BatchStatus::complete)
     std::cerr << "error: batch " << generate::to_string(result->status) << ": " << result->reason << "\n";
-  co_return exit_code_of(result->status);
+  co_return exit_code_for(result->status);
 }
 
 }  // namespace

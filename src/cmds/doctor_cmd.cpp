@@ -9,6 +9,8 @@
 #include "cmds/cli.h"
 #include "cmds/exit_codes.h"
 #include "codex/codex_binary.h"
+#include "util/executable_search.h"
+#include "util/terminal_text.h"
 
 namespace diary::cmds {
 
@@ -16,15 +18,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-bool on_path(const char* program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':'))
-    if (!dir.empty() && ::access((std::filesystem::path(dir) / program).c_str(), X_OK) == 0) return true;
-  return false;
-}
+bool on_path(const char* program) { return util::find_on_path(program).has_value(); }
 
 std::string describe_account(const nlohmann::json& account) {
   if (!account.contains("account") || account["account"].is_null())
@@ -40,7 +34,7 @@ std::string describe_account(const nlohmann::json& account) {
 asio::awaitable<int> run_doctor(asio::any_io_executor executor, BackendFlags flags, bool json_output) {
   nlohmann::json report = {{"pinned_version", codex::pinned_codex_version()}};
   auto print = [&](std::string_view label, const std::string& value) {
-    if (!json_output) std::cout << fmt::format("{:<12} {}\n", label, value);
+    if (!json_output) std::cout << util::pad_to_width(label, 12) << " " << util::terminal_line(value) << "\n";
   };
   bool ok = true;
   auto binary = codex::find_codex_binary(flags.codex_bin);

@@ -50,13 +50,6 @@ std::string status_of(const agent::Result<agent::AgentTurnResult>& result, bool 
   return violations.empty() ? "completed" : "invalid_output";
 }
 
-int exit_code_of(const std::string& status, const agent::Result<agent::AgentTurnResult>& result) {
-  if (status == "completed") return exit_ok;
-  if (status == "interrupted") return exit_interrupted;
-  if (!result) return exit_code_for(result.error().kind);
-  return exit_failed;
-}
-
 // Why a completed turn's final answer does not satisfy --output-schema (empty: it does, or no
 // schema). The runner only parses the answer; whether it matches is diary's check.
 std::vector<generate::SchemaViolation> answer_violations(const agent::Result<agent::AgentTurnResult>& result,
@@ -95,7 +88,7 @@ asio::awaitable<int> run_exec(asio::any_io_executor executor, std::shared_ptr<St
 
   const auto violations = answer_violations(result, schema.get());
   const std::string status = status_of(result, stop->requested, violations);
-  const int code = exit_code_of(status, result);
+  const int code = exit_code_for_exec(status, result ? nullptr : &result.error());
   std::string error_message;
   if (!result) error_message = result.error().message;
   else if (result->error) error_message = result->error->message;

@@ -17,6 +17,7 @@
 #include "generate/job/job_spec_parser.h"
 #include "generate/job/run_job.h"
 #include "generate/ledger/run_ledger.h"
+#include "util/terminal_text.h"
 
 namespace diary::cmds {
 
@@ -34,18 +35,6 @@ struct JobFlags {
   bool dry_run = false;
   bool quiet = false;
 };
-
-int exit_code_of(generate::RunStatus status) {
-  switch (status) {
-    case generate::RunStatus::complete: return exit_ok;
-    case generate::RunStatus::blocked: return exit_blocked;
-    case generate::RunStatus::interrupted: return exit_interrupted;
-    case generate::RunStatus::incomplete:
-    case generate::RunStatus::failed:
-    case generate::RunStatus::budget_exceeded: return exit_failed;
-  }
-  return exit_failed;
-}
 
 generate::JobSpec load_spec(const JobFlags& flags) {
   auto spec = generate::parse_job_spec(flags.spec);
@@ -86,7 +75,7 @@ asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared
 
   generate::JobRunOptions options;
   options.quiet = flags.quiet;
-  options.progress = [](const std::string& line) { std::cerr << "diary: " << line << "\n"; };
+  options.progress = [](const std::string& line) { std::cerr << "diary: " << util::terminal_line(line) << "\n"; };
   options.stop = stop_source.get_token();
   options.ledger = ledger;
   options.backend_info = {{"backend", "codex app-server"},
@@ -110,7 +99,7 @@ asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared
       line += " (last error: " + result->error->message + ")";
     std::cerr << "error: " << line << "\n";
   }
-  co_return exit_code_of(result->status);
+  co_return exit_code_for(result->status);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include "util/duration.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
+
+#include <fmt/format.h>
 
 namespace diary::util {
 
@@ -32,6 +35,22 @@ std::expected<std::chrono::milliseconds, std::string> parse_duration(std::string
     return std::unexpected("invalid duration " + quoted + ": too long " + range_hint);
   if (value == 0) return std::unexpected("invalid duration " + quoted + ": too short " + range_hint);
   return std::chrono::milliseconds(value * factor_ms);
+}
+
+std::string format_duration(std::chrono::milliseconds duration) {
+  const std::int64_t ms = std::max<std::int64_t>(duration.count(), 0);
+  if (ms < 1000) return fmt::format("{}ms", ms);
+  if (ms < 60'000) {
+    std::string text = fmt::format("{:.1f}", static_cast<double>(ms) / 1000.0);
+    if (text.ends_with(".0")) text.resize(text.size() - 2);
+    return text + "s";
+  }
+  const std::int64_t seconds = ms / 1000;
+  const auto pair = [](std::int64_t big, char big_unit, std::int64_t small, char small_unit) {
+    return small == 0 ? fmt::format("{}{}", big, big_unit) : fmt::format("{}{} {}{}", big, big_unit, small, small_unit);
+  };
+  if (seconds < 3600) return pair(seconds / 60, 'm', seconds % 60, 's');
+  return pair(seconds / 3600, 'h', (seconds % 3600) / 60, 'm');
 }
 
 }  // namespace diary::util

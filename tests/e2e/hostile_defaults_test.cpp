@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e_support.h"
+#include "unit/generate/prepare/fixture_install.h"
 
 namespace diary::test {
 namespace {
@@ -128,6 +129,43 @@ TEST_F(hostile_defaults, DurationsNeedAUnitAndNameTheirRange) {
   EXPECT_EQ(huge.exit_code, 2) << huge.err;
   EXPECT_NE(huge.err.find("at most"), std::string::npos) << huge.err;
   EXPECT_EQ(model_.request_count(), 0u);
+}
+
+// A session whose working directory carries ESC sequences (a window-title OSC, a screen clear)
+// and a bidi override: `diary list` and `diary inspect` show its project without them (10.14).
+TEST_F(hostile_defaults, SessionTextReachesTheTerminalWithoutControlBytes) {
+  const fs::path sources = scratch_ / "sources";
+  install_fixture("codex/beta", sources / "codex", scratch_ / "fx");
+  const fs::path session = only_session_in(sources / "codex");
+  const std::string evil = "be\\u001b]0;pwned\\u0007\\u001b[2J\\u202eta";
+  write_file(session, replace_all(read_file(session), "/projects/beta", "/projects/" + evil));
+  fs::create_directories(sources / "claude");
+  const fs::path reports = scratch_ / "reports";
+  auto environment = env_.process_environment();
+  environment.push_back("DIARY_CODEX_SESSIONS=" + (sources / "codex").string());
+  environment.push_back("DIARY_CLAUDE_PROJECTS=" + (sources / "claude").string());
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), DIARY_BIN);
+    SpawnedProcess process(args, env_.workdir(), environment);
+    Finished finished;
+    finished.exit_code = process.wait(30s);
+    finished.out = process.out();
+    finished.err = process.err();
+    return finished;
+  };
+  const auto prepared = run({"prepare", "--date", "2026-11-20", "--timezone", "UTC", "--reports-root", reports.string()});
+  ASSERT_EQ(prepared.exit_code, 0) << prepared.err;
+  const auto inspected = run({"inspect", "--date", "2026-11-20", "--timezone", "UTC", "--reports-root", reports.string()});
+  const auto listed = run({"list", "--reports-root", reports.string()});
+  for (const auto* shown : {&prepared, &inspected, &listed}) {
+    EXPECT_EQ(shown->exit_code, 0) << shown->err;
+    for (const std::string& text : {shown->out, shown->err}) {
+      EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+      EXPECT_EQ(text.find('\a'), std::string::npos) << text;
+      EXPECT_EQ(text.find("\u202e"), std::string::npos) << text;
+    }
+  }
+  EXPECT_NE(inspected.out.find("beta"), std::string::npos) << inspected.out;  // the sequences go, the text stays
 }
 
 }  // namespace

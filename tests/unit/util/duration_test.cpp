@@ -43,3 +43,19 @@ TEST(ParseDuration, TooLargeNamesTheRange) {
   ASSERT_FALSE(zero.has_value());
   EXPECT_NE(zero.error().find("at least 1ms"), std::string::npos) << zero.error();
 }
+
+TEST(FormatDuration, OneHumanForm) {
+  using diary::util::format_duration;
+  EXPECT_EQ(format_duration(0ms), "0ms");
+  EXPECT_EQ(format_duration(-5ms), "0ms");
+  EXPECT_EQ(format_duration(250ms), "250ms");
+  EXPECT_EQ(format_duration(1000ms), "1s");
+  EXPECT_EQ(format_duration(1500ms), "1.5s");
+  EXPECT_EQ(format_duration(42s), "42s");
+  EXPECT_EQ(format_duration(59'960ms), "60s");
+  EXPECT_EQ(format_duration(60s), "1m");
+  EXPECT_EQ(format_duration(75s), "1m 15s");
+  EXPECT_EQ(format_duration(10min), "10m");
+  EXPECT_EQ(format_duration(2h + 5min + 30s), "2h 5m");
+  EXPECT_EQ(format_duration(3h), "3h");
+}
