@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates
   libboost1.81-dev libboost-filesystem1.81-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libtomlplusplus-dev libhowardhinnant-date-dev libvalijson-dev json-schema-test-suite
-  libgtest-dev libgmock-dev libsqlite3-dev libsimdjson-dev libpcre2-dev tzdata bubblewrap procps
+  libgtest-dev libgmock-dev libsqlite3-dev libsimdjson-dev libpcre2-dev libutf8proc-dev libssl-dev tzdata bubblewrap procps
   chromium
 )
 

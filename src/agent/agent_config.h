@@ -53,6 +53,7 @@ struct ApprovalRequest {
 
 enum class ApprovalDecision { accept, accept_for_session, decline, cancel };
 
+// diary's own names (ledger records, events); a backend adapter encodes decisions for its wire.
 std::string_view to_string(ApprovalDecision decision);
 
 // Decides approval requests. Called on the backend's executor: it must not block.

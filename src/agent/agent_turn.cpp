@@ -7,7 +7,7 @@ namespace diary::agent {
 std::string_view to_string(ApprovalDecision decision) {
   switch (decision) {
     case ApprovalDecision::accept: return "accept";
-    case ApprovalDecision::accept_for_session: return "acceptForSession";
+    case ApprovalDecision::accept_for_session: return "accept_for_session";
     case ApprovalDecision::decline: return "decline";
     case ApprovalDecision::cancel: return "cancel";
   }

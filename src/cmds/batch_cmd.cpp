@@ -43,16 +43,6 @@ struct BatchFlags {
   bool quiet = false;
 };
 
-int exit_code_of(generate::BatchStatus status) {
-  switch (status) {
-    case generate::BatchStatus::complete: return exit_ok;
-    case generate::BatchStatus::blocked: return exit_blocked;
-    case generate::BatchStatus::interrupted: return exit_interrupted;
-    case generate::BatchStatus::failed: return exit_failed;
-  }
-  return exit_failed;
-}
-
 struct LoadedBatch {
   generate::BatchSpec spec;
   generate::JobSelection selection;
@@ -170,7 +160,7 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
   std::cout.flush();
   if (result->status != generate::BatchStatus::complete)
     std::cerr << "error: batch " << generate::to_string(result->status) << ": " << result->reason << "\n";
-  co_return exit_code_of(result->status);
+  co_return exit_code_for(result->status);
 }
 
 struct MergeFlags {
@@ -216,13 +206,13 @@ void register_batch(CLI::App& app, CliContext& context) {
   auto flags = std::make_shared<BatchFlags>();
   auto* run = batch->add_subcommand("run", "Run a batch file (TOML): every job until its artifacts pass their checks");
   run->add_option("BATCH", flags->batch, "the batch file, e.g. batch.toml (see docs/batches.md)")->required();
-  run->add_option("--concurrency", flags->concurrency, "conversations running at once (overrides the batch file; default 4)")
+  run->add_option("--concurrency", flags->concurrency, "conversations running at once (default: the batch file's concurrency, else 4)")
       ->check(CLI::Range(1, generate::max_batch_concurrency));
-  run->add_option("--only", flags->only, "run only the job with this name (repeatable)");
+  run->add_option("--only", flags->only, "run only the job with this name (repeatable; default: every job)");
   run->add_option("--shard", flags->shard,
                   "run only shard K of N (1-based, e.g. 2/4), or `auto`: K and N from the environment of a Kubernetes "
                   "Indexed Job, a Slurm job array or DIARY_SHARD_INDEX/DIARY_SHARD_COUNT (docs/batches.md); jobs are "
-                  "split by a hash of their name, the same on every machine");
+                  "split by a hash of their name, the same on every machine (default: 1/1, every job)");
   run->add_option("--runs-dir", flags->runs_dir,
                   "where the batch's run directory goes (default: <batch dir>/.diary/batches), e.g. shared storage "
                   "that `diary batch merge` reads");

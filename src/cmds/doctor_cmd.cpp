@@ -17,6 +17,8 @@
 #include "codex/codex_binary.h"
 #include "codex/codex_config_files.h"
 #include "util/log_exception.h"
+#include "util/executable_search.h"
+#include "util/terminal_text.h"
 
 namespace diary::cmds {
 
@@ -24,15 +26,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-bool on_path(const char* program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':'))
-    if (!dir.empty() && ::access((std::filesystem::path(dir) / program).c_str(), X_OK) == 0) return true;
-  return false;
-}
+bool on_path(const char* program) { return util::find_on_path(program).has_value(); }
 
 // No answer to account/read within this is a failed check, not a hang.
 constexpr std::chrono::milliseconds auth_timeout{10'000};
@@ -41,7 +35,7 @@ asio::awaitable<int> run_doctor(asio::any_io_executor executor, std::shared_ptr<
                                 bool json_output) {
   nlohmann::json report = {{"pinned_version", codex::pinned_codex_version()}};
   auto print = [&](std::string_view label, const std::string& value) {
-    if (!json_output) std::cout << fmt::format("{:<12} {}\n", label, value);
+    if (!json_output) std::cout << util::pad_to_width(label, 12) << " " << util::terminal_line(value) << "\n";
   };
   bool ok = true;
   auto binary = codex::find_codex_binary(flags.codex_bin);

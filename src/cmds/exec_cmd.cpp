@@ -1,5 +1,4 @@
 // `diary exec`: one runner, one turn, the final answer on stdout (or the whole result as JSON).
-#include <fstream>
 #include <iostream>
 #include <iterator>
 
@@ -10,7 +9,7 @@
 #include "cmds/backend_flags.h"
 #include "cmds/cli.h"
 #include "cmds/exit_codes.h"
-#include "cmds/json_files.h"
+#include "generate/check/json_schema.h"
 #include "util/duration.h"
 #include "util/log_exception.h"
 
@@ -25,8 +24,8 @@ struct ExecFlags {
   std::string cwd;
   std::string model;
   std::string effort;
-  std::string sandbox;
-  std::string approval;
+  std::string sandbox = "workspace-write";  // diary exists to produce files, like jobs and batches
+  std::string approval = "never";
   std::string output_schema;
   std::string timeout = "600s";
   bool json = false;
@@ -38,7 +37,8 @@ std::string read_prompt(const std::string& argument) {
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 }
 
-std::string status_of(const agent::Result<agent::AgentTurnResult>& result, bool stopped) {
+std::string status_of(const agent::Result<agent::AgentTurnResult>& result, bool stopped,
+                      const std::vector<generate::SchemaViolation>& violations) {
   if (!result) {
     if (result.error().kind == agent::ErrorKind::timeout) return "timeout";
     if (result.error().kind == agent::ErrorKind::blocked) return "blocked";
@@ -46,18 +46,29 @@ std::string status_of(const agent::Result<agent::AgentTurnResult>& result, bool 
   }
   if (result->status == agent::TurnStatus::interrupted) return "interrupted";
   if (result->error && result->error->kind == agent::ErrorKind::invalid_output) return "invalid_output";
-  return result->ok() ? "completed" : "failed";
+  if (!result->ok()) return "failed";
+  return violations.empty() ? "completed" : "invalid_output";
 }
 
-int exit_code_of(const std::string& status, const agent::Result<agent::AgentTurnResult>& result) {
-  if (status == "completed") return exit_ok;
-  if (status == "interrupted") return exit_interrupted;
-  if (!result) return exit_code_for(result.error().kind);
-  return exit_failed;
+// Why a completed turn's final answer does not satisfy --output-schema (empty: it does, or no
+// schema). The runner only parses the answer; whether it matches is diary's check.
+std::vector<generate::SchemaViolation> answer_violations(const agent::Result<agent::AgentTurnResult>& result,
+                                                         const generate::JsonSchema* schema) {
+  if (!schema || !result || result->status != agent::TurnStatus::completed) return {};
+  if (result->structured_output) return schema->validate(*result->structured_output);
+  return generate::validate_json_text(*schema, result->assistant_text);
+}
+
+std::string violations_message(const std::vector<generate::SchemaViolation>& violations) {
+  std::string message = "the final answer does not match --output-schema:";
+  for (const auto& violation : violations) message += " " + generate::to_string(violation) + ";";
+  message.pop_back();
+  return message;
 }
 
 asio::awaitable<int> run_exec(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop, ExecFlags flags,
-                              agent::AgentConfig config, agent::TurnOptions options) {
+                              agent::AgentConfig config, agent::TurnOptions options,
+                              std::shared_ptr<const generate::JsonSchema> schema) {
   auto factory = codex::make_codex_session_factory(executor, flags.backend.factory_options());
   stop->on_stop = [executor, factory] {
     asio::co_spawn(executor, factory->shutdown(), util::log_exception("the shutdown after a signal"));
@@ -78,12 +89,14 @@ asio::awaitable<int> run_exec(asio::any_io_executor executor, std::shared_ptr<St
   }
   co_await factory->shutdown();
 
-  const std::string status = status_of(result, stop->requested);
-  const int code = exit_code_of(status, result);
+  const auto violations = answer_violations(result, schema.get());
+  const std::string status = status_of(result, stop->requested, violations);
+  const int code = exit_code_for_exec(status, result ? nullptr : &result.error());
   std::string error_message;
   if (!result) error_message = result.error().message;
   else if (result->error) error_message = result->error->message;
   else if (status == "interrupted") error_message = "the turn was interrupted";
+  else if (!violations.empty()) error_message = violations_message(violations);
 
   if (flags.json) {
     nlohmann::json out = result ? agent::to_json(*result) : nlohmann::json::object();
@@ -91,6 +104,12 @@ asio::awaitable<int> run_exec(asio::any_io_executor executor, std::shared_ptr<St
     out["thread_id"] = thread_id;
     out["duration_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at).count();
     out["error"] = error_message.empty() ? nlohmann::json(nullptr) : nlohmann::json(error_message);
+    if (schema) {
+      out["violations"] = nlohmann::json::array();
+      for (const auto& violation : violations)
+        out["violations"].push_back(
+            {{"path", violation.path}, {"pointer", violation.pointer}, {"message", violation.message}});
+    }
     std::cout << out.dump(2) << "\n";
   } else if (result && !result->assistant_text.empty()) {
     std::cout << result->assistant_text << (result->assistant_text.ends_with('\n') ? "" : "\n");
@@ -107,15 +126,18 @@ void register_exec(CLI::App& app, CliContext& context) {
   auto* cmd = app.add_subcommand("exec", "Run one prompt as one turn of a new Codex conversation and print the answer");
   cmd->add_option("--cwd", flags->cwd, "working directory of the conversation (default: current directory)")
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--model", flags->model, "model name");
-  cmd->add_option("--effort", flags->effort, "reasoning effort")
+  cmd->add_option("--model", flags->model, "model name (default: codex's configured model)");
+  cmd->add_option("--effort", flags->effort, "reasoning effort (default: codex's configured effort)")
       ->check(CLI::IsMember({"none", "minimal", "low", "medium", "high", "xhigh"}));
   cmd->add_option("--sandbox", flags->sandbox, "sandbox mode")
-      ->check(CLI::IsMember({"read-only", "workspace-write", "danger-full-access"}));
+      ->check(CLI::IsMember({"read-only", "workspace-write", "danger-full-access"}))
+      ->capture_default_str();
   cmd->add_option("--approval", flags->approval, "approval policy (requests are declined: diary exec has no policy)")
-      ->check(CLI::IsMember({"never", "on-request", "untrusted"}));
+      ->check(CLI::IsMember({"never", "on-request", "untrusted"}))
+      ->capture_default_str();
   cmd->add_option("--output-schema", flags->output_schema,
-                  "JSON Schema file: the final answer must be JSON matching it (printed as parsed)");
+                  "JSON Schema (draft-07) file: the final answer must be JSON matching it, else exit 1 with the "
+                  "violations (default: none)");
   cmd->add_option("--timeout", flags->timeout, "turn timeout, e.g. 90s, 10m, 1h")->capture_default_str();
   cmd->add_flag("--json", flags->json, "print the whole result as one JSON object");
   flags->backend.add_to(*cmd);
@@ -134,21 +156,23 @@ void register_exec(CLI::App& app, CliContext& context) {
     auto optional = [](const std::string& value) { return value.empty() ? std::nullopt : std::optional(value); };
     config.model = optional(flags->model);
     config.reasoning_effort = optional(flags->effort);
-    config.sandbox = optional(flags->sandbox);
-    config.approval_policy = optional(flags->approval);
+    config.sandbox = flags->sandbox;
+    config.approval_policy = flags->approval;
     agent::TurnOptions options;
     options.timeout = *timeout;
+    std::shared_ptr<const generate::JsonSchema> schema;
     if (!flags->output_schema.empty()) {
-      auto schema = read_json_file(flags->output_schema, "--output-schema");
-      if (!schema) fail_with(schema.error().kind, schema.error().message);
-      options.output_schema = std::move(*schema);
+      auto loaded = generate::JsonSchema::load(flags->output_schema);
+      if (!loaded) fail_with(loaded.error().kind, "--output-schema: " + loaded.error().message);
+      schema = std::make_shared<const generate::JsonSchema>(std::move(*loaded));
+      options.output_schema = schema->document();
     }
     flags->prompt = read_prompt(flags->prompt);
     if (flags->prompt.find_first_not_of(" \t\r\n") == std::string::npos)
       fail_with(agent::ErrorKind::invalid_input, "the prompt is empty");
     flags->backend.factory_options();  // validates -c before anything starts
     context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal> stop) {
-      return run_exec(executor, stop, *flags, config, options);
+      return run_exec(executor, stop, *flags, config, options, schema);
     });
   });
 }

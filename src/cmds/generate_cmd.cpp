@@ -30,6 +30,7 @@
 #include "generate/ledger/run_ledger.h"
 #include "generate/workspace/day_workspace.h"
 #include "util/log_exception.h"
+#include "util/duration.h"
 
 namespace diary::cmds {
 
@@ -74,7 +75,7 @@ void add_common_flags(CLI::App& cmd, GenerateFlags& flags, bool backend) {
   if (!backend) return;
   cmd.add_flag("--offline", flags.offline, "no model and no codex: a deterministic extractor fills the report (confidence low)");
   cmd.add_option("--concurrency", flags.concurrency, "limits per kind, e.g. evidence=4,project=2,daily=2 (the defaults)");
-  cmd.add_option("--settings", flags.settings, "per-pass model, reasoning_effort, turn_timeout, max_no_progress (TOML; see docs/generate.md)");
+  cmd.add_option("--settings", flags.settings, "per-pass model, reasoning_effort, turn_timeout, max_no_progress (TOML; see docs/generate.md; default: none, the built-in settings)");
   cmd.add_option("--language", flags.language, "content language of generated text (default: DIARY_CONTENT_LANGUAGE, then en)");
   flags.backend.add_to(cmd);
 }
@@ -141,22 +142,16 @@ std::string tokens_text(const agent::TokenUsage& usage) {
 
 // "Spent 12.3s: evidence 8.1s (4,200 tokens); project 2.0s (900 tokens); daily ...; render 0.1s."
 std::string closing_line(const phases::PipelineResult& result) {
-  std::string line = "Spent " + phases::format_duration(result.elapsed);
+  std::string line = "Spent " + util::format_duration(result.elapsed);
   std::string parts;
   for (const char* phase : {"evidence", "project", "daily", "render"}) {
     auto found = result.phases.find(phase);
     if (found == result.phases.end()) continue;
     parts += parts.empty() ? ": " : "; ";
-    parts += fmt::format("{} {}", phase, phases::format_duration(found->second.busy));
+    parts += fmt::format("{} {}", phase, util::format_duration(found->second.busy));
     if (std::string(phase) != "render") parts += " (" + tokens_text(found->second.usage) + ")";
   }
   return line + parts + ".";
-}
-
-int exit_code_of(const phases::PipelineResult& result) {
-  if (result.interrupted()) return exit_interrupted;
-  if (result.blocked()) return exit_blocked;
-  return result.all_ok() ? exit_ok : exit_failed;
 }
 
 // Codex must start and, unless the configured provider needs no OpenAI login, be logged in:
@@ -283,7 +278,7 @@ asio::awaitable<int> run_generate(asio::any_io_executor executor, std::shared_pt
   stop->on_stop = nullptr;
   if (!result) throw CommandFailure(result.error());
 
-  const int code = exit_code_of(*result);
+  const int code = exit_code_for(*result);
   nlohmann::json summary = phases::to_json(*result);
   summary["workspace"] = context.workspace.string();
   summary["run_ledger"] = context.ledger->directory().string();

@@ -26,8 +26,8 @@ void register_inspect(CLI::App& app, CliContext& context) {
   auto* date = cmd->add_option("--date", flags->date, "Report date YYYY-MM-DD (default: yesterday)");
   auto* today = cmd->add_flag("--today", flags->today, "Today's workspace");
   date->excludes(today);
-  auto* timezone = cmd->add_option("--timezone", flags->timezone, "IANA time zone used to pick yesterday/today");
-  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live");
+  auto* timezone = cmd->add_option("--timezone", flags->timezone, "IANA time zone used to pick yesterday/today (default: DIARY_TIMEZONE, TZ, the system zone)");
+  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
   cmd->add_flag("--json", flags->json, "Print a JSON object");
 
   cmd->callback([flags, date, timezone, root, &context] {

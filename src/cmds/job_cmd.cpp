@@ -17,6 +17,7 @@
 #include "generate/job/job_spec_parser.h"
 #include "generate/job/run_job.h"
 #include "generate/ledger/run_ledger.h"
+#include "util/terminal_text.h"
 
 namespace diary::cmds {
 
@@ -34,18 +35,6 @@ struct JobFlags {
   bool dry_run = false;
   bool quiet = false;
 };
-
-int exit_code_of(generate::RunStatus status) {
-  switch (status) {
-    case generate::RunStatus::complete: return exit_ok;
-    case generate::RunStatus::blocked: return exit_blocked;
-    case generate::RunStatus::interrupted: return exit_interrupted;
-    case generate::RunStatus::incomplete:
-    case generate::RunStatus::failed:
-    case generate::RunStatus::budget_exceeded: return exit_failed;
-  }
-  return exit_failed;
-}
 
 generate::JobSpec load_spec(const JobFlags& flags) {
   auto spec = generate::parse_job_spec(flags.spec);
@@ -87,7 +76,7 @@ asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared
 
   generate::JobRunOptions options;
   options.quiet = flags.quiet;
-  options.progress = [](const std::string& line) { std::cerr << "diary: " << line << "\n"; };
+  options.progress = [](const std::string& line) { std::cerr << "diary: " << util::terminal_line(line) << "\n"; };
   options.stop = stop_source.get_token();
   options.ledger = ledger;
   options.backend_info = {{"backend", "codex app-server"},
@@ -111,7 +100,7 @@ asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared
       line += " (last error: " + result->error->message + ")";
     std::cerr << "error: " << line << "\n";
   }
-  co_return exit_code_of(result->status);
+  co_return exit_code_for(result->status);
 }
 
 }  // namespace
@@ -122,10 +111,10 @@ void register_job(CLI::App& app, CliContext& context) {
   auto flags = std::make_shared<JobFlags>();
   auto* run = job->add_subcommand("run", "Run a job spec (TOML) until its artifacts pass their checks");
   run->add_option("SPEC", flags->spec, "the job spec, e.g. job.toml (see docs/jobs.md)")->required();
-  run->add_option("--model", flags->model, "model for the job (overrides the spec)");
-  run->add_option("--turn-timeout", flags->turn_timeout, "timeout of each turn, e.g. 90s, 10m (overrides the spec)");
+  run->add_option("--model", flags->model, "model for the job (default: the spec's model, else codex's configured one)");
+  run->add_option("--turn-timeout", flags->turn_timeout, "timeout of each turn, e.g. 90s, 10m (default: the spec's turn_timeout, else 600s)");
   run->add_option("--max-no-progress", flags->max_no_progress,
-                  "consecutive turns without artifact progress before giving up (overrides the spec)")
+                  "consecutive turns without artifact progress before giving up (default: the spec's max_no_progress, else 3)")
       ->check(CLI::Range(1, 1000));
   run->add_flag("--json", flags->json, "print the result as one JSON object on stdout");
   run->add_flag("--dry-run", flags->dry_run, "print the resolved job and the artifact checks; run nothing");

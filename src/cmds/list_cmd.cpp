@@ -8,6 +8,7 @@
 #include "cmds/exit_codes.h"
 #include "generate/prepare/day_selection.h"
 #include "generate/prepare/workspace_catalog.h"
+#include "util/text_table.h"
 
 namespace diary::cmds {
 
@@ -18,7 +19,7 @@ void register_list(CLI::App& app, CliContext& context) {
   };
   auto flags = std::make_shared<Flags>();
   auto* cmd = app.add_subcommand("list", "List prepared days, newest first, with their status and counts");
-  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live");
+  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
   cmd->add_flag("--json", flags->json, "Print a JSON array");
 
   cmd->callback([flags, root, &context] {
@@ -38,17 +39,20 @@ void register_list(CLI::App& app, CliContext& context) {
     } else if (listed.empty()) {
       std::cout << "No prepared days under " << reports_root->string() << ".\n";
     } else {
+      util::TextTable table({{}, {}, {}, {}, {}});
       for (const auto& entry : listed) {
         if (!entry.summary) {
-          std::cout << fmt::format("{}  unreadable: {}\n", entry.date, entry.summary.error().message);
+          table.add_row({entry.date, "unreadable: " + entry.summary.error().message});
           continue;
         }
         const auto& summary = *entry.summary;
-        std::cout << fmt::format("{}  {:<7}  {} project(s), {} session(s), {} turn(s)  {}{}\n", entry.date,
-                                 summary.metadata.status, summary.projects.size(), summary.session_count(),
-                                 summary.turn_count(), summary.metadata.timezone,
-                                 summary.artifacts.empty() ? "" : fmt::format("  [{}]", fmt::join(summary.artifacts, ", ")));
+        table.add_row({entry.date, summary.metadata.status,
+                       fmt::format("{} project(s), {} session(s), {} turn(s)", summary.projects.size(),
+                                   summary.session_count(), summary.turn_count()),
+                       summary.metadata.timezone,
+                       summary.artifacts.empty() ? "" : fmt::format("[{}]", fmt::join(summary.artifacts, ", "))});
       }
+      std::cout << table.render();
     }
     context.exit_code = exit_ok;
   });

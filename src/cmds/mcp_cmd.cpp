@@ -23,6 +23,7 @@
 #include "generate/mcp/mcp_server.h"
 #include "jsonrpc/line_splitter.h"
 #include "jsonrpc/rpc_message.h"
+#include "util/atomic_file.h"
 
 namespace diary::cmds {
 
@@ -51,14 +52,7 @@ fs::path resolve_workspace() {
 // false when stdout is closed (the client is gone).
 bool write_line(std::string line) {
   line += '\n';
-  std::size_t written = 0;
-  while (written < line.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, line.data() + written, line.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    written += static_cast<std::size_t>(n);
-  }
-  return true;
+  return util::write_all(STDOUT_FILENO, line);
 }
 
 int serve(const fs::path& workspace) {

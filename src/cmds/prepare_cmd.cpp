@@ -38,8 +38,8 @@ void register_prepare(CLI::App& app, CliContext& context) {
   auto* date = cmd->add_option("--date", flags->date, "Report date YYYY-MM-DD (default: yesterday)");
   auto* today = cmd->add_flag("--today", flags->today, "Prepare today so far (status partial)");
   date->excludes(today);
-  auto* timezone = cmd->add_option("--timezone", flags->timezone, "IANA time zone, e.g. Europe/Berlin");
-  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live (default: DIARY_HOME, ...)");
+  auto* timezone = cmd->add_option("--timezone", flags->timezone, "IANA time zone, e.g. Europe/Berlin (default: DIARY_TIMEZONE, TZ, the system zone)");
+  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
   cmd->add_flag("--force", flags->force, "Rebuild an existing workspace");
   cmd->add_flag("-q,--quiet", flags->quiet, "Print nothing on success");
   cmd->add_flag("--json", flags->json, "Print the result as a JSON object");

@@ -4,6 +4,7 @@
 
 #include "codex/codex_args.h"
 #include "codex/turn_collector.h"
+#include "util/duration.h"
 
 namespace diary::codex {
 
@@ -24,10 +25,6 @@ OnExit(F) -> OnExit<F>;
 std::chrono::milliseconds remaining(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   return std::max(left, std::chrono::milliseconds(1));
-}
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  return fmt::format("{:g}s", static_cast<double>(duration.count()) / 1000.0);
 }
 
 }  // namespace
@@ -102,7 +99,7 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
   if (!started) {
     if (started.error().kind == agent::ErrorKind::timeout)
       co_return agent::fail(agent::ErrorKind::timeout,
-                            "turn/start was not answered within " + seconds_text(options.timeout));
+                            "turn/start was not answered within " + util::format_duration(options.timeout));
     co_return std::unexpected(started.error());
   }
   turn_id_ = started->turn_id;
@@ -114,10 +111,10 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
     co_await send_interrupt();
     if (!co_await collector->done().wait_for(timeouts_.interrupt_grace)) {
       backend_->mark_broken(fmt::format("turn {} did not stop within {} of turn/interrupt", turn_id_,
-                                        seconds_text(timeouts_.interrupt_grace)));
+                                        util::format_duration(timeouts_.interrupt_grace)));
     }
     co_return agent::fail(agent::ErrorKind::timeout,
-                          fmt::format("turn timed out after {} and was interrupted", seconds_text(options.timeout)));
+                          fmt::format("turn timed out after {} and was interrupted", util::format_duration(options.timeout)));
   }
   const auto& settled = *collector->done().peek();
   if (!settled) co_return std::unexpected(settled.error());

@@ -2,9 +2,10 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <sstream>
 
 #include <unistd.h>
+
+#include "util/executable_search.h"
 
 namespace diary::codex {
 
@@ -13,11 +14,6 @@ namespace fs = std::filesystem;
 std::string_view pinned_codex_version() { return DIARY_CODEX_PIN; }
 
 namespace {
-
-bool is_executable(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
-}
 
 // The native binary inside the npm package (not the node wrapper in .bin, which would put a
 // node process between us and codex and make signalling unreliable).
@@ -29,7 +25,7 @@ std::optional<fs::path> find_in_tools(const fs::path& tools_dir) {
     if (!fs::is_directory(root, ec)) continue;
     for (const auto& entry : fs::directory_iterator(root, ec)) {
       fs::path candidate = entry.path() / "bin" / "codex";
-      if (is_executable(candidate)) return candidate;
+      if (util::is_executable_file(candidate)) return candidate;
     }
   }
   return std::nullopt;
@@ -46,17 +42,6 @@ std::optional<fs::path> find_project_local() {
   return std::nullopt;
 }
 
-std::optional<fs::path> find_on_path() {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return std::nullopt;
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) continue;
-    fs::path candidate = fs::path(dir) / "codex";
-    if (is_executable(candidate)) return candidate;
-  }
-  return std::nullopt;
 }
 
 // How to get the pinned codex: part of every "no codex" message, wherever the search ended.
@@ -93,7 +78,7 @@ std::size_t version_length_at(std::string_view text, std::size_t at) {
 
 agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
   auto checked = [](const fs::path& path, const char* origin) -> agent::Result<fs::path> {
-    if (is_executable(path)) return path;
+    if (util::is_executable_file(path)) return path;
     return agent::fail(agent::ErrorKind::blocked, "codex binary '" + path.string() + "' (from " + origin +
                                                       ") is not an executable file; to install codex, " +
                                                       install_hint());
@@ -102,7 +87,7 @@ agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
   if (const char* env = std::getenv("DIARY_CODEX_BIN"); env != nullptr && *env != '\0')
     return checked(env, "DIARY_CODEX_BIN");
   if (auto local = find_project_local()) return *local;
-  if (auto on_path = find_on_path()) return *on_path;
+  if (auto on_path = util::find_on_path("codex")) return *on_path;
   return agent::fail(agent::ErrorKind::blocked,
                      "codex not found: " + install_hint() + ", or pass --codex-bin / set DIARY_CODEX_BIN");
 }

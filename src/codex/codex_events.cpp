@@ -1,4 +1,5 @@
 #include "codex/codex_events.h"
+#include "util/terminal_text.h"
 
 #include <fmt/format.h>
 
@@ -12,19 +13,9 @@ std::string str(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// Progress lines and ledgers want one short line, never a transcript.
-std::string one_line(std::string_view text, std::size_t max = 160) {
-  std::string out;
-  out.reserve(std::min(text.size(), max + 3));
-  for (char c : text) {
-    if (out.size() >= max) {
-      out += "...";
-      break;
-    }
-    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  return out;
-}
+// Progress lines and ledgers want one short line, never a transcript, and nothing a terminal
+// would execute (the model's text may carry ESC sequences).
+std::string one_line(std::string_view text, std::size_t max = 160) { return util::fit_width(text, max); }
 
 std::string tail(std::string_view text, std::size_t max) {
   return std::string(text.size() > max ? text.substr(text.size() - max) : text);

@@ -33,7 +33,13 @@ json approval_result(const std::string& method, agent::ApprovalDecision decision
     // Granting nothing is how a permission request is declined; diary never widens a sandbox.
     return {{"permissions", json::object()}, {"scope", "turn"}};
   }
-  return {{"decision", std::string(agent::to_string(decision))}};
+  switch (decision) {  // codex's v2 wire names, owned here (the port's names are diary's own)
+    case ApprovalDecision::accept: return {{"decision", "accept"}};
+    case ApprovalDecision::accept_for_session: return {{"decision", "acceptForSession"}};
+    case ApprovalDecision::cancel: return {{"decision", "cancel"}};
+    case ApprovalDecision::decline: break;
+  }
+  return {{"decision", "decline"}};
 }
 
 std::optional<json> fallback_result(const std::string& method) {

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "util/atomic_file.h"
 #include "util/text_file.h"
 
 namespace diary::generate::artifacts {
@@ -22,19 +22,6 @@ std::unexpected<agent::Error> io_error(const fs::path& path, std::string_view wh
   return agent::fail(agent::ErrorKind::io, fmt::format("{}: {}: {}", path.string(), what, std::strerror(errno)));
 }
 
-bool write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 fs::path lock_path(const fs::path& path) { return path.parent_path() / ("." + path.filename().string() + ".lock"); }
 
 }  // namespace
@@ -43,38 +30,10 @@ std::string artifact_text(const nlohmann::json& value) {
   return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-agent::Result<void> write_file_atomic(const fs::path& path, const std::string& text) {
-  std::error_code error;
-  fs::create_directories(path.parent_path(), error);
-  if (error) return agent::fail(agent::ErrorKind::io, path.parent_path().string() + ": " + error.message());
-  static thread_local std::mt19937 random{std::random_device{}()};
-  const fs::path temp = path.parent_path() / fmt::format(".{}.{}.{:08x}.tmp", path.filename().string(), ::getpid(), random());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return io_error(temp, "cannot create");
-  const bool ok = write_all(fd, text) && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!ok) {
-    ::unlink(temp.c_str());
-    errno = saved;
-    return io_error(temp, "cannot write");
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const auto failure = io_error(path, "cannot replace");
-    ::unlink(temp.c_str());
-    return failure;
-  }
-  // Make the rename itself durable.
-  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return {};
-}
-
 agent::Result<void> write_json_atomic(const fs::path& path, const nlohmann::json& value) {
-  return write_file_atomic(path, artifact_text(value));
+  if (auto written = util::write_file_atomically(path, artifact_text(value)); !written)
+    return agent::fail(agent::ErrorKind::io, written.error());
+  return {};
 }
 
 StoredJson read_stored_json(const fs::path& path) {

@@ -1,5 +1,5 @@
-// Reading and committing generate's JSON artifacts safely: every write is temp file + fsync +
-// rename (a reader never sees half a file), and read-modify-write happens under an exclusive
+// Reading and committing generate's JSON artifacts safely: every write goes through
+// util::write_file_atomically (a reader never sees half a file), and read-modify-write happens under an exclusive
 // flock on a sidecar lock file (<dir>/.<name>.lock, stable across renames), so two processes
 // appending to one card never lose a chain. Thread-safe (the lock is per process and file).
 #pragma once
@@ -18,8 +18,8 @@ namespace diary::generate::artifacts {
 // Pretty JSON (2 spaces), UTF-8 kept as is (invalid bytes replaced), trailing newline.
 std::string artifact_text(const nlohmann::json& value);
 
-// Atomically replaces `path` with `text` (creates parent folders).
-agent::Result<void> write_file_atomic(const std::filesystem::path& path, const std::string& text);
+// Atomically replaces `path` with artifact_text(value) (util::write_file_atomically; creates
+// parent folders).
 agent::Result<void> write_json_atomic(const std::filesystem::path& path, const nlohmann::json& value);
 
 // What a JSON artifact file holds right now.

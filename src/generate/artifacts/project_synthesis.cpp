@@ -13,7 +13,7 @@
 #include "generate/artifacts/versions.h"
 #include "generate/artifacts/vocabulary.h"
 #include "generate/prepare/json_fields.h"
-#include "generate/prepare/sha256.h"
+#include "util/sha256.h"
 
 namespace diary::generate::artifacts {
 
@@ -319,7 +319,7 @@ const std::string& ProjectChains::inputs_sha256() const {
 }
 
 std::string project_inputs_sha256(const ProjectChains& chains) {
-  prepare::Sha256 hasher;
+  util::Sha256 hasher;
   for (const auto& entry : chains.chains) {
     hasher.update(entry.turn.session_ref);
     hasher.update("\0", 1);

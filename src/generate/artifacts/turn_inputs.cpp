@@ -12,7 +12,7 @@
 
 #include "generate/artifacts/versions.h"
 #include "generate/prepare/line_reader.h"
-#include "generate/prepare/sha256.h"
+#include "util/sha256.h"
 
 namespace diary::generate::artifacts {
 
@@ -92,7 +92,7 @@ agent::Result<std::vector<std::string>> hash_spans_of_file(const std::filesystem
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return spans[a].start_line < spans[b].start_line; });
-  std::vector<std::optional<prepare::Sha256>> hashers(spans.size());
+  std::vector<std::optional<util::Sha256>> hashers(spans.size());
   std::vector<std::size_t> active;
   std::size_t next_start = 0;
 

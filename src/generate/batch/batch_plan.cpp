@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "generate/job/dry_run.h"
+#include "util/text_table.h"
 
 namespace diary::generate {
 
@@ -32,16 +33,15 @@ nlohmann::json plan_batch(const BatchSpec& spec, const std::vector<std::size_t>&
 }
 
 std::string format_batch_plan(const nlohmann::json& plan) {
-  std::size_t width = 3;
-  for (const auto& job : plan["selected"]) width = std::max(width, job["name"].get<std::string>().size());
-  std::string out;
+  util::TextTable table({{}, {}});
   std::size_t would_run = 0;
   for (const auto& job : plan["selected"]) {
     const bool runs = job["would_run"].get<bool>();
     would_run += runs ? 1 : 0;
-    out += fmt::format("{:<{}}  {}\n", job["name"].get<std::string>(), width,
-                       runs ? fmt::format("would run ({} failing check(s))", job["failing_checks"].dump()) : "complete");
+    table.add_row({job["name"].get<std::string>(),
+                   runs ? fmt::format("would run ({} failing check(s))", job["failing_checks"].dump()) : "complete"});
   }
+  std::string out = table.render();
   out += fmt::format("{} of {} job(s) selected{}, {} would run, concurrency {}\n", plan["selected"].size(),
                      plan["total_jobs"].get<std::size_t>(),
                      plan["shard"].is_null() ? "" : " (shard " + plan["shard"].get<std::string>() + ")", would_run,

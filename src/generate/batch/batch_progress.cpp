@@ -1,4 +1,6 @@
 #include "generate/batch/batch_progress.h"
+#include "util/duration.h"
+#include "util/terminal_text.h"
 
 #include <algorithm>
 
@@ -7,14 +9,6 @@
 namespace diary::generate {
 
 namespace {
-
-std::string elapsed_text(std::chrono::milliseconds elapsed) {
-  const auto seconds = elapsed.count() / 1000.0;
-  if (seconds < 60) return fmt::format("{:.1f}s", seconds);
-  const auto whole = static_cast<long long>(seconds);
-  if (whole < 3600) return fmt::format("{}m{:02}s", whole / 60, whole % 60);
-  return fmt::format("{}h{:02}m", whole / 3600, (whole / 60) % 60);
-}
 
 // "turn 2: $ make" -> "$ make": the view shows the turn number in its own column.
 std::string action_of(const std::string& line) {
@@ -38,10 +32,8 @@ std::chrono::milliseconds BatchProgressView::tick_interval() const {
 }
 
 std::string BatchProgressView::fit(std::string line) const {
-  std::replace(line.begin(), line.end(), '\n', ' ');
   const std::size_t width = std::max<std::size_t>(options_.width, 20) - 1;  // the last column would wrap
-  if (line.size() > width) line = line.substr(0, width - 3) + "...";
-  return line;
+  return util::fit_width(line, width);
 }
 
 std::vector<std::string> BatchProgressView::frame() const {
@@ -52,7 +44,7 @@ std::vector<std::string> BatchProgressView::frame() const {
       case JobState::Phase::pending: ++pending; break;
       case JobState::Phase::running:
         ++running;
-        name_width = std::max(name_width, std::min<std::size_t>(job.name.size(), 32));
+        name_width = std::max(name_width, std::min<std::size_t>(util::display_width(util::terminal_line(job.name)), 32));
         break;
       case JobState::Phase::finished: ++(job.complete ? complete : failed); break;
     }
@@ -63,8 +55,8 @@ std::vector<std::string> BatchProgressView::frame() const {
     if (job.phase != JobState::Phase::running) continue;
     if (shown++ == options_.max_rows) break;
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - job.started);
-    rows.push_back(fit(fmt::format("  {:<{}}  turn {:>2}  {:>7}  {}", job.name.substr(0, name_width), name_width,
-                                   job.turn, elapsed_text(elapsed), job.last_action)));
+    rows.push_back(fit(fmt::format("  {}  turn {:>2}  {:>7}  {}", util::pad_to_width(util::fit_width(job.name, name_width), name_width),
+                                   job.turn, util::format_duration(elapsed), util::terminal_line(job.last_action))));
   }
   if (running > options_.max_rows) rows.push_back(fit(fmt::format("  ... and {} more running", running - options_.max_rows)));
   const std::size_t total = jobs_.size();
@@ -73,7 +65,7 @@ std::vector<std::string> BatchProgressView::frame() const {
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_);
   rows.push_back(fit(fmt::format("[{}{}] {}/{} done: {} complete, {} failed, {} running, {} pending  {}",
                                  std::string(filled, '#'), std::string(bar_width - filled, '.'), complete + failed,
-                                 total, complete, failed, running, pending, elapsed_text(elapsed))));
+                                 total, complete, failed, running, pending, util::format_duration(elapsed))));
   return rows;
 }
 
@@ -126,7 +118,7 @@ void BatchProgressView::job_finished(std::size_t pos, const BatchJobResult& resu
   const int turns = result.job ? result.job->attempts() : 0;
   const auto duration = result.job ? result.job->duration : std::chrono::milliseconds(0);
   std::string line = fmt::format("[{}] {} ({} turn{}, {})", job.name, result.status(), turns, turns == 1 ? "" : "s",
-                                 elapsed_text(duration));
+                                 util::format_duration(duration));
   if (!job.complete) {
     const std::string why = result.job ? result.job->reason : result.skipped_reason;
     if (!why.empty()) line += ": " + why;

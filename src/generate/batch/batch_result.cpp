@@ -1,4 +1,6 @@
 #include "generate/batch/batch_result.h"
+#include "util/duration.h"
+#include "util/text_table.h"
 
 #include <algorithm>
 #include <map>
@@ -8,10 +10,6 @@
 namespace diary::generate {
 
 namespace {
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  return fmt::format("{:.1f}s", static_cast<double>(duration.count()) / 1000.0);
-}
 
 // What is wrong with a job, in one line: the first failing check (and how many there are),
 // else why it stopped.
@@ -32,12 +30,6 @@ std::string problems_text(const BatchJobResult& entry) {
   if (!job.reason.empty()) out += (out.empty() ? "" : "; ") + job.reason;
   if (job.error && out.find(job.error->message) == std::string::npos) out += " (" + job.error->message + ")";
   return out;
-}
-
-std::string one_line(std::string text, std::size_t width) {
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  if (text.size() > width) text = text.substr(0, width - 3) + "...";
-  return text;
 }
 
 }  // namespace
@@ -110,25 +102,28 @@ nlohmann::json to_json(const BatchResult& result) {
 }
 
 std::string format_batch_table(const BatchResult& result) {
-  std::size_t name_width = 3;
-  for (const auto& entry : result.jobs) name_width = std::max(name_width, entry.name.size());
-  name_width = std::min<std::size_t>(name_width, 40);
-  std::string out = fmt::format("{:<{}}  {:<15}  {:>5}  {:>9}  {:>8}  {}\n", "JOB", name_width, "STATUS", "TURNS",
-                                "TOKENS", "DURATION", "PROBLEMS");
+  using util::Align;
+  util::TextTable table({{"JOB", Align::left, 40},
+                         {"STATUS"},
+                         {"TURNS", Align::right},
+                         {"TOKENS", Align::right},
+                         {"DURATION", Align::right},
+                         {"PROBLEMS", Align::left, 160}});
   for (const auto& entry : result.jobs) {
     const int turns = entry.job ? entry.job->attempts() : 0;
     const auto tokens = entry.job ? tokens_used(entry.job->usage) : 0;
     const auto duration = entry.job ? entry.job->duration : std::chrono::milliseconds(0);
-    out += fmt::format("{:<{}}  {:<15}  {:>5}  {:>9}  {:>8}  {}\n", one_line(entry.name, name_width), name_width,
-                       entry.status(), turns, tokens, seconds_text(duration), one_line(problems_text(entry), 160));
+    table.add_row({entry.name, entry.status(), std::to_string(turns), std::to_string(tokens),
+                   util::format_duration(duration), problems_text(entry)});
   }
+  std::string out = table.render();
   const nlohmann::json totals = batch_totals(result);
   std::string counts;
   for (auto status : {"complete", "incomplete", "failed", "blocked", "budget_exceeded", "interrupted", "skipped"})
     if (const int n = totals[status].get<int>(); n > 0) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, status);
   out += fmt::format("batch {}: {} job(s){}{}; {} turn(s); {} tokens; {}\n", to_string(result.status), result.jobs.size(),
                      counts.empty() ? "" : ": ", counts, totals["turns"].get<int>(), totals["tokens"].get<long long>(),
-                     seconds_text(result.duration));
+                     util::format_duration(result.duration));
   if (result.status != BatchStatus::complete && !result.reason.empty()) out += "  " + result.reason + "\n";
   if (!result.ledger.empty()) out += "ledger: " + result.ledger.string() + "\n";
   return out;

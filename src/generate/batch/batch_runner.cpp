@@ -15,6 +15,7 @@
 #include "generate/batch/tracked_session.h"
 #include "generate/job/run_job.h"
 #include "util/log_exception.h"
+#include "util/duration.h"
 
 namespace diary::generate {
 
@@ -22,10 +23,6 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  return fmt::format("{:g}s", static_cast<double>(duration.count()) / 1000.0);
-}
 
 // One batch run. Shared by its worker coroutines (each holds a reference), so it outlives them
 // whatever order they end in.
@@ -68,7 +65,7 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
       if (stopping() && !shut_down_ && Clock::now() >= stop_deadline_) {
         // The grace is over: take the backends down under the turns that did not end.
         shut_down_ = true;
-        note(fmt::format("jobs still running {} after the stop; shutting codex down", seconds_text(options_.stop_grace)));
+        note(fmt::format("jobs still running {} after the stop; shutting codex down", util::format_duration(options_.stop_grace)));
         co_await factory_.shutdown();
         continue;
       }
@@ -166,7 +163,7 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
                                              {"action", give_up ? "stop" : "restart"}});
     if (give_up) {
       stop_after_this_job(BatchStatus::failed, fmt::format("the codex app-server died again within {} ({}); stopping the batch",
-                                            seconds_text(options_.health->restart_window()), error.message));
+                                            util::format_duration(options_.health->restart_window()), error.message));
     } else {
       note(fmt::format("the codex app-server died ({}); its running jobs fail, the next job starts a new one",
                        error.message));

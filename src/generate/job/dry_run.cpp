@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "generate/ledger/run_ledger.h"
+#include "util/terminal_text.h"
 
 namespace diary::generate {
 
@@ -32,7 +33,7 @@ std::string format_dry_run(const DryRunReport& report) {
   out += "artifacts:\n";
   if (report.artifacts.artifacts.empty()) out += "  (none: the prompt runs once)\n";
   for (const auto& artifact : report.artifacts.artifacts) {
-    out += fmt::format("  {:<4}  {}\n", artifact.ok ? "ok" : "FAIL", artifact.path);
+    out += "  " + util::pad_to_width(artifact.ok ? "ok" : "FAIL", 4) + "  " + util::terminal_line(artifact.path) + "\n";
     for (const auto& problem : artifact.problems) out += "          " + problem + "\n";
   }
   out += report.would_run ? "would run: yes\n" : "would run: no (all artifacts already pass)\n";

@@ -1,4 +1,6 @@
 #include "generate/job/job_result.h"
+#include "util/duration.h"
+#include "util/terminal_text.h"
 
 #include <fmt/format.h>
 
@@ -31,12 +33,12 @@ nlohmann::json to_json(const JobResult& result) {
 }
 
 std::string format_job_summary(const JobResult& result) {
-  std::string out = fmt::format("{}: {} ({} turn{}, {:.1f}s)\n", result.name, to_string(result.status),
+  std::string out = fmt::format("{}: {} ({} turn{}, {})\n", result.name, to_string(result.status),
                                 result.attempts(), result.attempts() == 1 ? "" : "s",
-                                static_cast<double>(result.duration.count()) / 1000.0);
+                                util::format_duration(result.duration));
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
   for (const auto& artifact : result.checks.artifacts.artifacts) {
-    out += fmt::format("  {:<4}  {}\n", artifact.ok ? "ok" : "FAIL", artifact.path);
+    out += "  " + util::pad_to_width(artifact.ok ? "ok" : "FAIL", 4) + "  " + util::terminal_line(artifact.path) + "\n";
     for (const auto& problem : artifact.problems) out += "          " + problem + "\n";
   }
   for (const auto& problem : result.checks.turn_problems) out += "  FAIL  " + problem + "\n";

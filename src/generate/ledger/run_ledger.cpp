@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "util/atomic_file.h"
+
 namespace diary::generate {
 
 namespace fs = std::filesystem;
@@ -26,19 +28,6 @@ std::tm utc_tm(std::chrono::system_clock::time_point now) {
 int millis_of(std::chrono::system_clock::time_point now) {
   const auto since = now.time_since_epoch();
   return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(since).count() % 1000);
-}
-
-// Writes all of `data`, retrying partial writes and EINTR.
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
@@ -101,22 +90,13 @@ void RunLedger::append(std::string_view event, const nlohmann::json& data) {
   }
   // One write() per line on an O_APPEND descriptor: no user-space buffer to lose on a crash.
   const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  if (!write_all(fd_, text))
+  if (!util::write_all(fd_, text))
     write_error_ = agent::Error{agent::ErrorKind::io, "cannot append to " + events_path().string() + ": " + std::strerror(errno)};
 }
 
 agent::Result<void> RunLedger::write_result(const nlohmann::json& result) {
-  const fs::path target = result_path();
-  const fs::path temporary = directory_ / "result.json.tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return agent::fail(agent::ErrorKind::io, "cannot write " + temporary.string() + ": " + std::strerror(errno));
-  const bool written = write_all(fd, dump_json(result, 2) + "\n") && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!written) return agent::fail(agent::ErrorKind::io, "cannot write " + temporary.string() + ": " + std::strerror(saved));
-  std::error_code ec;
-  fs::rename(temporary, target, ec);
-  if (ec) return agent::fail(agent::ErrorKind::io, "cannot replace " + target.string() + ": " + ec.message());
+  if (auto written = util::write_file_atomically(result_path(), dump_json(result, 2) + "\n"); !written)
+    return agent::fail(agent::ErrorKind::io, written.error());
   return {};
 }
 

@@ -1,4 +1,5 @@
 #include "generate/loop/resume_loop.h"
+#include "util/duration.h"
 
 #include <algorithm>
 
@@ -51,10 +52,6 @@ std::optional<RunStatus> fatal_status(const std::optional<agent::TurnError>& err
     case ErrorKind::invalid_input: return RunStatus::failed;
     default: return std::nullopt;
   }
-}
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-  return fmt::format("{:.1f}s", static_cast<double>(duration.count()) / 1000.0);
 }
 
 std::string check_summary(const LoopCheck& check) {
@@ -206,7 +203,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
     if (record.error) result.error = agent::Error{record.error->kind, record.error->message};
     result.turns.push_back(record);
     if (hooks.on_turn_end) hooks.on_turn_end(record);
-    progress(fmt::format("turn {} {} in {} ({} tokens){}", index, record.status, seconds_text(record.duration),
+    progress(fmt::format("turn {} {} in {} ({} tokens){}", index, record.status, util::format_duration(record.duration),
                          tokens_used(record.usage), record.error ? ": " + record.error->message : std::string()));
 
     // Whatever the turn did, only the disk (and the turn's own answer) decides.
@@ -258,7 +255,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
       // A fresh model is a fresh attempt: no need to wait for the failing one to recover.
       if (!switched_model) {
         progress(fmt::format("no progress ({}/{}); waiting {} before resuming", no_progress, spec.max_no_progress,
-                             seconds_text(backoff)));
+                             util::format_duration(backoff)));
         decision("backoff", {{"ms", backoff.count()}});
         backoff_timer.expires_after(backoff);
         boost::system::error_code ignored;

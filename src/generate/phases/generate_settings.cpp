@@ -44,7 +44,7 @@ agent::Result<void> apply_table(const toml::table& table, std::string_view name,
       auto value = node.value<std::string>();
       if (!value) return settings_error(shown, node.source(), full, "must be a duration string such as \"10m\"");
       auto parsed = util::parse_duration(*value);
-      if (!parsed || parsed->count() <= 0) return settings_error(shown, node.source(), full, "must be a positive duration such as \"10m\"");
+      if (!parsed) return settings_error(shown, node.source(), full, parsed.error());
       pass.turn_timeout = *parsed;
     } else if (key == "max_no_progress") {
       auto value = node.value<std::int64_t>();

@@ -1,4 +1,6 @@
 #include "generate/phases/progress_view.h"
+#include "util/duration.h"
+#include "util/terminal_text.h"
 
 #include <fmt/format.h>
 
@@ -9,14 +11,6 @@ namespace {
 constexpr const char* phase_order[] = {"evidence", "project", "daily", "render"};
 
 }  // namespace
-
-std::string format_duration(std::chrono::milliseconds duration) {
-  const auto ms = duration.count();
-  if (ms < 60'000) return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);
-  const auto seconds = ms / 1000;
-  if (seconds < 3600) return fmt::format("{}m {}s", seconds / 60, seconds % 60);
-  return fmt::format("{}h {}m", seconds / 3600, (seconds % 3600) / 60);
-}
 
 GenerateProgressView::GenerateProgressView(std::map<std::string, int> totals, Options options)
     : options_(std::move(options)), started_(options_.now()) {
@@ -48,10 +42,10 @@ void GenerateProgressView::on_event(const ProgressEvent& event) {
       case ProgressEvent::Kind::turn_committed: line = fmt::format("{}: committed {}", event.phase, label); break;
       case ProgressEvent::Kind::note: line = event.detail; break;
     }
-    options_.write(line + "\n");
+    options_.write(util::terminal_line(line) + "\n");
     return;
   }
-  if (event.kind == ProgressEvent::Kind::note) last_note_ = event.detail;
+  if (event.kind == ProgressEvent::Kind::note) last_note_ = util::terminal_line(event.detail);
   redraw();
 }
 
@@ -67,7 +61,7 @@ std::vector<std::string> GenerateProgressView::frame() const {
     if (c.failed > 0) line += fmt::format("  {} failed", c.failed);
     lines.push_back(line);
   }
-  lines.push_back(fmt::format("  elapsed {}{}", format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(options_.now() - started_)),
+  lines.push_back(fmt::format("  elapsed {}{}", util::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(options_.now() - started_)),
                               last_note_.empty() ? std::string() : "  " + last_note_));
   return lines;
 }

@@ -49,7 +49,4 @@ class GenerateProgressView {
   std::string last_note_;
 };
 
-// One human line per phase for the closing summary: "evidence 12.3s 4,210 tokens".
-std::string format_duration(std::chrono::milliseconds duration);
-
 }  // namespace diary::generate::phases

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "generate/prepare/sha256.h"
+#include "util/sha256.h"
 
 namespace diary::generate::prepare {
 
@@ -48,7 +48,7 @@ ProjectIdentity project_identity(const std::optional<std::string>& cwd, SessionS
     identity.root = std::string(unknown_name) + "/" + std::string(to_string(source)) + "/" + session_id;
     identity.label = std::string(unknown_name);
   }
-  identity.key = identity.label + "-" + sha256_hex(identity.root).substr(0, 12);
+  identity.key = identity.label + "-" + util::sha256_hex(identity.root).substr(0, 12);
   return identity;
 }
 

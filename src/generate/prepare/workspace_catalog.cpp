@@ -7,6 +7,7 @@
 
 #include "generate/prepare/report_target.h"
 #include "util/text_file.h"
+#include "util/text_table.h"
 
 namespace diary::generate::prepare {
 
@@ -166,12 +167,22 @@ std::string describe(const WorkspaceSummary& summary) {
                      summary.turn_count());
   out += fmt::format("  day artifacts: {}\n", summary.artifacts.empty() ? "none" : fmt::format("{}", fmt::join(summary.artifacts, ", ")));
   for (const auto& project : summary.projects) {
-    out += fmt::format("  project {} ({}): {} session(s), {} turn(s), synthesis {}\n", project.key, project.label,
-                       project.sessions.size(), project.turn_count(), project.synthesis ? "present" : "missing");
+    // Labels and paths come from session files: cleaned for the terminal.
+    out += fmt::format("  project {} ({}): {} session(s), {} turn(s), synthesis {}\n", util::terminal_line(project.key),
+                       util::terminal_line(project.label), project.sessions.size(), project.turn_count(),
+                       project.synthesis ? "present" : "missing");
+    util::TextTable sessions({{}, {}, {}, {}, {}, {}});
     for (const auto& session : project.sessions)
-      out += fmt::format("    {} {} {} lines {}-{}, {} turn(s), evidence {}\n", session.session_ref, session.source,
-                         session.session_path, session.target_start_line, session.target_end_line, session.turns,
-                         session.evidence ? "present" : "missing");
+      sessions.add_row({session.session_ref, session.source, session.session_path,
+                        fmt::format("lines {}-{}", session.target_start_line, session.target_end_line),
+                        fmt::format("{} turn(s)", session.turns),
+                        session.evidence ? "evidence present" : "evidence missing"});
+    const std::string rows = sessions.render();
+    for (std::size_t start = 0; start < rows.size();) {
+      const auto end = rows.find('\n', start);
+      out += "    " + rows.substr(start, end - start + 1);
+      start = end + 1;
+    }
   }
   return out;
 }

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "generate/prepare/sha256.h"
+#include "util/sha256.h"
 
 namespace diary::generate::prepare {
 
@@ -181,7 +181,7 @@ agent::Result<WorkspacePlan> plan_workspace(std::vector<ScanOutcome> scans, cons
 agent::Result<std::string> file_sha256(const std::filesystem::path& path, std::uint64_t bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return agent::fail(agent::ErrorKind::io, "cannot open " + path.string() + ": " + std::strerror(errno));
-  Sha256 hasher;
+  util::Sha256 hasher;
   std::string buffer(1u << 20, '\0');
   std::uint64_t left = bytes;
   while (left > 0) {

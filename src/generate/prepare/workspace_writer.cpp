@@ -1,19 +1,14 @@
 #include "generate/prepare/workspace_writer.h"
 
-#include <atomic>
 #include <cerrno>
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <random>
 
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include "generate/prepare/parallel_for.h"
+#include "util/atomic_file.h"
 
 namespace diary::generate::prepare {
 
@@ -40,33 +35,11 @@ class TemporaryDir {
   std::filesystem::path path_;
 };
 
-std::filesystem::path temporary_sibling(const std::filesystem::path& target) {
-  static std::atomic<unsigned> counter{0};
-  std::random_device random;
-  return target.parent_path() /
-         fmt::format(".{}.tmp-{}-{}-{:08x}", target.filename().string(), ::getpid(), counter++, random());
-}
-
-// Temporary folders of a prepare that was killed (e.g. Ctrl-C) are named after its pid; once
-// that process is gone they are garbage.
-void remove_abandoned_temporaries(const std::filesystem::path& target) {
-  const std::string prefix = "." + target.filename().string() + ".tmp-";
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(target.parent_path(), error)) {
-    const std::string name = entry.path().filename().string();
-    if (!name.starts_with(prefix)) continue;
-    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-    if (pid <= 0 || pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
-    std::error_code ignored;
-    std::filesystem::remove_all(entry.path(), ignored);
-  }
-}
-
+// A file inside the folder being built (the folder's rename is the commit point): the
+// AtomicFile still makes each file durable before the folder is swapped in.
 agent::Result<void> write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return agent::fail(agent::ErrorKind::io, "cannot write " + path.string());
+  if (auto written = util::write_file_atomically(path, text); !written)
+    return agent::fail(agent::ErrorKind::io, written.error());
   return {};
 }
 
@@ -77,26 +50,9 @@ agent::Result<void> make_dirs(const std::filesystem::path& path) {
   return {};
 }
 
-// Moves `built` to `target`. An existing target is swapped out atomically (RENAME_EXCHANGE) and
-// the old content, now at `built`, is deleted by the caller's TemporaryDir.
 agent::Result<void> commit(const std::filesystem::path& built, const std::filesystem::path& target, bool replace) {
-  if (::rename(built.c_str(), target.c_str()) == 0) return {};
-  const int first_error = errno;
-  if (!replace || (first_error != EEXIST && first_error != ENOTEMPTY))
-    return io_error("cannot move " + built.string() + " to " + target.string(), first_error);
-#ifdef RENAME_EXCHANGE
-  if (::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) return {};
-#endif
-  // No atomic exchange (old kernel or file system): move the old one aside first.
-  const auto aside = temporary_sibling(target);
-  if (::rename(target.c_str(), aside.c_str()) != 0) return io_error("cannot move aside " + target.string(), errno);
-  if (::rename(built.c_str(), target.c_str()) != 0) {
-    const int error = errno;
-    ::rename(aside.c_str(), target.c_str());
-    return io_error("cannot move " + built.string() + " to " + target.string(), error);
-  }
-  std::error_code ignored;
-  std::filesystem::remove_all(aside, ignored);
+  if (auto moved = util::replace_directory(built, target, replace); !moved)
+    return agent::fail(agent::ErrorKind::io, moved.error());
   return {};
 }
 
@@ -220,12 +176,8 @@ agent::Result<void> copy_exact(int in, int out, std::uint64_t bytes, const std::
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) return io_error("cannot read " + from.string(), errno);
     if (got == 0) return agent::fail(agent::ErrorKind::io, from.string() + " shrank while it was being prepared");
-    for (ssize_t written = 0; written < got;) {
-      ssize_t put = ::write(out, buffer.data() + written, static_cast<std::size_t>(got - written));
-      if (put < 0 && errno == EINTR) continue;
-      if (put < 0) return io_error("cannot write " + to.string(), errno);
-      written += put;
-    }
+    if (!util::write_all(out, std::string_view(buffer.data(), static_cast<std::size_t>(got))))
+      return io_error("cannot write " + to.string(), errno);
     left -= static_cast<std::uint64_t>(got);
   }
   return {};
@@ -255,10 +207,10 @@ agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarge
                                     const WorkspacePaths& paths, const WriteOptions& options) {
   if (auto made = make_dirs(paths.workspace.parent_path()); !made) return made;
   if (auto made = make_dirs(paths.audit_dir.parent_path()); !made) return made;
-  remove_abandoned_temporaries(paths.workspace);
-  remove_abandoned_temporaries(paths.audit_dir);
-  TemporaryDir workspace(temporary_sibling(paths.workspace));
-  TemporaryDir audit_dir(temporary_sibling(paths.audit_dir));
+  util::remove_abandoned_temporaries(paths.workspace);
+  util::remove_abandoned_temporaries(paths.audit_dir);
+  TemporaryDir workspace(util::temporary_sibling(paths.workspace));
+  TemporaryDir audit_dir(util::temporary_sibling(paths.audit_dir));
   const auto& root = workspace.path();
   if (auto made = make_dirs(root / "projects"); !made) return made;
   if (auto made = make_dirs(audit_dir.path()); !made) return made;

@@ -2,10 +2,10 @@
 
 #include <system_error>
 
-#include "generate/artifacts/artifact_store.h"
 #include "generate/render/html_report.h"
 #include "generate/render/markdown_report.h"
 #include "generate/render/report_view.h"
+#include "util/atomic_file.h"
 #include "util/text_file.h"
 
 namespace diary::generate::render {
@@ -58,9 +58,17 @@ agent::Result<RenderedPaths> render_report(const workspace::DayWorkspace& day) {
   if (!report) return fail_clean(report.error());
   auto documents = render_documents(*report, evidence_from_workspace(day));
   if (!documents) return fail_clean(documents.error());
-  if (auto written = artifacts::write_file_atomic(paths.markdown, documents->markdown); !written)
-    return fail_clean(written.error());
-  if (auto written = artifacts::write_file_atomic(paths.html, documents->html); !written) return fail_clean(written.error());
+  // Both documents are complete on disk before either is committed: two renames, nothing else,
+  // separate an old pair from a new one.
+  const auto io = [&](std::string message) { return fail_clean(agent::Error{agent::ErrorKind::io, std::move(message)}); };
+  auto markdown = util::AtomicFile::create(paths.markdown);
+  if (!markdown) return io(markdown.error());
+  auto html = util::AtomicFile::create(paths.html);
+  if (!html) return io(html.error());
+  for (auto [file, text] : {std::pair{&*markdown, &documents->markdown}, std::pair{&*html, &documents->html}})
+    if (auto written = file->write(*text); !written) return io(written.error());
+  if (auto committed = markdown->commit(); !committed) return io(committed.error());
+  if (auto committed = html->commit(); !committed) return io(committed.error());
   return paths;
 }
 

@@ -170,9 +170,12 @@ TEST_F(DiaryCli, ListAndInspect) {
   const bool fixture_day_is_today =
       date::year_month_day{date::floor<date::days>(std::chrono::system_clock::now())} ==
       date::year_month_day{date::year{2026}, date::month{11}, date::day{20}};
-  const std::string status = fixture_day_is_today ? "partial" : "final  ";
+  // One table: columns as wide as their widest cell.
+  const std::string status = fixture_day_is_today ? "partial" : "final";
+  const std::string final_cell = fixture_day_is_today ? "final  " : "final";
   EXPECT_TRUE(list.out.starts_with("2026-11-20  " + status + "  5 project(s), 6 session(s), 10 turn(s)  UTC\n")) << list.out;
-  EXPECT_NE(list.out.find("\n2026-05-12  final    1 project(s), 1 session(s), 1 turn(s)  UTC\n"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("\n2026-05-12  " + final_cell + "  1 project(s), 1 session(s), 1 turn(s)   UTC\n"), std::string::npos)
+      << list.out;
 
   auto list_json = cli({"list", "--reports-root", reports.string(), "--json"});
   auto listed = nlohmann::json::parse(list_json.out);

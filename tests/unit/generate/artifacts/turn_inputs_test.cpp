@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "generate/artifacts/versions.h"
-#include "generate/prepare/sha256.h"
+#include "util/sha256.h"
 #include "unit/generate/artifacts/evidence_samples.h"
 
 namespace diary::generate::artifacts {
@@ -23,7 +23,7 @@ TEST(TurnInputs, HashesTheTurnLinesAndThePromptVersion) {
   bytes += evidence_prompt_version;
   auto hash = turn_inputs_sha256(prepared.day(), alpha, *session, session->turns[1]);
   ASSERT_TRUE(hash.has_value());
-  EXPECT_EQ(*hash, prepare::sha256_hex(bytes));
+  EXPECT_EQ(*hash, util::sha256_hex(bytes));
   auto all = session_turn_hashes(prepared.day(), alpha, *session);
   ASSERT_TRUE(all.has_value());
   ASSERT_EQ(all->size(), 2u);

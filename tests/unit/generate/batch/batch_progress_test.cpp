@@ -1,4 +1,5 @@
 #include "generate/batch/batch_progress.h"
+#include "util/terminal_text.h"
 
 #include <gtest/gtest.h>
 
@@ -56,7 +57,7 @@ TEST_F(BatchProgressTest, PlainModeWritesOneLinePerEventWithTheJobName) {
             "diary: [alpha] turn 1 started (first)\n"
             "diary: [alpha] complete (1 turn, 1.5s)\n"
             "diary: [beta] started\n"
-            "diary: [beta] incomplete (3 turns, 1m01s): gave up after 3 consecutive turn(s) without progress\n"
+            "diary: [beta] incomplete (3 turns, 1m 1s): gave up after 3 consecutive turn(s) without progress\n"
             "diary: stopping: --fail-fast\n");
   EXPECT_EQ(written.find('\x1b'), std::string::npos) << "no escapes outside a terminal";
 }
@@ -82,6 +83,17 @@ TEST_F(BatchProgressTest, LiveFrameShowsRunningJobsAndTheTotalBar) {
   EXPECT_EQ(after[1], "[########................] 1/3 done: 1 complete, 0 failed, 1 running, 1 pending  12.3s");
 }
 
+// The model's text reaches the view through event summaries: escape sequences in it must not
+// reach the terminal (10.14); the view's own redraw sequences are the only ones written.
+TEST_F(BatchProgressTest, ModelTextInALineIsShownWithoutControlBytes) {
+  auto v = view(true);
+  v.job_started(0);
+  v.job_line(0, "turn 1: \x1b]0;pwned\x07\x1b[2Jclean\ttext");
+  const auto frame = v.frame();
+  ASSERT_FALSE(frame.empty());
+  EXPECT_EQ(frame[0], "  alpha  turn  0      0ms  clean text");
+}
+
 TEST_F(BatchProgressTest, LiveRedrawReplacesThePreviousBlockInOneWrite) {
   auto v = view(true);
   v.job_started(0);  // no write: the next tick draws it
@@ -96,7 +108,7 @@ TEST_F(BatchProgressTest, LiveRedrawReplacesThePreviousBlockInOneWrite) {
   EXPECT_EQ(writes, 2);
   // Up two rows (job + bar) and clear; the finished line stays above the new block (the bar).
   EXPECT_EQ(written.rfind("\x1b[2F\x1b[J", 0), 0u) << written;
-  EXPECT_NE(written.find("[alpha] failed (1 turn, 2.0s): the agent cannot continue\n"), std::string::npos) << written;
+  EXPECT_NE(written.find("[alpha] failed (1 turn, 2s): the agent cannot continue\n"), std::string::npos) << written;
   EXPECT_NE(written.find("1/3 done: 0 complete, 1 failed, 0 running, 2 pending"), std::string::npos) << written;
   written.clear();
 
@@ -114,8 +126,8 @@ TEST_F(BatchProgressTest, LiveLinesAreCutToTheTerminalWidthAndRowsAreCapped) {
   v.job_line(0, std::string(200, 'x'));
   const auto frame = v.frame();
   ASSERT_EQ(frame.size(), 3u);
-  for (const auto& row : frame) EXPECT_LE(row.size(), 39u) << row;
-  EXPECT_TRUE(frame[0].ends_with("...")) << frame[0];
+  for (const auto& row : frame) EXPECT_LE(util::display_width(row), 39u) << row;  // columns, not bytes
+  EXPECT_TRUE(frame[0].ends_with("\u2026")) << frame[0];
   EXPECT_EQ(frame[1], "  ... and 2 more running");
 }
 

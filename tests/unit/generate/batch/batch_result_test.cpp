@@ -88,11 +88,11 @@ TEST(BatchResultTest, JsonHasStatusJobsInOrderAndTotals) {
 TEST(BatchResultTest, TableHasOneRowPerJobThenTotals) {
   const std::string table = format_batch_table(sample());
   EXPECT_EQ(table,
-            "JOB       STATUS           TURNS     TOKENS  DURATION  PROBLEMS\n"
-            "notes     complete             2        120      3.1s  \n"
-            "docs-api  incomplete           3         55      4.0s  2 failing: docs/api.md: missing substring \"## Auth\"; "
+            "JOB       STATUS      TURNS  TOKENS  DURATION  PROBLEMS\n"
+            "notes     complete        2     120      3.1s\n"
+            "docs-api  incomplete      3      55        4s  2 failing: docs/api.md: missing substring \"## Auth\"; "
             "gave up after 3 consecutive turn(s) without progress\n"
-            "later     skipped              0          0      0.0s  not started: --fail-fast: job docs-api ended incomplete\n"
+            "later     skipped         0       0       0ms  not started: --fail-fast: job docs-api ended incomplete\n"
             "batch failed: 3 job(s): 1 complete, 1 incomplete, 1 skipped; 5 turn(s); 175 tokens; 4.2s\n"
             "  1 of 3 job(s) not complete\n"
             "ledger: /b/.diary/batches/20250131T130509.042Z-a1b2c3/events.jsonl\n");

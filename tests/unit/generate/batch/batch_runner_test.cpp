@@ -402,7 +402,7 @@ TEST_F(BatchRunnerTest, SecondDeathWithinTheWindowStopsTheBatch) {
   const auto result = run(spec, restarting);
   EXPECT_EQ(result.status, BatchStatus::failed);
   EXPECT_EQ(statuses(result), (std::vector<std::string>{"failed", "failed", "skipped", "skipped"}));
-  EXPECT_NE(result.reason.find("died again within 60s"), std::string::npos) << result.reason;
+  EXPECT_NE(result.reason.find("died again within 1m"), std::string::npos) << result.reason;
   EXPECT_EQ(result.backend_deaths, 2u);
   const auto died = events_named(ledger_lines(result.ledger), "backend_died");
   ASSERT_EQ(died.size(), 2u);

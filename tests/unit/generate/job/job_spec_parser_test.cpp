@@ -198,6 +198,7 @@ TEST_F(JobSpecParserTest, Numbers) {
   expect_error(minimal + "turn_timeout = 600\n", "turn_timeout", 3, "expected a string, got integer");
   expect_error(minimal + "turn_timeout = \"10 minutes\"\n", "turn_timeout", 3, "invalid duration");
   expect_error(minimal + "turn_timeout = \"0s\"\n", "turn_timeout", 3, "invalid duration");
+  expect_error(minimal + "turn_timeout = \"600\"\n", "turn_timeout", 3, "needs a unit");
   expect_error(minimal + "max_no_progress = 0\n", "max_no_progress", 3, "must be at least 1");
   expect_error(minimal + "max_no_progress = \"3\"\n", "max_no_progress", 3, "expected an integer, got string");
   expect_error(minimal + "max_no_progress = 5000\n", "max_no_progress", 3, "at most 1000");

@@ -1,5 +1,6 @@
 #include "generate/ledger/run_ledger.h"
 
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -74,7 +75,11 @@ TEST(RunLedger, ResultIsReplacedAtomically) {
   ASSERT_TRUE((*ledger)->write_result({{"status", "incomplete"}}));
   ASSERT_TRUE((*ledger)->write_result({{"status", "complete"}}));
   EXPECT_EQ(nlohmann::json::parse(test::read_file((*ledger)->result_path()))["status"], "complete");
-  EXPECT_FALSE(std::filesystem::exists((*ledger)->directory() / "result.json.tmp"));
+  std::vector<std::string> names;  // no temporary left beside them
+  for (const auto& entry : std::filesystem::directory_iterator((*ledger)->directory()))
+    names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"events.jsonl", "result.json"}));
 }
 
 TEST(RunLedger, DumpJsonReplacesInvalidUtf8) {

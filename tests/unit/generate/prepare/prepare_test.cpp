@@ -418,7 +418,7 @@ TEST(Catalog, ListAndInspect) {
   ASSERT_TRUE(summary);
   auto text = describe(*summary);
   EXPECT_NE(text.find("5 project(s), 6 session(s), 10 turn(s)"), std::string::npos);
-  EXPECT_NE(text.find("S0001 codex"), std::string::npos);
+  EXPECT_NE(text.find("    S0001  codex  "), std::string::npos) << text;  // one table per project
   auto json = to_json(*summary, true);
   bool evidence_seen = false;
   for (const auto& project : json["project_details"])
