@@ -20,6 +20,7 @@
 #include "generate/batch/batch_runner.h"
 #include "generate/batch/batch_select.h"
 #include "generate/batch/batch_spec_parser.h"
+#include "generate/job/job_lock.h"
 #include "generate/job/job_overrides.h"
 
 namespace diary::cmds {
@@ -201,6 +202,13 @@ void register_batch(CLI::App& app, CliContext& context) {
       return;
     }
     flags->backend.factory_options();  // validates -c before anything starts
+    // Every selected job is claimed up front: none runs if one already runs elsewhere.
+    std::vector<util::RunLock> claims;
+    for (auto index : loaded.selected) {
+      auto claim = generate::claim_job(loaded.spec.jobs[index].spec);
+      if (!claim) fail_with(claim.error().kind, claim.error().message);
+      claims.push_back(std::move(*claim));
+    }
     context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal> stop) {
       return run_batch_command(executor, stop, *flags, loaded);
     });

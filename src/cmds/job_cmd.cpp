@@ -13,6 +13,7 @@
 #include "cmds/exit_codes.h"
 #include "util/duration.h"
 #include "generate/job/dry_run.h"
+#include "generate/job/job_lock.h"
 #include "generate/job/job_overrides.h"
 #include "generate/job/job_spec_parser.h"
 #include "generate/job/run_job.h"
@@ -147,6 +148,8 @@ void register_job(CLI::App& app, CliContext& context) {
       return;
     }
     flags->backend.factory_options();  // validates -c before anything starts
+    auto claim = generate::claim_job(spec);  // held until the run ends
+    if (!claim) fail_with(claim.error().kind, claim.error().message);
     context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal> stop) {
       return run_job_command(executor, stop, *flags, spec);
     });

@@ -17,6 +17,7 @@ namespace asio = boost::asio;
 struct CodexAgentSessionFactory::Entry {
   explicit Entry(asio::any_io_executor executor) : started(executor, asio::steady_timer::time_point::max()) {}
   std::shared_ptr<CodexBackend> backend;
+  std::weak_ptr<CodexBackend> spawning;  // the process of a start still in its handshake
   std::optional<agent::Error> start_error;
   bool starting = false;
   asio::steady_timer started;
@@ -58,10 +59,18 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   start.options = key;
   start.handshake_timeout = options_.handshake_timeout;
   start.stderr_log = options_.stderr_log;
+  start.on_spawned = [weak_entry = std::weak_ptr<Entry>(entry)](const std::shared_ptr<CodexBackend>& spawned) {
+    if (auto alive = weak_entry.lock()) alive->spawning = spawned;
+  };
   auto started = co_await CodexBackend::start(executor_, std::move(start));
+  entry->spawning.reset();
   entry->starting = false;
   entry->started.cancel();
   entry->started.expires_at(asio::steady_timer::time_point::max());
+  if (shut_down_) {  // a stop overtook the start: nothing may run any more
+    if (started) co_await (*started)->shutdown(std::chrono::milliseconds(0));
+    co_return agent::fail(agent::ErrorKind::cancelled, "stopped while the codex app-server was starting");
+  }
   if (!started) co_return std::unexpected(started.error());
   entry->backend = *started;
   ++backends_started_;
@@ -97,6 +106,9 @@ asio::awaitable<void> CodexAgentSessionFactory::shutdown() {
   for (auto& weak : runners_)
     if (auto runner = weak.lock(); runner && runner->turn_running()) co_await runner->interrupt();
   auto entries = backends_;  // stable copy: backends_ must not change under the awaits
+  // A start still in its handshake is killed outright: backend_for then reports the stop.
+  for (auto& [key, entry] : entries)
+    if (auto spawning = entry->spawning.lock()) spawning->abort();
   for (auto& [key, entry] : entries)
     if (auto backend = entry->backend) co_await backend->shutdown();
 }
