@@ -375,6 +375,7 @@ TEST_F(hostile_stops, McpServeExitsOnStdinEofAndWhenItsParentDies) {
   ASSERT_TRUE(parent.wait(5s).has_value());
   EXPECT_TRUE(poll_until([&] { return process_gone(serve_pid); }, leftover_bound))
       << "diary mcp serve outlived its parent";
+  ::kill(-parent.pid(), SIGKILL);  // the orphaned `sleep` of the pipeline (test scaffolding)
 }
 
 TEST_F(hostile_stops, ASecondRunOfTheSameJobExitsTwoNamingTheHolder) {
