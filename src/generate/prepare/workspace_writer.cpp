@@ -261,8 +261,10 @@ agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarge
   remove_abandoned_temporaries(paths.audit_dir);
   // One prepare of a day at a time: a second one says so instead of racing to the rename (and
   // replacing the winner's audit before failing).
-  auto claim = util::RunLock::try_acquire(paths.workspace.parent_path() /
-                                          ("." + paths.workspace.filename().string() + ".prepare.lock"));
+  // The lock file lives in the reports root (<root>/work/<date> -> <root>/.prepare-<date>.lock),
+  // outside the folders readers list.
+  auto claim = util::RunLock::try_acquire(paths.workspace.parent_path().parent_path() /
+                                          (".prepare-" + paths.workspace.filename().string() + ".lock"));
   if (!claim) {
     if (claim.error().io_error) return agent::fail(agent::ErrorKind::io, claim.error().message);
     return agent::fail(agent::ErrorKind::invalid_input,

@@ -436,7 +436,7 @@ TEST(Catalog, ListAndInspect) {
 // instead of failing on the final rename, and writes nothing.
 TEST(Prepare, ASecondConcurrentPrepareOfTheDaySaysItIsInProgress) {
   Sources sources;
-  const auto lock_path = sources.reports / "work" / ".2026-11-20.prepare.lock";
+  const auto lock_path = sources.reports / ".prepare-2026-11-20.lock";
   auto first = diary::util::RunLock::try_acquire(lock_path);  // a prepare of that day is running
   ASSERT_TRUE(first) << first.error().message;
   auto second = prepare_workspace(sources.request("2026-11-20"));
