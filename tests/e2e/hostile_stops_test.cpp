@@ -141,6 +141,18 @@ class hostile_stops : public CodexE2eTest {
     return args;
   }
 
+  // An MCP server for codex to start that never reads stdin and ignores polite signals.
+  fs::path hostile_mcp_server() const {
+    const fs::path server = scratch_ / "stops-mcp-server.sh";
+    write_file(server, "#!/bin/sh\ntrap '' HUP INT QUIT TERM PIPE\nwhile :; do sleep 0.2; done\n");
+    fs::permissions(server, fs::perms::owner_all);
+    return server;
+  }
+  static std::vector<std::string> mcp_server_flags(const fs::path& server) {
+    return {"-c", "mcp_servers.stops.command=" + json(server.string()).dump(), "-c",
+            "mcp_servers.stops.startup_timeout_sec=2"};
+  }
+
   bool sleeper_running() const { return !processes_running(sleeper().string()).empty(); }
 
   // The job's ledger (named in its --json result) ends with its result record.
@@ -307,7 +319,10 @@ TEST_F(hostile_stops, CtrlCStopsAShellLoopOfJobs) {
 }
 
 TEST_F(hostile_stops, ASecondSignalKillsEverythingAndExitsAtOnce) {
-  auto diary = start_diary(job_args(write_spec("twice", run_sleeper())));
+  // With an MCP server of codex's that ignores polite signals and never reads stdin.
+  const fs::path server = hostile_mcp_server();
+  auto diary = start_diary(job_args(write_spec("twice", run_sleeper()), mcp_server_flags(server)));
+  ASSERT_TRUE(poll_until([&] { return !processes_running(server.string()).empty(); }, 60s)) << diary->err();
   ASSERT_TRUE(model_.wait_for_requests(1, 60s)) << diary->err();
   ASSERT_TRUE(poll_until([&] { return sleeper_running(); }, 30s)) << diary->err();
   const auto tree = descendants_of(diary->pid());
@@ -326,12 +341,8 @@ TEST_F(hostile_stops, ASecondSignalKillsEverythingAndExitsAtOnce) {
 TEST_F(hostile_stops, SigkillOfDiaryLeavesNoProcessItStartedDirectlyOrThroughCodex) {
   // An MCP server codex starts for the thread that never reads stdin and ignores polite
   // signals, and a shell command of the same kind: after SIGKILL of diary both must go.
-  const fs::path server = scratch_ / "stops-mcp-server.sh";
-  write_file(server, "#!/bin/sh\ntrap '' HUP INT QUIT TERM PIPE\nwhile :; do sleep 0.2; done\n");
-  fs::permissions(server, fs::perms::owner_all);
-  auto diary = start_diary(job_args(write_spec("killed", run_sleeper()),
-                                    {"-c", "mcp_servers.stops.command=" + json(server.string()).dump(), "-c",
-                                     "mcp_servers.stops.startup_timeout_sec=2"}));
+  const fs::path server = hostile_mcp_server();
+  auto diary = start_diary(job_args(write_spec("killed", run_sleeper()), mcp_server_flags(server)));
   ASSERT_TRUE(poll_until([&] { return !processes_running(server.string()).empty(); }, 60s))
       << "codex never started the MCP server; stderr: " << diary->err();
   ASSERT_TRUE(poll_until([&] { return sleeper_running(); }, 60s)) << diary->err();
