@@ -20,6 +20,7 @@ namespace asio = boost::asio;
 
 int run_async(std::function<asio::awaitable<int>(asio::any_io_executor, std::shared_ptr<StopSignal>)> body) {
   util::install_process_guard();
+  util::become_subreaper();
   asio::io_context io(1);
   auto stop = std::make_shared<StopSignal>();
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -31,6 +32,7 @@ int run_async(std::function<asio::awaitable<int>(asio::any_io_executor, std::sha
     if (stop->requested) {
       std::cerr << "diary: second signal, exiting now\n";
       util::kill_guarded_sessions();  // codex, and everything it started, in one sweep
+      util::kill_adopted_children();
       reraise_signal(signo);
     }
     stop->requested = true;
@@ -55,6 +57,7 @@ int run_async(std::function<asio::awaitable<int>(asio::any_io_executor, std::sha
   io.run();
   // Anything of ours still running now is a leak: the backends were shut down.
   util::kill_guarded_sessions();
+  util::kill_adopted_children();
   if (failure) std::rethrow_exception(failure);
   return code.value_or(exit_failed);
 }

@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@ struct Registry {
   std::array<pid_t, max_sessions> sessions{};
   std::size_t count = 0;
   int pipe_fd = -1;  // write end to the watchdog; -1 = not installed
+  pid_t watchdog = -1;
 };
 
 Registry& registry() {
@@ -69,8 +72,14 @@ bool parse_number(const char* text, std::size_t length, long& value) {
   return true;
 }
 
-// The session id and state of `pid` from /proc/<pid>/stat ("pid (comm) state ppid pgrp session ...").
-bool read_session(long pid, long& session, char& state) {
+struct StatFields {
+  char state = '?';
+  long ppid = 0;
+  long session = 0;
+};
+
+// The state, parent and session of `pid` from /proc/<pid>/stat ("pid (comm) state ppid pgrp session ...").
+bool read_stat(long pid, StatFields& out) {
   char path[48] = "/proc/";
   std::size_t length = 6 + format_number(pid, path + 6);
   std::memcpy(path + length, "/stat", 6);
@@ -100,8 +109,8 @@ bool read_session(long pid, long& session, char& state) {
     lengths[field] = static_cast<std::size_t>(p - fields[field]);
   }
   if (lengths[0] == 0) return false;
-  state = fields[0][0];
-  return parse_number(fields[3], lengths[3], session);
+  out.state = fields[0][0];
+  return parse_number(fields[1], lengths[1], out.ppid) && parse_number(fields[3], lengths[3], out.session);
 }
 
 struct LinuxDirent64 {
@@ -112,12 +121,13 @@ struct LinuxDirent64 {
   char d_name[];
 };
 
-// One pass over /proc: SIGKILL to every live member of `session`. Returns the kills sent.
-int kill_pass(pid_t session) {
+// One pass over /proc: `visit(pid, fields)` for every process but the caller; stops early when
+// it returns false. No allocation (async-signal-safe).
+template <class Visit>
+void for_each_process(Visit&& visit) {
   const int dir = ::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return 0;
+  if (dir < 0) return;
   const pid_t self = ::getpid();
-  int kills = 0;
   alignas(LinuxDirent64) char buffer[8192];
   for (;;) {
     const long n = ::syscall(SYS_getdents64, dir, buffer, sizeof buffer);
@@ -127,14 +137,20 @@ int kill_pass(pid_t session) {
       offset += entry->d_reclen;
       long pid = 0;
       if (!parse_number(entry->d_name, std::strlen(entry->d_name), pid) || pid == self) continue;
-      long member_of = 0;
-      char state = '?';
-      if (!read_session(pid, member_of, state) || member_of != session) continue;
-      if (state == 'Z' || state == 'X') continue;  // already dead, waiting to be reaped
-      if (::kill(static_cast<pid_t>(pid), SIGKILL) == 0) ++kills;
+      StatFields fields;
+      if (read_stat(pid, fields)) visit(static_cast<pid_t>(pid), fields);
     }
   }
   ::close(dir);
+}
+
+// One pass: SIGKILL to every live member of `session`. Returns the kills sent.
+int kill_pass(pid_t session) {
+  int kills = 0;
+  for_each_process([&](pid_t pid, const StatFields& fields) {
+    if (fields.session != session || fields.state == 'Z' || fields.state == 'X') return;  // zombies are dead
+    if (::kill(pid, SIGKILL) == 0) ++kills;
+  });
   return kills;
 }
 
@@ -222,6 +238,7 @@ bool install_process_guard() {
   }
   ::close(fds[0]);
   reg.pipe_fd = fds[1];
+  reg.watchdog = pid;
   for (std::size_t i = 0; i < reg.count; ++i) send_line('+', reg.sessions[i]);
   return true;
 }
@@ -258,6 +275,39 @@ int kill_session(pid_t session) {
 void kill_guarded_sessions() {
   const Registry& reg = registry();
   for (std::size_t i = 0; i < reg.count; ++i) kill_session(reg.sessions[i]);
+}
+
+void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1); }
+
+int kill_adopted_children() {
+  const pid_t self = ::getpid();
+  const pid_t own_session = ::getsid(0);
+  const pid_t watchdog = registry().watchdog;
+  int total = 0;
+  for (int pass = 0; pass < 50; ++pass) {
+    int kills = 0;
+    for_each_process([&](pid_t pid, const StatFields& fields) {
+      if (fields.ppid != self || pid == watchdog) return;
+      if (fields.state != 'Z' && fields.state != 'X') {
+        // A session of its own (it called setsid) goes whole; never ours, never init's.
+        if (fields.session == pid && fields.session != own_session) kills += kill_session(pid);
+        if (::kill(pid, SIGKILL) == 0) ++kills;
+      }
+      int status = 0;
+      ::waitpid(pid, &status, WNOHANG);  // adopted zombies are ours to reap
+    });
+    total += kills;
+    if (kills == 0) break;
+    pause_ms(10);
+  }
+  // Reap what died during the last pass.
+  for_each_process([&](pid_t pid, const StatFields& fields) {
+    if (fields.ppid == self && pid != watchdog) {
+      int status = 0;
+      ::waitpid(pid, &status, WNOHANG);
+    }
+  });
+  return total;
 }
 
 }  // namespace diary::util

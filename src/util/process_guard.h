@@ -8,7 +8,8 @@
 // lines on that pipe. When the pipe reaches EOF, because this process exited or was killed in
 // any way, the watchdog SIGKILLs every process still in a registered session and exits. The
 // same sweep runs in-process when a registered child exits (its orphans go with it) and on
-// demand (a second Ctrl-C).
+// demand (a second Ctrl-C). Processes that leave the session (setsid) are caught while we live
+// by being a child subreaper: they are re-parented to us and killed by kill_adopted_children().
 //
 // Thread-safety: the registry is meant for one thread (diary's io_context); kill_session() and
 // the watchdog only use async-signal-safe system calls (no allocation), so they are safe after
@@ -35,5 +36,15 @@ int kill_session(pid_t session);
 
 // kill_session() for every registered session.
 void kill_guarded_sessions();
+
+// Makes this process a child subreaper (PR_SET_CHILD_SUBREAPER): a descendant whose parent dies
+// is re-parented to us instead of init, so one that left its session (bubblewrap's
+// --new-session, a PTY child) is still ours to find while we live.
+void become_subreaper();
+
+// SIGKILLs and reaps every child of ours except the watchdog (after the backends were shut
+// down, any child left is an orphan we adopted as subreaper), with the sessions they lead,
+// repeating while killing them re-parents more to us (~500 ms at most). Returns the kills.
+int kill_adopted_children();
 
 }  // namespace diary::util
