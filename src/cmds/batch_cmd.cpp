@@ -133,7 +133,10 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
   auto factory = codex::make_codex_session_factory(executor, std::move(factory_options));
 
   std::stop_source stop_source;
-  stop->on_stop = [&stop_source] { stop_source.request_stop(); };
+  stop->on_stop = [&stop_source, factory] {
+    stop_source.request_stop();
+    factory->stop_starting();  // a codex still in its handshake goes at once
+  };
   if (stop->requested) stop_source.request_stop();
 
   generate::BatchRunOptions options;

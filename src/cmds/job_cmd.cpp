@@ -83,7 +83,10 @@ asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared
   // A signal asks the loop to stop: the running turn is interrupted, the ledger gets its final
   // line, and only then is the backend shut down.
   std::stop_source stop_source;
-  stop->on_stop = [&stop_source] { stop_source.request_stop(); };
+  stop->on_stop = [&stop_source, factory] {
+    stop_source.request_stop();
+    factory->stop_starting();  // a codex still in its handshake goes at once
+  };
 
   generate::JobRunOptions options;
   options.quiet = flags.quiet;

@@ -37,6 +37,7 @@ agent::AgentBackendOptions CodexAgentSessionFactory::effective(const agent::Agen
 asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionFactory::backend_for(
     const agent::AgentBackendOptions& requested) {
   if (shut_down_) co_return agent::fail(agent::ErrorKind::cancelled, "the session factory is shut down");
+  if (stop_starting_) co_return agent::fail(agent::ErrorKind::cancelled, "stopped: no new codex app-server starts");
   const agent::AgentBackendOptions key = effective(requested);
   auto& slot = backends_[key];
   if (!slot) slot = std::make_shared<Entry>(executor_);
@@ -45,6 +46,8 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
     boost::system::error_code ignored;
     co_await entry->started.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
+  if (shut_down_ || stop_starting_)  // the start we waited for was cut short by a stop
+    co_return agent::fail(agent::ErrorKind::cancelled, "stopped while the codex app-server was starting");
   if (entry->backend && !entry->backend->unusable()) co_return entry->backend;
   if (entry->backend) {  // dead or broken: make sure it is gone before replacing it
     auto old = std::move(entry->backend);
@@ -67,7 +70,7 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   entry->starting = false;
   entry->started.cancel();
   entry->started.expires_at(asio::steady_timer::time_point::max());
-  if (shut_down_) {  // a stop overtook the start: nothing may run any more
+  if (shut_down_ || stop_starting_) {  // a stop overtook the start: nothing may run any more
     if (started) co_await (*started)->shutdown(std::chrono::milliseconds(0));
     co_return agent::fail(agent::ErrorKind::cancelled, "stopped while the codex app-server was starting");
   }
@@ -99,6 +102,12 @@ asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> CodexAgentSe
   co_return std::shared_ptr<agent::AgentRunner>(runner);
 }
 
+void CodexAgentSessionFactory::stop_starting() {
+  stop_starting_ = true;
+  for (auto& [key, entry] : backends_)
+    if (auto spawning = entry->spawning.lock()) spawning->abort();
+}
+
 asio::awaitable<void> CodexAgentSessionFactory::shutdown() {
   // A second caller (e.g. the command after a SIGINT already started a shutdown) must not return
   // before the processes are gone; it waits on each backend's own shutdown below.
@@ -106,9 +115,7 @@ asio::awaitable<void> CodexAgentSessionFactory::shutdown() {
   for (auto& weak : runners_)
     if (auto runner = weak.lock(); runner && runner->turn_running()) co_await runner->interrupt();
   auto entries = backends_;  // stable copy: backends_ must not change under the awaits
-  // A start still in its handshake is killed outright: backend_for then reports the stop.
-  for (auto& [key, entry] : entries)
-    if (auto spawning = entry->spawning.lock()) spawning->abort();
+  stop_starting();  // a start still in its handshake is killed: backend_for reports the stop
   for (auto& [key, entry] : entries)
     if (auto backend = entry->backend) co_await backend->shutdown();
 }

@@ -252,16 +252,36 @@ TEST_F(hostile_stops, SigtermStopsABatchWithinTheBound) {
   RecordProperty("batch_sigterm_to_exit_ms", std::to_string(reaction.count()));
 }
 
-TEST_F(hostile_stops, CtrlCDuringBackendStartEndsExecInterruptedWithoutATurn) {
-  // A codex that takes its time to start: the signal lands while diary waits for the handshake.
-  const fs::path slow_codex = scratch_ / "slow-codex.sh";
-  write_file(slow_codex, std::string("#!/bin/sh\nsleep 1.5\nexec '") + DIARY_TEST_CODEX_BIN + "' \"$@\"\n");
+// A codex that takes its time to start: the signal lands while diary waits for the handshake.
+std::vector<std::string> with_slow_codex(std::vector<std::string> args, const fs::path& scratch) {
+  const fs::path slow_codex = scratch / "slow-codex.sh";
+  write_file(slow_codex, std::string("#!/bin/sh\nsleep 5\nexec '") + DIARY_TEST_CODEX_BIN + "' \"$@\"\n");
   fs::permissions(slow_codex, fs::perms::owner_all);
-  std::vector<std::string> args = exec_args("ANSWER: should never run");
   const auto bin = std::find(args.begin(), args.end(), std::string(DIARY_TEST_CODEX_BIN));
-  ASSERT_NE(bin, args.end());
-  *bin = slow_codex.string();
-  auto diary = start_diary(args);
+  if (bin != args.end()) *bin = slow_codex.string();
+  return args;
+}
+
+TEST_F(hostile_stops, SigtermDuringBackendStartEndsTheJobInterruptedAtOnce) {
+  auto diary = start_diary(with_slow_codex(job_args(write_spec("slow-start", "ANSWER: never")), scratch_.path()));
+  ASSERT_TRUE(poll_until([&] { return !descendants_of(diary->pid()).empty(); }, 10s));
+  std::this_thread::sleep_for(300ms);
+  const auto tree = descendants_of(diary->pid());
+  const auto signalled = Clock::now();
+  diary->signal(SIGTERM);
+  const auto code = diary->wait(20s);
+  const auto reaction = since(signalled);
+  ASSERT_TRUE(code.has_value()) << diary->err();
+  EXPECT_LT(reaction, 3s) << diary->err();
+  EXPECT_EQ(diary->term_signal(), SIGTERM) << "exit " << *code << "; " << diary->err();
+  expect_ledger_result(diary->out(), "interrupted");
+  EXPECT_EQ(model_.request_count(), 0u);
+  std::vector<ProcInfo> left;
+  EXPECT_TRUE(all_gone_within(tree, leftover_bound, left)) << "outlived diary: " << describe(left);
+}
+
+TEST_F(hostile_stops, CtrlCDuringBackendStartEndsExecInterruptedWithoutATurn) {
+  auto diary = start_diary(with_slow_codex(exec_args("ANSWER: should never run"), scratch_.path()));
   ASSERT_TRUE(poll_until([&] { return !descendants_of(diary->pid()).empty(); }, 10s));
   std::this_thread::sleep_for(300ms);
   const auto tree = descendants_of(diary->pid());

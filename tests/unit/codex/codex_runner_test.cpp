@@ -414,7 +414,11 @@ TEST(CodexRunner, AnInterruptCodexIgnoresIsResentAndTheTurnEndsWithinTheStopBoun
     auto ended = std::make_shared<std::optional<Result<AgentTurnResult>>>();
     const std::string hang = "HANG_NO_INTERRUPT";
     asio::co_spawn(
-        ex, [runner, hang, ended]() -> asio::awaitable<void> { *ended = co_await runner->turn(hang, within(30s)); },
+        ex,
+        [runner, hang, ended]() -> asio::awaitable<void> {
+          const agent::TurnOptions options = within(30s);  // GCC 12: no temporaries in co_await
+          *ended = co_await runner->turn(hang, options);
+        },
         asio::detached);
     co_await test::sleep_for(100ms);
     const auto stopped = std::chrono::steady_clock::now();
