@@ -1,6 +1,10 @@
-// Runs a command's coroutine on a fresh single-threaded io_context with SIGINT/SIGTERM
-// handling: the first signal calls the command's stop hook (interrupt turns, flush ledgers) and
-// lets it finish; a second one exits at once with 130 (children die with us: PDEATHSIG).
+// Runs a command's coroutine on a fresh single-threaded io_context with the stop signals
+// handled: SIGINT, SIGTERM, SIGHUP (a dropped ssh session) and SIGQUIT. The first one calls the
+// command's stop hook (interrupt turns, flush ledgers) and lets it finish; the process then
+// re-raises that signal once it is done (cmds/process_exit.h). A second one kills every
+// session diary started (util::kill_guarded_sessions) and re-raises at once.
+// Before the body runs, the process guard's watchdog is started (util/process_guard.h), so
+// nothing diary starts outlives it, even after SIGKILL.
 #pragma once
 
 #include <functional>

@@ -22,6 +22,7 @@
 #include "generate/batch/batch_select.h"
 #include "generate/batch/batch_spec_parser.h"
 #include "generate/batch/shard_environment.h"
+#include "generate/job/job_lock.h"
 #include "generate/job/job_overrides.h"
 
 namespace diary::cmds {
@@ -128,7 +129,10 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
   auto factory = codex::make_codex_session_factory(executor, std::move(factory_options));
 
   std::stop_source stop_source;
-  stop->on_stop = [&stop_source] { stop_source.request_stop(); };
+  stop->on_stop = [&stop_source, factory] {
+    stop_source.request_stop();
+    factory->stop_starting();  // a codex still in its handshake goes at once
+  };
   if (stop->requested) stop_source.request_stop();
 
   generate::BatchRunOptions options;
@@ -240,6 +244,13 @@ void register_batch(CLI::App& app, CliContext& context) {
       return;
     }
     flags->backend.factory_options();  // validates -c before anything starts
+    // Every selected job is claimed up front: none runs if one already runs elsewhere.
+    std::vector<util::RunLock> claims;
+    for (auto index : loaded.selected) {
+      auto claim = generate::claim_job(loaded.spec.jobs[index].spec);
+      if (!claim) fail_with(claim.error().kind, claim.error().message);
+      claims.push_back(std::move(*claim));
+    }
     context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal> stop) {
       return run_batch_command(executor, stop, *flags, loaded);
     });

@@ -40,9 +40,12 @@ std::string read_prompt(const std::string& argument) {
 std::string status_of(const agent::Result<agent::AgentTurnResult>& result, bool stopped,
                       const std::vector<generate::SchemaViolation>& violations) {
   if (!result) {
+    // A stop during the backend start kills the starting codex: whatever error that gave, the
+    // command was interrupted.
+    if (stopped) return "interrupted";
     if (result.error().kind == agent::ErrorKind::timeout) return "timeout";
     if (result.error().kind == agent::ErrorKind::blocked) return "blocked";
-    return stopped ? "interrupted" : "failed";
+    return "failed";
   }
   if (result->status == agent::TurnStatus::interrupted) return "interrupted";
   if (result->error && result->error->kind == agent::ErrorKind::invalid_output) return "invalid_output";
@@ -82,6 +85,8 @@ asio::awaitable<int> run_exec(asio::any_io_executor executor, std::shared_ptr<St
     auto runner = co_await factory->create_runner(config);
     if (!runner) {
       result = std::unexpected(runner.error());
+    } else if (stop->requested) {  // the stop came while codex started: no turn
+      thread_id = (*runner)->conversation_id();
     } else {
       result = co_await (*runner)->turn(flags.prompt, options);
       thread_id = (*runner)->conversation_id();

@@ -13,6 +13,7 @@
 #include "cmds/exit_codes.h"
 #include "util/duration.h"
 #include "generate/job/dry_run.h"
+#include "generate/job/job_lock.h"
 #include "generate/job/job_overrides.h"
 #include "generate/job/job_spec_parser.h"
 #include "generate/job/run_job.h"
@@ -72,7 +73,10 @@ asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared
   // A signal asks the loop to stop: the running turn is interrupted, the ledger gets its final
   // line, and only then is the backend shut down.
   std::stop_source stop_source;
-  stop->on_stop = [&stop_source] { stop_source.request_stop(); };
+  stop->on_stop = [&stop_source, factory] {
+    stop_source.request_stop();
+    factory->stop_starting();  // a codex still in its handshake goes at once
+  };
 
   generate::JobRunOptions options;
   options.quiet = flags.quiet;
@@ -137,6 +141,8 @@ void register_job(CLI::App& app, CliContext& context) {
       return;
     }
     flags->backend.factory_options();  // validates -c before anything starts
+    auto claim = generate::claim_job(spec);  // held until the run ends
+    if (!claim) fail_with(claim.error().kind, claim.error().message);
     context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal> stop) {
       return run_job_command(executor, stop, *flags, spec);
     });

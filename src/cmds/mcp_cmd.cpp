@@ -2,9 +2,11 @@
 // workspace (DIARY_WORKSPACE, else the cwd; an existing directory), then reads newline-delimited
 // JSON-RPC from stdin with the shared LineSplitter and writes each reply line to stdout,
 // flushed at once (write(2), no stdio buffering). stdout carries protocol only; diagnostics go
-// to stderr. Ends with 0 at EOF on stdin (or when stdout's reader is gone). Blocking reads: the
+// to stderr. Ends with 0 at EOF on stdin (or when stdout's reader is gone, or its parent
+// process died: PR_SET_PDEATHSIG). Blocking reads: the
 // server answers one request at a time, in order, which is all an MCP stdio client needs.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,7 +57,30 @@ bool write_line(std::string line) {
   return util::write_all(STDOUT_FILENO, line);
 }
 
+pid_t initial_parent = 0;
+
+extern "C" void on_parent_death(int) {
+  // PDEATHSIG also fires when only the thread that started us ends (codex is multi-threaded):
+  // leave only when the parent process itself is gone (we were re-parented).
+  if (::getppid() != initial_parent) ::_exit(exit_ok);
+}
+
+// Ends the server with its parent (codex), even when the parent's death does not close our
+// stdin (a grandchild may still hold its write end): a replies-nobody-reads server must not
+// outlive the generate run.
+void exit_with_parent() {
+  initial_parent = ::getppid();
+  struct sigaction action {};
+  action.sa_handler = on_parent_death;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  ::sigaction(SIGUSR2, &action, nullptr);
+  ::prctl(PR_SET_PDEATHSIG, SIGUSR2);
+  if (::getppid() != initial_parent) ::_exit(exit_ok);  // it died before prctl
+}
+
 int serve(const fs::path& workspace) {
+  exit_with_parent();
   // A vanished reader must end the loop through EPIPE, not kill the process mid-reply.
   ::signal(SIGPIPE, SIG_IGN);
   generate::mcp::McpServer server(generate::mcp::ToolContext{workspace}, generate::mcp::diary_tools());

@@ -4,10 +4,13 @@
 
 #include "cmds/cli.h"
 #include "cmds/exit_codes.h"
+#include "cmds/process_exit.h"
 
 namespace diary::cmds {
 
-int run_cli(int argc, char** argv) {
+namespace {
+
+int run_command(int argc, char** argv) {
   CLI::App app{"diary - orchestrates the Codex agent to generate durable, verified artifacts", "diary"};
   app.set_version_flag("--version", fmt::format("diary {} (tested with codex {})", DIARY_VERSION, DIARY_CODEX_PIN));
   app.require_subcommand(1);
@@ -44,6 +47,13 @@ int run_cli(int argc, char** argv) {
     return exit_failed;
   }
   return context.exit_code;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  prepare_process();
+  return finish_process(run_command(argc, argv));
 }
 
 }  // namespace diary::cmds

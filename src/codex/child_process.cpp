@@ -1,5 +1,7 @@
 #include "codex/child_process.h"
 
+#include "util/process_guard.h"
+
 #include <csignal>
 
 #include <boost/asio/co_spawn.hpp>
@@ -24,8 +26,10 @@ namespace bp = boost::process::v2;
 
 namespace {
 
-// Runs in the forked child before exec: own process group (our terminal's Ctrl-C goes to diary,
-// which interrupts turns cleanly) and death with the parent, whatever kills the parent.
+// Runs in the forked child before exec: own session, hence own process group (our terminal's
+// Ctrl-C goes to diary, which interrupts turns cleanly; the session keeps every process codex
+// starts findable after re-parenting, see util/process_guard.h) and death with the parent,
+// whatever kills the parent.
 struct DieWithParent {
   pid_t parent = ::getpid();
   const char* const* env = nullptr;  // NUL-terminated KEY=VALUE array, owned by the caller
@@ -36,7 +40,7 @@ struct DieWithParent {
   }
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     ::signal(SIGPIPE, SIG_DFL);  // an ignored signal survives exec: give the child the default back
-    ::setpgid(0, 0);
+    if (::setsid() < 0) ::setpgid(0, 0);
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return bp::error_code(errno, bp::system_category());
     if (::getppid() != parent) ::_exit(127);  // the parent died between fork and prctl
     return {};
@@ -72,6 +76,7 @@ ChildProcess::~ChildProcess() {
     ::kill(-pid_, SIGKILL);
     ::kill(pid_, SIGKILL);
   }
+  if (pid_ > 0 && !session_swept_) sweep_session();
   if (process_) process_->detach();  // reaped (or killed) above; avoid a second terminate
 }
 
@@ -91,6 +96,7 @@ agent::Result<std::shared_ptr<ChildProcess>> ChildProcess::spawn(asio::any_io_ex
                      DieWithParent{::getpid(), env.data()});
     child->pid_ = proc.id();
     child->process_.emplace(std::move(proc));
+    util::guard_session(child->pid_);  // its session id is its pid (setsid above)
     // A 1 MiB pipe (Linux default: 64 KiB) cuts wake-ups 16x for the multi-MiB lines codex
     // sends (aggregated command output, diffs). Best effort: the limit may be lower.
     ::fcntl(child->stdout_.native_handle(), F_SETPIPE_SZ, 1 << 20);
@@ -172,6 +178,8 @@ asio::awaitable<void> ChildProcess::reap() {
   boost::system::error_code ec;
   co_await process_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   exit_code_ = process_->native_exit_code();
+  // What codex started and left behind (an MCP server, a shell command) is an orphan now.
+  sweep_session();
   wake_exit_waiters();
   // A grandchild may still hold our stdout/stderr open; once codex itself is gone nothing more
   // of interest can arrive, so stop waiting for EOF.
@@ -183,6 +191,12 @@ asio::awaitable<void> ChildProcess::reap() {
     stderr_.close(ignored);
   }
   maybe_finish();
+}
+
+void ChildProcess::sweep_session() {
+  session_swept_ = true;
+  util::kill_session(pid_);
+  util::release_session(pid_);
 }
 
 void ChildProcess::maybe_finish() {

@@ -1,8 +1,9 @@
 // One child process with stdin/stdout/stderr pipes (Boost.Process v2). Reads stdout as JSONL
 // and hands each line to a callback; drains stderr continuously into a bounded tail (a child
 // blocked on a full stderr pipe would stall every thread); serializes writes to stdin.
-// The child runs in its own process group and dies with us (PR_SET_PDEATHSIG), so no codex
-// outlives diary, even after SIGKILL. Single-threaded: use from the executor it was made on.
+// The child runs in its own session (and process group) and dies with us (PR_SET_PDEATHSIG);
+// its session is registered with util::process_guard and swept when it exits, so nothing it
+// started outlives it or diary, even after SIGKILL. Single-threaded: use from the executor it was made on.
 #pragma once
 
 #include <chrono>
@@ -71,6 +72,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   boost::asio::awaitable<void> write_loop();
   boost::asio::awaitable<void> reap();
   void maybe_finish();
+  void sweep_session();  // SIGKILL whatever is left in the child's session
 
   boost::asio::any_io_executor executor_;
   ChildSpec spec_;
@@ -90,6 +92,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   bool stderr_done_ = false;
   std::optional<int> exit_code_;
   bool finished_ = false;
+  bool session_swept_ = false;
   std::optional<std::string> stream_error_;
   std::vector<std::weak_ptr<boost::asio::steady_timer>> exit_waiters_;  // of wait_exit() callers
   void wake_exit_waiters();

@@ -1,5 +1,8 @@
 #include "codex/codex_agent_runner.h"
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
 #include "codex/codex_args.h"
@@ -67,21 +70,26 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
                           "a turn is already running on this runner; use another runner for concurrent work");
   if (const auto& broken = backend_->unusable()) co_return std::unexpected(*broken);
   running_ = true;
-  interrupt_requested_ = interrupt_sent_ = false;
+  interrupt_requested_ = false;
+  ++turn_generation_;
   turn_id_.clear();
   OnExit reset{[this] {
     running_ = false;
     turn_id_.clear();
+    collector_.reset();
   }};
   const auto started_at = Clock::now();
   const auto deadline = AsyncSlot<int>::deadline_after(options.timeout);
 
   if (auto thread = co_await ensure_thread(); !thread) co_return std::unexpected(thread.error());
+  if (interrupt_requested_)  // stopped while thread/start ran: never start the turn
+    co_return agent::fail(agent::ErrorKind::cancelled, "interrupted before the turn started");
 
   std::weak_ptr<CodexBackend> weak_backend = backend_;
   auto collector = std::make_shared<TurnCollector>(backend_->executor(), options.on_event, [weak_backend](std::string_view what) {
     if (auto backend = weak_backend.lock()) backend->rpc().report_malformed(what);
   });
+  collector_ = collector;
   *event_forwarder_ = [collector](agent::AgentTurnEvent event) { collector->add_event(std::move(event)); };
   backend_->router().attach(thread_id_, collector.get());
   backend_->turn_began();
@@ -96,6 +104,8 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
   const std::string method = "turn/start";
   const json params = turn_start_params(thread_id_, prompt, options);
   auto started = co_await backend_->rpc().call_as<protocol::TurnStartResponse>(method, params, call);
+  if (collector->done().ready() && !collector->done().peek()->has_value())  // given up by interrupt()
+    co_return std::unexpected(collector->done().peek()->error());
   if (!started) {
     if (started.error().kind == agent::ErrorKind::timeout)
       co_return agent::fail(agent::ErrorKind::timeout,
@@ -105,11 +115,10 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
   turn_id_ = started->turn_id;
   if (turn_id_.empty()) co_return agent::fail(agent::ErrorKind::protocol, "turn/start answered without a turn id");
   backend_->router().bind_turn(thread_id_, turn_id_);
-  if (interrupt_requested_) co_await send_interrupt();
+  if (interrupt_requested_) co_await send_interrupt();  // interrupt() re-sends it until the turn ends
 
   if (!co_await collector->done().wait_until(deadline)) {
-    co_await send_interrupt();
-    if (!co_await collector->done().wait_for(timeouts_.interrupt_grace)) {
+    if (!co_await interrupt_until_settled(timeouts_.interrupt_grace)) {
       backend_->mark_broken(fmt::format("turn {} did not stop within {} of turn/interrupt", turn_id_,
                                         util::format_duration(timeouts_.interrupt_grace)));
     }
@@ -136,22 +145,48 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
   co_return result;
 }
 
+bool CodexAgentRunner::settled() const { return !running_ || (collector_ && collector_->done().ready()); }
+
 asio::awaitable<void> CodexAgentRunner::send_interrupt() {
   auto self = shared_from_this();
-  if (interrupt_sent_ || turn_id_.empty()) co_return;
-  interrupt_sent_ = true;
+  if (turn_id_.empty() || settled()) co_return;
   CallOptions call;
-  call.timeout = timeouts_.interrupt_call;
-  call.max_overload_retries = 2;
+  // Not longer than the re-send interval: an unanswered interrupt is simply sent again.
+  call.timeout = std::min(timeouts_.interrupt_call, timeouts_.interrupt_resend);
+  call.max_overload_retries = 0;
   const std::string method = "turn/interrupt";
   const json params = {{"threadId", thread_id_}, {"turnId", turn_id_}};
   co_await backend_->rpc().call(method, params, call);
 }
 
+asio::awaitable<bool> CodexAgentRunner::interrupt_until_settled(std::chrono::milliseconds bound) {
+  auto self = shared_from_this();
+  const std::uint64_t generation = turn_generation_;
+  const auto give_up = Clock::now() + bound;
+  asio::steady_timer pause(backend_->executor());
+  // codex answers a turn/interrupt that arrives before it runs the turn (between the turn/start
+  // answer and turn/started) and then ignores it: send it again until the turn really ends.
+  while (generation == turn_generation_ && !settled() && Clock::now() < give_up) {
+    co_await send_interrupt();
+    if (generation != turn_generation_ || settled()) break;
+    pause.expires_after(std::min<Clock::duration>(timeouts_.interrupt_resend, give_up - Clock::now()));
+    boost::system::error_code ignored;
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  co_return generation != turn_generation_ || settled();
+}
+
 asio::awaitable<void> CodexAgentRunner::interrupt() {
-  if (!running_) co_return;
+  auto self = shared_from_this();
+  if (!running_ || interrupt_requested_) co_return;
   interrupt_requested_ = true;
-  co_await send_interrupt();  // no-op until the turn id is known; turn() sends it then
+  const std::uint64_t generation = turn_generation_;
+  if (co_await interrupt_until_settled(timeouts_.stop_bound) || generation != turn_generation_) co_return;
+  // codex never confirmed: end the turn here, so the stop keeps its bound; the backend is
+  // unusable for later turns (it may still run this one) and is shut down by the caller.
+  const std::string why = fmt::format("the turn did not end within {} of turn/interrupt", seconds_text(timeouts_.stop_bound));
+  backend_->mark_broken(turn_id_.empty() ? why : fmt::format("turn {}: {}", turn_id_, why));
+  if (collector_) collector_->fail(agent::Error{agent::ErrorKind::cancelled, "interrupted: " + why});
 }
 
 }  // namespace diary::codex

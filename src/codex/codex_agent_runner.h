@@ -1,10 +1,13 @@
 // One Codex conversation (thread) on a shared CodexBackend: the first turn() sends
 // thread/start, every turn sends turn/start and settles exactly once on its own turn/completed
-// (or on the backend's death). A timeout interrupts the turn, waits a bounded time for it to
-// end, and marks the backend broken if it never does. Use from the backend's executor only.
+// (or on the backend's death). A timeout or interrupt() sends turn/interrupt again every
+// `interrupt_resend` until the turn ends (codex drops one that lands before it runs the turn),
+// and gives up after a bound: the turn then settles as cancelled (interrupt) or timed out and
+// the backend is marked broken. Use from the backend's executor only.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -13,10 +16,16 @@
 
 namespace diary::codex {
 
+class TurnCollector;
+
 struct RunnerTimeouts {
   std::chrono::milliseconds thread_start{60'000};
   std::chrono::milliseconds interrupt_call{5'000};   // answer to turn/interrupt
-  std::chrono::milliseconds interrupt_grace{5'000};  // turn/completed after the interrupt
+  std::chrono::milliseconds interrupt_grace{5'000};  // turn/completed after a timeout's interrupt
+  // A stop (interrupt()) ends the turn within this bound, confirmed by codex or not, so that a
+  // supervisor's SIGTERM-then-SIGKILL always finds the ledger written.
+  std::chrono::milliseconds stop_bound{1'500};
+  std::chrono::milliseconds interrupt_resend{200};  // turn/interrupt again until the turn ends
 };
 
 class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_from_this<CodexAgentRunner> {
@@ -35,6 +44,10 @@ class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_fr
  private:
   boost::asio::awaitable<agent::Result<void>> ensure_thread();
   boost::asio::awaitable<void> send_interrupt();
+  // Sends turn/interrupt every interrupt_resend until this turn settled; false when `bound`
+  // passed first.
+  boost::asio::awaitable<bool> interrupt_until_settled(std::chrono::milliseconds bound);
+  bool settled() const;
 
   std::shared_ptr<CodexBackend> backend_;
   agent::AgentConfig config_;
@@ -44,7 +57,8 @@ class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_fr
   std::string turn_id_;  // of the running turn, once known
   bool running_ = false;
   bool interrupt_requested_ = false;
-  bool interrupt_sent_ = false;
+  std::uint64_t turn_generation_ = 0;            // counts turns, so an old interrupt loop stops
+  std::shared_ptr<TurnCollector> collector_;  // of the running turn, once created
   std::shared_ptr<std::function<void(agent::AgentTurnEvent)>> event_forwarder_;
 };
 

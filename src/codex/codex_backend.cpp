@@ -48,6 +48,7 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::star
   if (!child) co_return std::unexpected(child.error());
   backend->child_ = *child;
   backend->info_.pid = backend->child_->pid();
+  if (options.on_spawned) options.on_spawned(backend);
 
   std::weak_ptr<CodexBackend> weak = backend;
   backend->rpc_.set_log(options.protocol_log);
@@ -230,6 +231,10 @@ asio::awaitable<void> CodexBackend::stop_child(std::chrono::milliseconds idle_gr
   if (co_await child_->wait_exit(2s)) co_return;
   child_->signal(SIGKILL);
   co_await child_->wait_exit(2s);
+}
+
+void CodexBackend::abort() {
+  if (child_) child_->signal(SIGKILL);
 }
 
 void CodexBackend::kill_for_test() {

@@ -24,12 +24,17 @@
 
 namespace diary::codex {
 
+class CodexBackend;
+
 struct BackendStartOptions {
   std::filesystem::path binary;
   agent::AgentBackendOptions options;
   std::chrono::milliseconds handshake_timeout{30'000};
   std::function<void(std::string_view)> stderr_log;  // verbose: every stderr chunk of codex
   LogLine protocol_log;  // malformed messages, handler exceptions, missing replies (one line each)
+  // Called once the process runs, before the handshake: lets the owner abort() a start that a
+  // stop overtook.
+  std::function<void(const std::shared_ptr<CodexBackend>&)> on_spawned;
 };
 
 struct BackendInfo {
@@ -79,6 +84,9 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   // SIGKILL. Always leaves no process behind. Idempotent: a second caller waits for the first.
   boost::asio::awaitable<void> shutdown(std::chrono::milliseconds idle_grace = std::chrono::seconds(5));
 
+  // Kills the child outright (SIGKILL to its group; its session is swept when it is reaped):
+  // for a start that is no longer wanted. A pending handshake then fails at once.
+  void abort();
   // Test hook: kills the child outright (as a crash would).
   void kill_for_test();
 

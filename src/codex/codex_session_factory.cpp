@@ -17,6 +17,7 @@ namespace asio = boost::asio;
 struct CodexAgentSessionFactory::Entry {
   explicit Entry(asio::any_io_executor executor) : started(executor, asio::steady_timer::time_point::max()) {}
   std::shared_ptr<CodexBackend> backend;
+  std::weak_ptr<CodexBackend> spawning;  // the process of a start still in its handshake
   std::optional<agent::Error> start_error;
   bool starting = false;
   asio::steady_timer started;
@@ -36,6 +37,7 @@ agent::AgentBackendOptions CodexAgentSessionFactory::effective(const agent::Agen
 asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionFactory::backend_for(
     const agent::AgentBackendOptions& requested) {
   if (shut_down_) co_return agent::fail(agent::ErrorKind::cancelled, "the session factory is shut down");
+  if (stop_starting_) co_return agent::fail(agent::ErrorKind::cancelled, "stopped: no new codex app-server starts");
   const agent::AgentBackendOptions key = effective(requested);
   auto& slot = backends_[key];
   if (!slot) slot = std::make_shared<Entry>(executor_);
@@ -44,6 +46,8 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
     boost::system::error_code ignored;
     co_await entry->started.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
+  if (shut_down_ || stop_starting_)  // the start we waited for was cut short by a stop
+    co_return agent::fail(agent::ErrorKind::cancelled, "stopped while the codex app-server was starting");
   if (entry->backend && !entry->backend->unusable()) co_return entry->backend;
   if (entry->backend) {  // dead or broken: make sure it is gone before replacing it
     auto old = std::move(entry->backend);
@@ -59,10 +63,18 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   start.handshake_timeout = options_.handshake_timeout;
   start.stderr_log = options_.stderr_log;
   start.protocol_log = options_.warn;
+  start.on_spawned = [weak_entry = std::weak_ptr<Entry>(entry)](const std::shared_ptr<CodexBackend>& spawned) {
+    if (auto alive = weak_entry.lock()) alive->spawning = spawned;
+  };
   auto started = co_await CodexBackend::start(executor_, std::move(start));
+  entry->spawning.reset();
   entry->starting = false;
   entry->started.cancel();
   entry->started.expires_at(asio::steady_timer::time_point::max());
+  if (shut_down_ || stop_starting_) {  // a stop overtook the start: nothing may run any more
+    if (started) co_await (*started)->shutdown(std::chrono::milliseconds(0));
+    co_return agent::fail(agent::ErrorKind::cancelled, "stopped while the codex app-server was starting");
+  }
   if (!started) co_return std::unexpected(started.error());
   entry->backend = *started;
   ++backends_started_;
@@ -91,6 +103,12 @@ asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> CodexAgentSe
   co_return std::shared_ptr<agent::AgentRunner>(runner);
 }
 
+void CodexAgentSessionFactory::stop_starting() {
+  stop_starting_ = true;
+  for (auto& [key, entry] : backends_)
+    if (auto spawning = entry->spawning.lock()) spawning->abort();
+}
+
 asio::awaitable<void> CodexAgentSessionFactory::shutdown() {
   // A second caller (e.g. the command after a SIGINT already started a shutdown) must not return
   // before the processes are gone; it waits on each backend's own shutdown below.
@@ -98,6 +116,7 @@ asio::awaitable<void> CodexAgentSessionFactory::shutdown() {
   for (auto& weak : runners_)
     if (auto runner = weak.lock(); runner && runner->turn_running()) co_await runner->interrupt();
   auto entries = backends_;  // stable copy: backends_ must not change under the awaits
+  stop_starting();  // a start still in its handshake is killed: backend_for reports the stop
   for (auto& [key, entry] : entries)
     if (auto backend = entry->backend) co_await backend->shutdown();
 }

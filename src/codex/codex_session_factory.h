@@ -38,6 +38,10 @@ class CodexAgentSessionFactory : public agent::AgentSessionFactory {
   boost::asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(
       agent::AgentConfig config) override;
   boost::asio::awaitable<void> shutdown() override;
+  // A stop: backends still in their handshake are killed and no new one starts (create_runner
+  // then fails with ErrorKind::cancelled); running backends and turns are left to the caller's
+  // graceful stop. Idempotent.
+  void stop_starting();
 
   // The backend for these options, started if needed (also used by `diary doctor`).
   boost::asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> backend_for(
@@ -58,6 +62,7 @@ class CodexAgentSessionFactory : public agent::AgentSessionFactory {
   std::string codex_version_;
   bool version_checked_ = false;
   bool shut_down_ = false;
+  bool stop_starting_ = false;
 };
 
 std::shared_ptr<CodexAgentSessionFactory> make_codex_session_factory(boost::asio::any_io_executor executor,

@@ -140,6 +140,13 @@ class SpawnedProcess {
     return 128 + WTERMSIG(*exit_status_);
   }
 
+  // The signal that ended the program (nullopt while running or after a normal exit): tells a
+  // re-raised SIGINT (130 as a shell shows it) from an exit(130).
+  std::optional<int> term_signal() const {
+    if (!exit_status_ || !WIFSIGNALED(*exit_status_)) return std::nullopt;
+    return WTERMSIG(*exit_status_);
+  }
+
   std::string out() const {
     std::lock_guard lock(mutex_);
     return out_;

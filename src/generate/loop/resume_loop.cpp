@@ -132,6 +132,13 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
 
   auto executor = co_await asio::this_coro::executor;
   auto created = co_await factory.create_runner(std::move(config));
+  if (!created && options.stop.stop_requested()) {  // the stop cut the agent's start short
+    result.status = RunStatus::interrupted;
+    result.error = created.error();
+    result.reason = "interrupted while the agent started";
+    decision("stop", {{"status", to_string(result.status)}, {"reason", result.reason}});
+    co_return result;
+  }
   if (!created) {
     const bool blocked = created.error().kind == ErrorKind::blocked || created.error().kind == ErrorKind::protocol;
     result.status = blocked ? RunStatus::blocked : RunStatus::failed;

@@ -1,5 +1,6 @@
 #include "generate/prepare/workspace_writer.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -9,6 +10,7 @@
 
 #include "generate/prepare/parallel_for.h"
 #include "util/atomic_file.h"
+#include "util/run_lock.h"
 
 namespace diary::generate::prepare {
 
@@ -209,6 +211,24 @@ agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarge
   if (auto made = make_dirs(paths.audit_dir.parent_path()); !made) return made;
   util::remove_abandoned_temporaries(paths.workspace);
   util::remove_abandoned_temporaries(paths.audit_dir);
+  // One prepare of a day at a time: a second one says so instead of racing to the rename (and
+  // replacing the winner's audit before failing).
+  // The lock file lives in the reports root (<root>/work/<date> -> <root>/.prepare-<date>.lock),
+  // outside the folders readers list.
+  auto claim = util::RunLock::try_acquire(paths.workspace.parent_path().parent_path() /
+                                          (".prepare-" + paths.workspace.filename().string() + ".lock"));
+  if (!claim) {
+    if (claim.error().io_error) return agent::fail(agent::ErrorKind::io, claim.error().message);
+    return agent::fail(agent::ErrorKind::invalid_input,
+                       "another `diary prepare` of " + paths.workspace.filename().string() + " is in progress (" +
+                           claim.error().message + "); wait for it to finish");
+  }
+  std::error_code exists_error;
+  if (!options.replace_existing && std::filesystem::exists(paths.workspace, exists_error))
+    return agent::fail(agent::ErrorKind::invalid_input,
+                       "workspace " + paths.workspace.string() +
+                           " already exists (another `diary prepare` of this day finished first); left unchanged "
+                           "(use --force to rebuild it)");
   TemporaryDir workspace(util::temporary_sibling(paths.workspace));
   TemporaryDir audit_dir(util::temporary_sibling(paths.audit_dir));
   const auto& root = workspace.path();

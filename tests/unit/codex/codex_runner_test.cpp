@@ -449,3 +449,46 @@ TEST(CodexRunner, AMalformedApprovalRequestIsRefusedWithInvalidParams) {
   EXPECT_EQ(result->assistant_text, "decision: error -32602");
   EXPECT_FALSE(asked);
 }
+
+// A stop keeps its bound even when codex never honours the interrupt: turn/interrupt is sent
+// again and again, and after stop_bound the turn ends as cancelled (backend marked broken).
+TEST(CodexRunner, AnInterruptCodexIgnoresIsResentAndTheTurnEndsWithinTheStopBound) {
+  test::ScratchDir dir;
+  const auto log = (dir / "fake.log").string();
+  auto options = fake_options("normal", log);
+  options.runner_timeouts.stop_bound = 800ms;
+  options.runner_timeouts.interrupt_resend = 100ms;
+  auto outcome = run_coro<std::vector<std::string>>([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<std::string>> {
+    auto factory = codex::make_codex_session_factory(ex, options);
+    const agent::AgentConfig config;
+    auto runner = *(co_await factory->create_runner(config));
+    auto ended = std::make_shared<std::optional<Result<AgentTurnResult>>>();
+    const std::string hang = "HANG_NO_INTERRUPT";
+    asio::co_spawn(
+        ex,
+        [runner, hang, ended]() -> asio::awaitable<void> {
+          const agent::TurnOptions options = within(30s);  // GCC 12: no temporaries in co_await
+          *ended = co_await runner->turn(hang, options);
+        },
+        asio::detached);
+    co_await test::sleep_for(100ms);
+    const auto stopped = std::chrono::steady_clock::now();
+    co_await runner->interrupt();
+    for (int i = 0; i < 100 && !ended->has_value(); ++i) co_await test::sleep_for(10ms);
+    const auto took = std::chrono::steady_clock::now() - stopped;
+    std::vector<std::string> out;
+    out.push_back(!ended->has_value() ? "still running"
+                  : **ended           ? "completed"
+                                      : std::string(agent::to_string((*ended)->error().kind)));
+    out.push_back(took < 1500ms ? "bounded" : "slow");
+    const auto& broken = static_cast<codex::CodexAgentRunner&>(*runner).backend()->unusable();
+    out.push_back(broken ? std::string(agent::to_string(broken->kind)) : "usable");
+    co_await factory->shutdown();
+    co_return out;
+  });
+  EXPECT_EQ(outcome, (std::vector<std::string>{"cancelled", "bounded", "backend_broken"}));
+  const std::string sent = test::read_file(log);
+  std::size_t interrupts = 0;
+  for (auto at = sent.find("turn/interrupt"); at != std::string::npos; at = sent.find("turn/interrupt", at + 1)) ++interrupts;
+  EXPECT_GE(interrupts, 3u) << "the interrupt was not re-sent";
+}

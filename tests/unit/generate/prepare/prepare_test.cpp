@@ -11,6 +11,7 @@
 #include "generate/prepare/workspace_plan.h"
 #include "generate/prepare/workspace_writer.h"
 #include "support/scratch_dir.h"
+#include "util/run_lock.h"
 #include "unit/generate/prepare/fixture_install.h"
 
 namespace {
@@ -430,3 +431,19 @@ TEST(Catalog, ListAndInspect) {
 }
 
 }  // namespace
+
+// Two prepares of one day at once: the second says the first is in progress (and who runs it)
+// instead of failing on the final rename, and writes nothing.
+TEST(Prepare, ASecondConcurrentPrepareOfTheDaySaysItIsInProgress) {
+  Sources sources;
+  const auto lock_path = sources.reports / ".prepare-2026-11-20.lock";
+  auto first = diary::util::RunLock::try_acquire(lock_path);  // a prepare of that day is running
+  ASSERT_TRUE(first) << first.error().message;
+  auto second = prepare_workspace(sources.request("2026-11-20"));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().kind, ErrorKind::invalid_input);
+  EXPECT_NE(second.error().message.find("in progress"), std::string::npos) << second.error().message;
+  EXPECT_NE(second.error().message.find("pid " + std::to_string(::getpid())), std::string::npos)
+      << second.error().message;
+  EXPECT_FALSE(fs::exists(sources.workspace("2026-11-20")));
+}
