@@ -19,8 +19,8 @@ std::optional<agent::AgentTurnEvent> event_from_item(const json& item);
 
 agent::TokenUsage usage_from_breakdown(const json& breakdown);
 
-// turn.error {message, codexErrorInfo, additionalDetails} -> TurnError (retryable for 429, 5xx
-// and overload).
+// turn.error {message, codexErrorInfo, additionalDetails} -> TurnError with the cause mapped by
+// cause_from_codex_error_info (codex_error_causes.h).
 agent::TurnError turn_error_from(const json& error);
 
 // The thread id and turn id a notification belongs to ("" when absent). Looks at threadId,

@@ -34,7 +34,7 @@ void TurnCollector::deliver(const jsonrpc::IncomingNotification& notification) {
     agent::TurnError error = turn_error_from(params.value("error", json::object()));
     if (params.value("willRetry", false)) {
       add_event(agent::AgentTurnEvent{agent::EventKind::warning, "retrying: " + error.message,
-                                      {{"code", error.code}}});
+                                      {{"cause", agent::to_string(error.cause)}}});
     } else {
       last_error_ = std::move(error);
     }

@@ -18,7 +18,7 @@ using diary::test::fake::write_stderr;
 // Returns false for an unknown mode. "flood:N" becomes mode "flood" with flood_count N.
 bool set_mode(Options& options, std::string_view mode) {
   if (mode == "normal" || mode == "exit-immediately" || mode == "no-handshake" ||
-      mode == "not-initialized-check" || mode == "stderr-flood") {
+      mode == "not-initialized-check" || mode == "stderr-flood" || mode == "initialize-not-object") {
     options.mode = mode;
     return true;
   }
