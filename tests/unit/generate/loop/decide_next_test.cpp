@@ -185,7 +185,7 @@ TEST(DecideNext, AppendingForeverEndsAfterAFewTurns) {
     ++turns;
     bytes += 10;
     state.turns = turns;
-    decision = decide_next(state, ok(), check_with(turns == 1 ? 1 : 1, bytes));
+    decision = decide_next(state, ok(), check_with(1, bytes));  // created on turn 1: 2 -> 1 failing
     state = decision.next;
   } while (!decision.finish && turns < 100);
   EXPECT_EQ(turns, 1 + default_max_byte_only_progress + default_max_no_progress);
