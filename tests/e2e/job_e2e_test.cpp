@@ -480,6 +480,7 @@ contains = ["made by the fallback"]
   ASSERT_TRUE(failed["error"].is_object()) << failed.dump();
   EXPECT_EQ(failed["error"]["http_status"], 429) << failed.dump();
   EXPECT_EQ(failed["error"]["retryable"], true) << failed.dump();
+  EXPECT_EQ(failed["error"]["cause"], "rate_limited") << failed.dump();
   const json& rescued = result["turns"][1];
   EXPECT_EQ(rescued["status"], "completed") << rescued.dump();
   EXPECT_EQ(rescued["model"], "fallback-model") << rescued.dump();
