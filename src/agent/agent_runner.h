@@ -20,9 +20,10 @@ class AgentRunner {
   virtual ~AgentRunner() = default;
 
   // Runs one turn: the first turn starts the conversation, later ones continue it. Fails with
-  // ErrorKind::busy while another turn of this runner is running, ErrorKind::timeout after the
-  // turn was interrupted for running past options.timeout. A turn that ran but did not succeed
-  // is a result whose status/error say why.
+  // ErrorKind::busy while another turn of this runner is running. A turn that ran but did not
+  // succeed is a result whose status/error say why; one that ran past options.timeout is
+  // interrupted and comes back as status timed_out (error kind timeout) with the events, usage
+  // and turn id it had by then.
   virtual boost::asio::awaitable<Result<AgentTurnResult>> turn(std::string prompt,
                                                                TurnOptions options) = 0;
 

@@ -34,6 +34,7 @@ std::string_view to_string(TurnStatus status) {
     case TurnStatus::completed: return "completed";
     case TurnStatus::failed: return "failed";
     case TurnStatus::interrupted: return "interrupted";
+    case TurnStatus::timed_out: return "timeout";
   }
   return "failed";
 }
@@ -55,6 +56,14 @@ nlohmann::json to_json(const TokenUsage& usage) {
           {"total_tokens", usage.total_tokens}};
 }
 
+nlohmann::json to_json(const TurnError& error) {
+  return {{"kind", to_string(error.kind)},
+          {"cause", to_string(error.cause)},
+          {"message", error.message},
+          {"http_status", error.http_status ? nlohmann::json(*error.http_status) : nlohmann::json(nullptr)},
+          {"retryable", error.retryable()}};
+}
+
 nlohmann::json to_json(const AgentTurnEvent& event) {
   return {{"kind", to_string(event.kind)}, {"summary", event.summary}, {"metadata", event.metadata}};
 }
@@ -71,14 +80,7 @@ nlohmann::json to_json(const AgentTurnResult& result) {
                         {"duration_ms", result.duration.count()},
                         {"error", nullptr}};
   if (!result.model.empty()) out["model"] = result.model;
-  if (result.error) {
-    out["error"] = {{"kind", to_string(result.error->kind)},
-                    {"message", result.error->message},
-                    {"code", result.error->code},
-                    {"http_status", result.error->http_status ? nlohmann::json(*result.error->http_status)
-                                                              : nlohmann::json(nullptr)},
-                    {"retryable", result.error->retryable}};
-  }
+  if (result.error) out["error"] = to_json(*result.error);
   return out;
 }
 

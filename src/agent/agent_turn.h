@@ -53,21 +53,29 @@ struct TokenUsage {
 
 nlohmann::json to_json(const TokenUsage& usage);
 
-enum class TurnStatus { completed, failed, interrupted };
+// timed_out: the turn ran past TurnOptions::timeout and was interrupted; what it did until then
+// (events, usage, turn id) is kept in the result.
+enum class TurnStatus { completed, failed, interrupted, timed_out };
 
 std::string_view to_string(TurnStatus status);
 
-// Why a turn that ran did not succeed. `retryable` marks provider failures (429, 5xx,
-// overload) after which a fallback model may be tried.
+// Why a turn that ran did not succeed. `cause` is what a caller acts on (retry, fall back to
+// another model, stop, ask the user to log in); the adapter maps its backend's own error codes to
+// it, so no backend's wire vocabulary crosses the port.
 struct TurnError {
   ErrorKind kind = ErrorKind::turn_failed;
   std::string message;
-  std::string code;  // provider category, e.g. "usage_limit_exceeded", "http_connection_failed"
+  FailureCause cause = FailureCause::unknown;
   std::optional<int> http_status;
-  bool retryable = false;
 
+  // Transient provider trouble (rate limit, overload, 5xx, a dropped connection): another turn,
+  // or a fallback model, may succeed.
+  bool retryable() const { return is_transient(cause); }
   friend bool operator==(const TurnError&, const TurnError&) = default;
 };
+
+// {kind, cause, message, http_status, retryable}
+nlohmann::json to_json(const TurnError& error);
 
 struct AgentTurnResult {
   std::string turn_id;

@@ -27,6 +27,33 @@ enum class ErrorKind {
 
 std::string_view to_string(ErrorKind kind);
 
+// Why a turn or a backend failed, in neutral terms a caller can act on. The adapter maps its
+// backend's error codes to these (src/codex: codexErrorInfo); the resume loop decides on them.
+enum class FailureCause {
+  unknown,                  // no code given, or one that says nothing actionable
+  rate_limited,             // transient: too many requests (429)
+  overloaded,               // transient: the provider has no capacity right now
+  server_error,             // transient: the provider failed (5xx)
+  connection_failed,        // transient: the connection or response stream to the provider broke
+  context_window_exceeded,  // the conversation no longer fits the model's context window
+  usage_limit,              // the account's quota or the session's budget is used up
+  unauthorized,             // not logged in, or the login expired (401)
+  bad_request,              // the provider rejected the request itself (400)
+  model_not_found,          // the model does not exist or is not available to this account
+  refused,                  // a provider or workspace policy refused the request
+  sandbox_error,            // the backend's sandbox could not run the work
+  backend_exited,           // the agent backend process died
+  timeout,                  // the turn ran past its timeout
+};
+
+std::string_view to_string(FailureCause cause);
+
+// Transient causes: the same request may succeed later or on another model.
+bool is_transient(FailureCause cause);
+
+// The cause of a failure that carries only an ErrorKind (a runner error, not a turn result).
+FailureCause cause_of(ErrorKind kind);
+
 struct Error {
   ErrorKind kind;
   std::string message;

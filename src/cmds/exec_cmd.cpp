@@ -47,6 +47,7 @@ std::string status_of(const agent::Result<agent::AgentTurnResult>& result, bool 
     if (result.error().kind == agent::ErrorKind::blocked) return "blocked";
     return "failed";
   }
+  if (result->status == agent::TurnStatus::timed_out) return "timeout";
   if (result->status == agent::TurnStatus::interrupted) return "interrupted";
   if (result->error && result->error->kind == agent::ErrorKind::invalid_output) return "invalid_output";
   if (!result->ok()) return "failed";

@@ -75,7 +75,7 @@ void add_common_flags(CLI::App& cmd, GenerateFlags& flags, bool backend) {
   if (!backend) return;
   cmd.add_flag("--offline", flags.offline, "no model and no codex: a deterministic extractor fills the report (confidence low)");
   cmd.add_option("--concurrency", flags.concurrency, "limits per kind, e.g. evidence=4,project=2,daily=2 (the defaults)");
-  cmd.add_option("--settings", flags.settings, "per-pass model, reasoning_effort, turn_timeout, max_no_progress (TOML; see docs/generate.md; default: none, the built-in settings)");
+  cmd.add_option("--settings", flags.settings, "per-pass model, reasoning_effort, turn_timeout, max_no_progress, max_turns (TOML; see docs/generate.md; default: none, the built-in settings)");
   cmd.add_option("--language", flags.language, "content language of generated text (default: DIARY_CONTENT_LANGUAGE, then en)");
   flags.backend.add_to(cmd);
 }

@@ -32,6 +32,7 @@ struct JobFlags {
   std::string model;
   std::string turn_timeout;
   int max_no_progress = 0;
+  int max_turns = 0;
   bool json = false;
   bool dry_run = false;
   bool quiet = false;
@@ -48,6 +49,7 @@ generate::JobSpec load_spec(const JobFlags& flags) {
     overrides.turn_timeout = *timeout;
   }
   if (flags.max_no_progress != 0) overrides.max_no_progress = flags.max_no_progress;
+  if (flags.max_turns != 0) overrides.max_turns = flags.max_turns;
   overrides.config_overrides = flags.backend.config_overrides;
   if (auto applied = generate::apply_job_overrides(*spec, overrides); !applied)
     fail_with(applied.error().kind, applied.error().message);
@@ -119,6 +121,9 @@ void register_job(CLI::App& app, CliContext& context) {
   run->add_option("--turn-timeout", flags->turn_timeout, "timeout of each turn, e.g. 90s, 10m (default: the spec's turn_timeout, else 600s)");
   run->add_option("--max-no-progress", flags->max_no_progress,
                   "consecutive turns without artifact progress before giving up (default: the spec's max_no_progress, else 3)")
+      ->check(CLI::Range(1, 1000));
+  run->add_option("--max-turns", flags->max_turns,
+                  "turns in all before giving up, whatever they achieve (overrides the spec; default 20)")
       ->check(CLI::Range(1, 1000));
   run->add_flag("--json", flags->json, "print the result as one JSON object on stdout");
   run->add_flag("--dry-run", flags->dry_run, "print the resolved job and the artifact checks; run nothing");

@@ -117,19 +117,29 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
   backend_->router().bind_turn(thread_id_, turn_id_);
   if (interrupt_requested_) co_await send_interrupt();  // interrupt() re-sends it until the turn ends
 
+  if (options.model) model_ = *options.model;  // an override holds from this turn on
   if (!co_await collector->done().wait_until(deadline)) {
     if (!co_await interrupt_until_settled(timeouts_.interrupt_grace)) {
       backend_->mark_broken(fmt::format("turn {} did not stop within {} of turn/interrupt", turn_id_,
                                         util::format_duration(timeouts_.interrupt_grace)));
     }
-    co_return agent::fail(agent::ErrorKind::timeout,
-                          fmt::format("turn timed out after {} and was interrupted", util::format_duration(options.timeout)));
+    // What the turn did until now (its events, the tokens its model requests used, its id) is
+    // real and counts: the token budget and the ledger must see it.
+    agent::AgentTurnResult timed_out = collector->result();
+    timed_out.status = agent::TurnStatus::timed_out;
+    timed_out.error = agent::TurnError{
+        .kind = agent::ErrorKind::timeout,
+        .message = fmt::format("turn timed out after {} and was interrupted", util::format_duration(options.timeout)),
+        .cause = agent::FailureCause::timeout};
+    timed_out.model = model_;
+    timed_out.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at);
+    if (timed_out.turn_id.empty()) timed_out.turn_id = turn_id_;
+    co_return timed_out;
   }
   const auto& settled = *collector->done().peek();
   if (!settled) co_return std::unexpected(settled.error());
 
   agent::AgentTurnResult result = collector->result();
-  if (options.model) model_ = *options.model;  // an override holds from this turn on
   result.model = model_;
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at);
   if (result.turn_id.empty()) result.turn_id = turn_id_;
@@ -184,7 +194,7 @@ asio::awaitable<void> CodexAgentRunner::interrupt() {
   if (co_await interrupt_until_settled(timeouts_.stop_bound) || generation != turn_generation_) co_return;
   // codex never confirmed: end the turn here, so the stop keeps its bound; the backend is
   // unusable for later turns (it may still run this one) and is shut down by the caller.
-  const std::string why = fmt::format("the turn did not end within {} of turn/interrupt", seconds_text(timeouts_.stop_bound));
+  const std::string why = fmt::format("the turn did not end within {} of turn/interrupt", util::format_duration(timeouts_.stop_bound));
   backend_->mark_broken(turn_id_.empty() ? why : fmt::format("turn {}: {}", turn_id_, why));
   if (collector_) collector_->fail(agent::Error{agent::ErrorKind::cancelled, "interrupted: " + why});
 }

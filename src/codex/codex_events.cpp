@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "codex/codex_error_causes.h"
+
 namespace diary::codex {
 
 namespace {
@@ -95,19 +97,6 @@ std::optional<agent::AgentTurnEvent> event_from_item(const protocol::ThreadItem&
 
 namespace {
 
-std::string snake_case(std::string_view camel) {
-  std::string out;
-  for (char c : camel) {
-    if (std::isupper(static_cast<unsigned char>(c))) {
-      out += '_';
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 agent::TurnError turn_error_from(const json& error) {
@@ -117,20 +106,9 @@ agent::TurnError turn_error_from(const json& error) {
   if (std::string details = str(error, "additionalDetails"); !details.empty()) out.message += " (" + details + ")";
   if (out.message.empty()) out.message = "the turn failed";
   const json info = error.is_object() ? error.value("codexErrorInfo", json(nullptr)) : json(nullptr);
-  if (info.is_string()) {
-    out.code = snake_case(info.get<std::string>());
-  } else if (info.is_object() && !info.empty()) {
-    auto first = info.begin();  // e.g. {"httpConnectionFailed": {"httpStatusCode": 429}}
-    const json& body = first.value();
-    out.code = snake_case(first.key());
-    if (body.is_object())
-      if (auto status = body.find("httpStatusCode"); status != body.end() && status->is_number_integer())
-        out.http_status = status->get<int>();
-  }
-  const bool retryable_code = out.code == "server_overloaded" || out.code == "internal_server_error" ||
-                              out.code == "rate_limit_exceeded" || out.code == "response_stream_disconnected";
-  const bool retryable_status = out.http_status && (*out.http_status == 429 || *out.http_status >= 500);
-  out.retryable = retryable_code || retryable_status;
+  const CodexErrorCause cause = cause_from_codex_error_info(info);
+  out.cause = cause.cause;
+  out.http_status = cause.http_status;
   return out;
 }
 

@@ -18,8 +18,8 @@ using json = nlohmann::json;
 // nullopt for items that are not worth an event (e.g. the echo of our own user message).
 std::optional<agent::AgentTurnEvent> event_from_item(const protocol::ThreadItem& item);
 
-// turn.error {message, codexErrorInfo, additionalDetails} -> TurnError (retryable for 429, 5xx
-// and overload).
+// turn.error {message, codexErrorInfo, additionalDetails} -> TurnError with the cause mapped by
+// cause_from_codex_error_info (codex_error_causes.h).
 agent::TurnError turn_error_from(const json& error);
 
 }  // namespace diary::codex

@@ -1,5 +1,8 @@
 #include "codex/codex_session_factory.h"
 
+#include <cstdint>
+#include <exception>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,12 +16,14 @@ namespace asio = boost::asio;
 
 // One pool slot. `starting` lets concurrent create_runner calls for the same options wait for a
 // single start instead of racing to spawn two processes: waiters park on `started`, a timer
-// that is never armed, only cancelled (which wakes every waiter).
+// that is never armed, only cancelled (which wakes every waiter). A start that fails (also by
+// throwing) leaves its error in `start_error`: the waiters of that start fail with it at once.
 struct CodexAgentSessionFactory::Entry {
   explicit Entry(asio::any_io_executor executor) : started(executor, asio::steady_timer::time_point::max()) {}
   std::shared_ptr<CodexBackend> backend;
   std::weak_ptr<CodexBackend> spawning;  // the process of a start still in its handshake
   std::optional<agent::Error> start_error;
+  std::uint64_t attempts = 0;  // starts begun; a waiter knows its start ended when this moved on
   bool starting = false;
   asio::steady_timer started;
 };
@@ -42,10 +47,15 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   auto& slot = backends_[key];
   if (!slot) slot = std::make_shared<Entry>(executor_);
   auto entry = slot;  // keep it alive across suspension points
+  const std::uint64_t awaited = entry->attempts;
+  bool waited = false;
   while (entry->starting) {
+    waited = true;
     boost::system::error_code ignored;
     co_await entry->started.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
+  // The start we waited for failed: fail with its error now rather than start again at once.
+  if (waited && entry->attempts == awaited && entry->start_error) co_return std::unexpected(*entry->start_error);
   if (shut_down_ || stop_starting_)  // the start we waited for was cut short by a stop
     co_return agent::fail(agent::ErrorKind::cancelled, "stopped while the codex app-server was starting");
   if (entry->backend && !entry->backend->unusable()) co_return entry->backend;
@@ -57,6 +67,8 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   auto binary = find_codex_binary(key.binary);
   if (!binary) co_return std::unexpected(binary.error());
   entry->starting = true;
+  ++entry->attempts;
+  entry->start_error.reset();
   BackendStartOptions start;
   start.binary = *binary;
   start.options = key;
@@ -66,9 +78,19 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   start.on_spawned = [weak_entry = std::weak_ptr<Entry>(entry)](const std::shared_ptr<CodexBackend>& spawned) {
     if (auto alive = weak_entry.lock()) alive->spawning = spawned;
   };
-  auto started = co_await CodexBackend::start(executor_, std::move(start));
+  agent::Result<std::shared_ptr<CodexBackend>> started = agent::fail(agent::ErrorKind::blocked, "not started");
+  try {
+    started = co_await CodexBackend::start(executor_, std::move(start));
+  } catch (const std::exception& e) {
+    // Nothing may leave the waiters asleep: a throwing start is a failed start like any other.
+    started = agent::fail(agent::ErrorKind::blocked,
+                          std::string("codex app-server could not be started: ") + e.what());
+  } catch (...) {
+    started = agent::fail(agent::ErrorKind::blocked, "codex app-server could not be started: unknown exception");
+  }
   entry->spawning.reset();
   entry->starting = false;
+  if (!started) entry->start_error = started.error();
   entry->started.cancel();
   entry->started.expires_at(asio::steady_timer::time_point::max());
   if (shut_down_ || stop_starting_) {  // a stop overtook the start: nothing may run any more

@@ -43,7 +43,7 @@ void TurnCollector::deliver(const jsonrpc::IncomingNotification& notification) {
     agent::TurnError error = turn_error_from(params->error);
     if (params->will_retry) {
       add_event(agent::AgentTurnEvent{agent::EventKind::warning, "retrying: " + error.message,
-                                      {{"code", error.code}}});
+                                      {{"cause", agent::to_string(error.cause)}}});
     } else {
       last_error_ = std::move(error);
     }

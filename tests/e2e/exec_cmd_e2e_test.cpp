@@ -62,7 +62,13 @@ TEST_F(exec_cmd_e2e, JsonPrintsTheWholeResult) {
   EXPECT_TRUE(out["structured_output"].is_null());
   EXPECT_FALSE(out["thread_id"].get<std::string>().empty());
   EXPECT_FALSE(out["turn_id"].get<std::string>().empty());
-  EXPECT_GT(out["usage"]["total_tokens"].get<long>(), 0);
+  // The mock model reports 120 input and 30 output tokens per response; the shell call and the
+  // answer are two model requests of this one turn, and the turn's usage is their sum.
+  ASSERT_EQ(model_.request_count(), 2u);
+  EXPECT_EQ(out["usage"]["input_tokens"], 240) << out["usage"].dump();
+  EXPECT_EQ(out["usage"]["output_tokens"], 60) << out["usage"].dump();
+  EXPECT_EQ(out["usage"]["cached_input_tokens"], 0) << out["usage"].dump();
+  EXPECT_EQ(out["usage"]["total_tokens"], 300) << out["usage"].dump();
   EXPECT_GE(out["duration_ms"].get<long>(), 0);
   bool saw_command = false;
   for (const auto& event : out["events"])

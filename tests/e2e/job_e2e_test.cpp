@@ -166,7 +166,15 @@ matches = "^# .+"
   EXPECT_EQ(result["artifacts"][0]["path"], "NOTES.md");
   EXPECT_EQ(result["artifacts"][0]["ok"], true);
   EXPECT_TRUE(result["artifacts"][0]["problems"].empty());
-  EXPECT_GT(result["usage"]["total_tokens"].get<long>(), 0);
+  // Four model requests (a shell call and an answer per turn), 120 input and 30 output tokens
+  // each as the mock reports them: per turn and for the job, the exact sums.
+  for (const auto& turn : result["turns"]) {
+    EXPECT_EQ(turn["usage"]["input_tokens"], 240) << turn.dump();
+    EXPECT_EQ(turn["usage"]["output_tokens"], 60) << turn.dump();
+  }
+  EXPECT_EQ(result["usage"]["input_tokens"], 480) << result["usage"].dump();
+  EXPECT_EQ(result["usage"]["output_tokens"], 120) << result["usage"].dump();
+  EXPECT_EQ(result["usage"]["total_tokens"], 600) << result["usage"].dump();
 
   // The model: a shell call and an answer per turn, all on one thread (one prompt_cache_key),
   // and the second turn's prompt names exactly the check that still failed.
@@ -472,6 +480,7 @@ contains = ["made by the fallback"]
   ASSERT_TRUE(failed["error"].is_object()) << failed.dump();
   EXPECT_EQ(failed["error"]["http_status"], 429) << failed.dump();
   EXPECT_EQ(failed["error"]["retryable"], true) << failed.dump();
+  EXPECT_EQ(failed["error"]["cause"], "rate_limited") << failed.dump();
   const json& rescued = result["turns"][1];
   EXPECT_EQ(rescued["status"], "completed") << rescued.dump();
   EXPECT_EQ(rescued["model"], "fallback-model") << rescued.dump();

@@ -74,10 +74,15 @@ TEST_F(runner_failure_e2e, HangingModelTimesOutIsInterruptedAndTheBackendStaysUs
       },
       90s);
 
-  ASSERT_FALSE(outcome.hung.result) << ::testing::PrintToString(*outcome.hung.result);
-  EXPECT_EQ(outcome.hung.result.error().kind, ErrorKind::timeout) << outcome.hung.result.error();
-  EXPECT_NE(outcome.hung.result.error().message.find("interrupted"), std::string::npos)
-      << outcome.hung.result.error();
+  // A timed-out turn is a result that keeps what the turn had: its id, its status, the error.
+  ASSERT_TRUE(outcome.hung.result) << outcome.hung.result.error();
+  EXPECT_EQ(outcome.hung.result->status, agent::TurnStatus::timed_out);
+  EXPECT_FALSE(outcome.hung.result->turn_id.empty());
+  ASSERT_TRUE(outcome.hung.result->error);
+  EXPECT_EQ(outcome.hung.result->error->kind, ErrorKind::timeout);
+  EXPECT_EQ(outcome.hung.result->error->cause, agent::FailureCause::timeout);
+  EXPECT_NE(outcome.hung.result->error->message.find("interrupted"), std::string::npos)
+      << outcome.hung.result->error->message;
   EXPECT_GE(outcome.hung.elapsed, turn_timeout);
   EXPECT_LT(outcome.hung.elapsed, turn_timeout + 3s) << "the interrupt was not confirmed promptly";
   // Not marked broken: codex confirmed the interrupt (turn/completed interrupted) in time.
@@ -147,8 +152,12 @@ TEST_F(runner_failure_e2e, TimeoutDuringAShellCommandAndShutdownStopsTheCommand)
       60s);
 
   EXPECT_TRUE(outcome.command_ran);
-  ASSERT_FALSE(outcome.turn.result) << ::testing::PrintToString(*outcome.turn.result);
-  EXPECT_EQ(outcome.turn.result.error().kind, ErrorKind::timeout) << outcome.turn.result.error();
+  // The timed-out turn keeps the usage of the model request that asked for the command (the mock
+  // reports 120 input and 30 output tokens per response).
+  ASSERT_TRUE(outcome.turn.result) << outcome.turn.result.error();
+  EXPECT_EQ(outcome.turn.result->status, agent::TurnStatus::timed_out);
+  EXPECT_EQ(outcome.turn.result->usage.input_tokens, 120) << ::testing::PrintToString(*outcome.turn.result);
+  EXPECT_EQ(outcome.turn.result->usage.output_tokens, 30) << ::testing::PrintToString(*outcome.turn.result);
   EXPECT_LT(outcome.turn.elapsed, 6s);
   EXPECT_FALSE(outcome.running_after_shutdown) << "the command outlived the backend's shutdown";
   RecordProperty("command_outlived_interrupt", outcome.running_after_interrupt ? "yes" : "no");

@@ -38,8 +38,15 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> FakeAgentRunner::turn(std
     co_await wait_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     wait_.reset();
     if (step->until_interrupted && !interrupted_) {
+      // As the real runner reports it: a result that keeps the turn id (and usage, none here).
       running_ = false;
-      co_return agent::fail(agent::ErrorKind::timeout, "fake: turn timed out");
+      agent::AgentTurnResult timed_out;
+      timed_out.status = agent::TurnStatus::timed_out;
+      timed_out.turn_id = conversation_id_ + "-turn-" + std::to_string(number);
+      timed_out.error = agent::TurnError{.kind = agent::ErrorKind::timeout, .message = "fake: turn timed out",
+                                         .cause = agent::FailureCause::timeout};
+      timed_out.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      co_return timed_out;
     }
   }
   agent::Result<agent::AgentTurnResult> result;

@@ -75,7 +75,19 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
     }
     done_ = true;
     tick_timer_.cancel();
-    if (failure_) std::rethrow_exception(failure_);
+    // A worker that threw outside its job (run_one catches what a job throws) still leaves a
+    // batch result behind; the ledger names what went wrong.
+    if (failure_) {
+      std::string what = "unknown exception";
+      try {
+        std::rethrow_exception(failure_);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      options_.ledger->append("worker_failed", {{"message", what}});
+      note("a batch worker failed: " + what);
+    }
 
     BatchResult result = finish(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
     if (options_.observer) options_.observer->finish();
@@ -192,17 +204,26 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
     job_options.backend_info = options_.backend_info;
     job_options.initial_backoff = options_.initial_backoff;
     job_options.max_backoff = options_.max_backoff;
-    agent::Result<JobResult> outcome = co_await run_job(job.spec, tracked, std::move(job_options));
+    agent::Result<JobResult> outcome = agent::fail(agent::ErrorKind::protocol, "the job did not run");
+    std::string thrown;
+    try {
+      outcome = co_await run_job(job.spec, tracked, std::move(job_options));
+    } catch (const std::exception& e) {
+      thrown = e.what();
+    } catch (...) {
+      thrown = "unknown exception";
+    }
+    if (!thrown.empty()) outcome = agent::fail(agent::ErrorKind::protocol, "the job failed with an exception: " + thrown);
 
     BatchJobResult entry{.index = job.index, .name = job.spec.name};
     if (outcome) {
       entry.job = std::move(*outcome);
-    } else {  // the job's own ledger could not be created: it never ran
+    } else {  // the job's own ledger could not be created, or the job threw: the batch goes on
       JobResult failed;
       failed.name = job.spec.name;
       failed.status = RunStatus::failed;
       failed.error = outcome.error();
-      failed.reason = "could not start the job: " + outcome.error().message;
+      failed.reason = (thrown.empty() ? "could not start the job: " : "") + outcome.error().message;
       entry.job = std::move(failed);
     }
     const JobResult& ran = *entry.job;

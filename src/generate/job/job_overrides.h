@@ -1,4 +1,5 @@
-// Command-line adjustments of a parsed job (--model, --turn-timeout, --max-no-progress, -c):
+// Command-line adjustments of a parsed job (--model, --turn-timeout, --max-no-progress, --max-turns,
+// -c):
 // applied after parsing so that --dry-run shows the job as it will run. Pure function.
 #pragma once
 
@@ -16,6 +17,7 @@ struct JobOverrides {
   std::optional<std::string> model;
   std::optional<std::chrono::milliseconds> turn_timeout;
   std::optional<int> max_no_progress;
+  std::optional<int> max_turns;
   std::vector<std::string> config_overrides;  // codex "key=value", appended in order
 };
 

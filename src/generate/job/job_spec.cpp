@@ -43,6 +43,7 @@ nlohmann::json to_json(const JobSpec& spec) {
           {"developer_instructions", optional_json(spec.developer_instructions)},
           {"turn_timeout_ms", spec.turn_timeout.count()},
           {"max_no_progress", spec.max_no_progress},
+          {"max_turns", spec.max_turns},
           {"output_schema", optional_path(spec.output_schema_path)},
           {"resume_prompt", optional_json(spec.resume_prompt)},
           {"max_tokens", optional_json(spec.max_tokens)},

@@ -16,6 +16,7 @@
 #include "generate/policy/approval_policy.h"
 #include "generate/check/artifact_check.h"
 #include "generate/check/json_schema.h"
+#include "generate/loop/decide_next.h"
 
 namespace diary::generate {
 
@@ -32,7 +33,8 @@ struct JobSpec {
   std::string approval_policy = "never";        // never|on-request|untrusted
   std::optional<std::string> developer_instructions;
   std::chrono::milliseconds turn_timeout = std::chrono::seconds(600);
-  int max_no_progress = 3;
+  int max_no_progress = default_max_no_progress;
+  int max_turns = default_max_turns;
   std::optional<std::filesystem::path> output_schema_path;
   std::shared_ptr<const JsonSchema> output_schema;
   std::optional<std::string> resume_prompt;

@@ -157,7 +157,7 @@ class SpecReader {
 const std::set<std::string_view> root_keys = {
     "name",           "workdir",        "prompt",        "prompt_file",   "model",
     "model_provider", "reasoning_effort", "sandbox",     "approval_policy", "developer_instructions",
-    "turn_timeout",   "max_no_progress", "output_schema", "resume_prompt", "max_tokens",
+    "turn_timeout",   "max_no_progress", "max_turns", "output_schema", "resume_prompt", "max_tokens",
     "fallback_model", "artifact",       "policy"};
 const std::set<std::string_view> artifact_keys = {"path", "min_bytes", "contains", "matches", "json_schema"};
 const std::set<std::string_view> policy_keys = {"allow_commands", "deny_commands", "allow_write_paths"};
@@ -321,6 +321,11 @@ agent::Result<JobSpec> parse_job_table(const toml::table& root, const JobTableCo
   if (number) {
     if (*number > 1000) return r.error("max_no_progress", *root.get("max_no_progress"), "must be at most 1000");
     spec.max_no_progress = static_cast<int>(*number);
+  }
+  DIARY_TRY_ASSIGN(number, r.optional_integer(root, "max_turns", 1));
+  if (number) {
+    if (*number > 1000) return r.error("max_turns", *root.get("max_turns"), "must be at most 1000");
+    spec.max_turns = static_cast<int>(*number);
   }
   DIARY_TRY_ASSIGN(spec.max_tokens, r.optional_integer(root, "max_tokens", 1));
 

@@ -81,6 +81,7 @@ boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, ag
   loop.resume_prompt = spec.resume_prompt;
   loop.turn_timeout = spec.turn_timeout;
   loop.max_no_progress = spec.max_no_progress;
+  loop.max_turns = spec.max_turns;
   loop.max_tokens = spec.max_tokens;
   loop.fallback_model = spec.fallback_model;
 

@@ -28,30 +28,6 @@ std::string turn_status(const agent::Result<agent::AgentTurnResult>& turn) {
   }
 }
 
-std::optional<agent::TurnError> turn_error(const agent::Result<agent::AgentTurnResult>& turn) {
-  if (!turn) return agent::TurnError{.kind = turn.error().kind, .message = turn.error().message};
-  if (turn->error) return turn->error;
-  if (!turn->ok())
-    return agent::TurnError{.kind = ErrorKind::turn_failed,
-                            .message = "turn ended " + std::string(agent::to_string(turn->status))};
-  return std::nullopt;
-}
-
-// Errors after which another turn cannot help: stop at once instead of backing off.
-std::optional<RunStatus> fatal_status(const std::optional<agent::TurnError>& error) {
-  if (!error) return std::nullopt;
-  switch (error->kind) {
-    case ErrorKind::blocked:
-    case ErrorKind::protocol: return RunStatus::blocked;  // codex answered in a shape diary cannot read
-    case ErrorKind::backend_broken:
-    case ErrorKind::busy:
-    // The backend rejected the request itself (overload, -32001, was already retried by the
-    // client): e.g. thread/start with a model provider codex does not know. Asking again
-    // cannot succeed.
-    case ErrorKind::rpc:
-    case ErrorKind::invalid_input: return RunStatus::failed;
-    default: return std::nullopt;
-  }
 }
 
 std::string check_summary(const LoopCheck& check) {
@@ -67,32 +43,12 @@ std::string check_summary(const LoopCheck& check) {
 
 }  // namespace
 
-std::string_view to_string(RunStatus status) {
-  switch (status) {
-    case RunStatus::complete: return "complete";
-    case RunStatus::incomplete: return "incomplete";
-    case RunStatus::failed: return "failed";
-    case RunStatus::blocked: return "blocked";
-    case RunStatus::budget_exceeded: return "budget_exceeded";
-    case RunStatus::interrupted: return "interrupted";
-  }
-  return "failed";
-}
-
 nlohmann::json to_json(const TurnRecord& record) {
-  nlohmann::json error = nullptr;
-  if (record.error) {
-    error = {{"kind", agent::to_string(record.error->kind)},
-             {"message", record.error->message},
-             {"code", record.error->code},
-             {"http_status", record.error->http_status ? nlohmann::json(*record.error->http_status) : nlohmann::json()},
-             {"retryable", record.error->retryable}};
-  }
   return {{"turn_id", record.turn_id},
           {"status", record.status},
           {"duration_ms", record.duration.count()},
           {"usage", agent::to_json(record.usage)},
-          {"error", std::move(error)},
+          {"error", record.error ? agent::to_json(*record.error) : nlohmann::json()},
           {"index", record.index},
           {"kind", record.kind},
           {"model", record.model ? nlohmann::json(*record.model) : nlohmann::json()}};
@@ -157,11 +113,15 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
     if (runner->turn_running()) asio::co_spawn(executor, runner->interrupt(), util::log_exception("the turn interrupt"));
   });
 
-  CheckTally best = result.last_check.tally();
-  int no_progress = 0;
-  auto backoff = options.initial_backoff;
+  LoopState state;
+  state.limits = LoopLimits{.max_turns = spec.max_turns,
+                            .max_no_progress = spec.max_no_progress,
+                            .max_tokens = spec.max_tokens,
+                            .has_fallback_model = spec.fallback_model.has_value(),
+                            .initial_backoff = options.initial_backoff,
+                            .max_backoff = options.max_backoff};
+  state.best = result.last_check.tally();
   std::optional<std::string> model;
-  bool fallback_used = false;
   bool any_turn_completed = false;
   std::string prompt = spec.prompt;
   std::string kind = "first";
@@ -194,8 +154,9 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
 
     const auto started = std::chrono::steady_clock::now();
     agent::Result<agent::AgentTurnResult> turn = co_await runner->turn(prompt, std::move(turn_options));
+    const TurnOutcome outcome = outcome_of(turn);
 
-    TurnRecord record{.index = index, .kind = kind, .status = turn_status(turn), .error = turn_error(turn), .model = model};
+    TurnRecord record{.index = index, .kind = kind, .status = turn_status(turn), .error = outcome.error, .model = model};
     if (turn) {
       record.turn_id = turn->turn_id;
       record.duration = turn->duration;
@@ -218,60 +179,39 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
     if (result.last_check.structured_output) result.structured_output = result.last_check.structured_output;
     report_check(index, result.last_check);
 
-    if (result.last_check.complete()) {
-      finish(RunStatus::complete, fmt::format("complete after {} turn(s)", index));
-      break;
-    }
-    if (options.stop.stop_requested()) {
-      finish(RunStatus::interrupted, "stopped on request");
-      break;
-    }
-    if (auto fatal = fatal_status(record.error)) {
-      finish(*fatal, "the agent cannot continue: " + record.error->message);
-      break;
-    }
-    if (spec.max_tokens && tokens_used(result.usage) >= *spec.max_tokens) {
-      finish(RunStatus::budget_exceeded,
-             fmt::format("token budget reached: {} of {} tokens used", tokens_used(result.usage), *spec.max_tokens));
-      break;
-    }
-
-    bool switched_model = false;
-    if (record.error && record.error->retryable && spec.fallback_model && !fallback_used) {
-      fallback_used = true;
-      switched_model = true;
+    state.turns = index;
+    state.tokens = tokens_used(result.usage);
+    state.stop_requested = options.stop.stop_requested();
+    Decision next = decide_next(state, outcome, result.last_check);
+    const CheckTally tally = result.last_check.tally();
+    if (next.switch_to_fallback) {
       model = spec.fallback_model;
       decision("model_fallback", {{"model", *model}, {"after", record.error->message}});
       progress("switching to fallback model " + *model + " for the rest of the job");
     }
-
-    const CheckTally tally = result.last_check.tally();
-    if (improves(tally, best)) {
-      best = tally;
-      no_progress = 0;
-      backoff = options.initial_backoff;
+    if (next.progress == true) {
       decision("progress", {{"failing_checks", tally.failing_checks}, {"bytes", tally.bytes}});
-    } else {
-      ++no_progress;
-      decision("no_progress", {{"count", no_progress}, {"max", spec.max_no_progress}});
-      if (no_progress >= spec.max_no_progress) {
-        finish(record.error ? RunStatus::failed : RunStatus::incomplete,
-               fmt::format("gave up after {} consecutive turn(s) without progress", no_progress));
+    } else if (next.progress == false) {
+      nlohmann::json details = {{"count", next.next.no_progress}, {"max", spec.max_no_progress}};
+      if (next.next.byte_only_progress > state.limits.max_byte_only_progress)
+        details["byte_only_turns"] = next.next.byte_only_progress;
+      decision("no_progress", details);
+    }
+    state = next.next;
+    if (next.finish) {
+      finish(next.status, next.reason);
+      break;
+    }
+    if (next.backoff) {
+      progress(fmt::format("no progress ({}/{}); waiting {} before resuming", state.no_progress, spec.max_no_progress,
+                           util::format_duration(*next.backoff)));
+      decision("backoff", {{"ms", next.backoff->count()}});
+      backoff_timer.expires_after(*next.backoff);
+      boost::system::error_code ignored;
+      co_await backoff_timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      if (options.stop.stop_requested()) {
+        finish(RunStatus::interrupted, "stopped on request");
         break;
-      }
-      // A fresh model is a fresh attempt: no need to wait for the failing one to recover.
-      if (!switched_model) {
-        progress(fmt::format("no progress ({}/{}); waiting {} before resuming", no_progress, spec.max_no_progress,
-                             util::format_duration(backoff)));
-        decision("backoff", {{"ms", backoff.count()}});
-        backoff_timer.expires_after(backoff);
-        boost::system::error_code ignored;
-        co_await backoff_timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-        backoff = std::min(backoff * 2, options.max_backoff);
-        if (options.stop.stop_requested()) {
-          finish(RunStatus::interrupted, "stopped on request");
-          break;
-        }
       }
     }
 

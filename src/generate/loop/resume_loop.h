@@ -1,7 +1,7 @@
 // The heart of src/generate: run one prompt on one runner until the checks pass from disk.
 // check -> (complete: 0 turns, no runner) -> turn -> re-check after every turn -> resume prompt
-// on the same runner, with progress/no-progress accounting, backoff, budget, fallback model,
-// output-schema repair and cancellation. Runs as a coroutine on the agent port's executor;
+// on the same runner, with output-schema repair and cancellation. What follows a turn (progress,
+// backoff, budget, turn cap, fallback model, the causes that end it) is decided by decide_next. Runs as a coroutine on the agent port's executor;
 // hooks are called on it too and must not block.
 #pragma once
 
@@ -18,14 +18,11 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_runner.h"
+#include "generate/loop/decide_next.h"
 #include "generate/loop/loop_check.h"
 #include "generate/loop/resume_prompt.h"
 
 namespace diary::generate {
-
-enum class RunStatus { complete, incomplete, failed, blocked, budget_exceeded, interrupted };
-
-std::string_view to_string(RunStatus status);
 
 struct TurnRecord {
   int index = 0;             // 1-based
@@ -51,7 +48,8 @@ struct ResumeLoopSpec {
   // and the last validation errors); replaces the generic one built from artifact checks.
   std::function<std::string(const LoopCheck&)> build_resume_prompt;
   std::chrono::milliseconds turn_timeout = std::chrono::seconds(600);
-  int max_no_progress = 3;
+  int max_no_progress = default_max_no_progress;
+  int max_turns = default_max_turns;       // turns in all, whatever they achieve
   std::optional<std::int64_t> max_tokens;  // input+output over all turns
   std::optional<std::string> fallback_model;
 };

@@ -52,6 +52,7 @@ asio::awaitable<AgentPassResult> run_agent_pass(const PipelineContext& context, 
   loop.prompt = spec.prompt;
   loop.turn_timeout = settings.turn_timeout;
   loop.max_no_progress = settings.max_no_progress;
+  loop.max_turns = settings.max_turns;
   auto resume = spec.resume;
   loop.build_resume_prompt = [resume, shared_errors](const LoopCheck& check) {
     return resume(check.work_missing, *shared_errors);

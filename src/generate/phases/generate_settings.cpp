@@ -50,9 +50,13 @@ agent::Result<void> apply_table(const toml::table& table, std::string_view name,
       auto value = node.value<std::int64_t>();
       if (!value || *value < 1 || *value > 100) return settings_error(shown, node.source(), full, "must be an integer from 1 to 100");
       pass.max_no_progress = static_cast<int>(*value);
+    } else if (key == "max_turns") {
+      auto value = node.value<std::int64_t>();
+      if (!value || *value < 1 || *value > 1000) return settings_error(shown, node.source(), full, "must be an integer from 1 to 1000");
+      pass.max_turns = static_cast<int>(*value);
     } else {
       return settings_error(shown, node.source(), full,
-                            "unknown key (known: model, reasoning_effort, turn_timeout, max_no_progress)");
+                            "unknown key (known: model, reasoning_effort, turn_timeout, max_no_progress, max_turns)");
     }
   }
   return {};

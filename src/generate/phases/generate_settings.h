@@ -1,13 +1,14 @@
 // Per-pass agent settings of `diary generate` (the `--settings FILE` TOML) and the per-kind
 // concurrency limits (`--concurrency evidence=4,project=2,daily=2`). Every pass ("assignment")
-// has a model (unset = codex's configured default), a reasoning effort, a per-turn timeout and a
-// no-progress limit. Value types; parsing is pure.
+// has a model (unset = codex's configured default), a reasoning effort, a per-turn timeout, a
+// no-progress limit and a turn cap. Value types; parsing is pure.
 //
 //   [evidence]              # also: project, project_summary, report_title, engagement,
 //   model = "gpt-5.1"       #       team_learning, and [defaults] for all of them
 //   reasoning_effort = "medium"
 //   turn_timeout = "10m"
 //   max_no_progress = 3
+//   max_turns = 20
 #pragma once
 
 #include <chrono>
@@ -27,6 +28,7 @@ struct PassSettings {
   std::optional<std::string> reasoning_effort;  // none|minimal|low|medium|high|xhigh
   std::chrono::milliseconds turn_timeout = std::chrono::seconds(600);
   int max_no_progress = 3;
+  int max_turns = 20;  // the resume loop's turn cap (generate/loop/decide_next.h)
   friend bool operator==(const PassSettings&, const PassSettings&) = default;
 };
 

@@ -20,7 +20,7 @@ using diary::test::fake::write_stderr;
 bool set_mode(Options& options, std::string_view mode) {
   if (mode == "normal" || mode == "exit-immediately" || mode == "no-handshake" ||
       mode == "not-initialized-check" || mode == "stderr-flood" || mode == "not-logged-in" ||
-      mode == "no-openai-auth" || mode == "auth-no-answer") {
+      mode == "no-openai-auth" || mode == "auth-no-answer" || mode == "initialize-not-object") {
     options.mode = mode;
     return true;
   }

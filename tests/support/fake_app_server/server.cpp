@@ -172,6 +172,7 @@ void Server::handle_initialize(const json& id, const json& params) {
     version = string_or(*info, "version", version);
   }
   initialize_answered_ = true;
+  if (options_.mode == "initialize-not-object") return send_json(result_response(id, 42));
   std::string agent = client_name_ + "/0.169.0 (Debian 12.0.0; x86_64) unknown (" + client_name_ + "; " + version + ")";
   send_json(result_response(id, {{"userAgent", agent},
                                  {"codexHome", codex_home_},
@@ -234,6 +235,7 @@ void Server::handle_turn_start(const json& id, const json& params) {
   turn->history = state.history;
   turn->has_output_schema = params.contains("outputSchema") && !params["outputSchema"].is_null();
   turn->turn_number = ++state.turns;
+  turn->thread_model_requests = state.model_requests;
   turn->started_ms = now_ms();
   state.history.push_back(prompt);
 

@@ -38,6 +38,8 @@ class Server final : public TurnHost {
     std::vector<std::string> history;  // prompts of all accepted turns, oldest first
     std::int64_t turns = 0;
     std::int64_t overload_rejections = 0;
+    // Model requests of all the thread's turns so far: tokenUsage's `total` counts them.
+    std::shared_ptr<std::int64_t> model_requests = std::make_shared<std::int64_t>(0);
   };
   struct Pending {
     std::weak_ptr<Turn> turn;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@ struct Turn {
   bool has_output_schema = false;
   Directives directives;
   std::int64_t turn_number = 1;  // 1-based within its thread
+  // The thread's count of model requests, shared by its turns (one tokenUsage update each).
+  std::shared_ptr<std::int64_t> thread_model_requests = std::make_shared<std::int64_t>(0);
   std::int64_t started_ms = 0;
 
   std::deque<Step> steps;

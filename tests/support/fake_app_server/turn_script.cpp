@@ -63,6 +63,17 @@ json error_notification(const Turn& t, json error, bool will_retry) {
                                 {"turnId", t.turn_id}});
 }
 
+// One model request finished: codex sends one thread/tokenUsage/updated per request, `last` being
+// that request's usage and `total` the thread's sum so far.
+void push_token_usage(Turn& t) {
+  push_emit(t, [](Turn& turn) {
+    TokenCounts last{.input = 1200, .cached_input = 200, .output = 34, .reasoning_output = 8};
+    const std::int64_t n = ++*turn.thread_model_requests;
+    TokenCounts total{last.input * n, last.cached_input * n, last.output * n, last.reasoning_output * n};
+    return token_usage_updated(turn.thread_id, turn.turn_id, total, last, model_context_window);
+  });
+}
+
 std::string item_id(const Turn& t, std::string_view kind) {
   return std::string(kind) + "_" + t.turn_id.substr(t.turn_id.find('_') + 1);
 }
@@ -339,10 +350,20 @@ void script_turn(Turn& t, TurnHost& host) {
                                            {{"responseStreamDisconnected", {{"httpStatusCode", nullptr}}}}),
                                 true);
     });
-  if (d.approval || d.bad_approval) push_command_approval(t, host);
-  if (d.file_approval) push_file_approval(t, host);
+  // Each tool item was asked for by one model request of its own.
+  if (d.approval || d.bad_approval) {
+    push_command_approval(t, host);
+    push_token_usage(t);
+  }
+  if (d.file_approval) {
+    push_file_approval(t, host);
+    push_token_usage(t);
+  }
   if (d.unknown_request) push_unknown_request(t, host);
-  if (d.big_line) push_big_line(t, *d.big_line);
+  if (d.big_line) {
+    push_big_line(t, *d.big_line);
+    push_token_usage(t);
+  }
   if (d.sleep_ms)
     push(t, [ms = *d.sleep_ms](Turn& turn) {
       turn.wake_at = Clock::now() + std::chrono::milliseconds(ms);
@@ -361,12 +382,7 @@ void script_turn(Turn& t, TurnHost& host) {
         t, "msg_commentary", PhaseField::commentary, [](const Turn&) { return std::string("Let me look at the files first."); }, 0);
   PhaseField phase = d.no_phase ? PhaseField::omitted : d.null_phase ? PhaseField::null : PhaseField::final_answer;
   push_agent_message(t, "msg", phase, final_text, d.flood.value_or(0));
-  push_emit(t, [](Turn& turn) {
-    TokenCounts last{.input = 1200, .cached_input = 200, .output = 34, .reasoning_output = 8};
-    std::int64_t n = turn.turn_number;
-    TokenCounts total{last.input * n, last.cached_input * n, last.output * n, last.reasoning_output * n};
-    return token_usage_updated(turn.thread_id, turn.turn_id, total, last, model_context_window);
-  });
+  push_token_usage(t);
   if (d.notify_unknown) {
     push_emit(t, [](Turn&) { return rate_limits_notification(); });
     push_unknown_notifications_late(t);

@@ -15,25 +15,28 @@ std::optional<diary::agent::AgentTurnEvent> event_of(const json& item) {
 
 }  // namespace
 
-TEST(TurnError, HttpStatusAndRetryability) {
+TEST(TurnError, HttpStatusAndCause) {
+  using diary::agent::FailureCause;
   auto e429 = turn_error_from({{"message", "upstream 429"}, {"codexErrorInfo", {{"httpConnectionFailed", {{"httpStatusCode", 429}}}}}});
-  EXPECT_EQ(e429.code, "http_connection_failed");
+  EXPECT_EQ(e429.cause, FailureCause::rate_limited);
   EXPECT_EQ(e429.http_status, 429);
-  EXPECT_TRUE(e429.retryable);
+  EXPECT_TRUE(e429.retryable());
 
   auto many = turn_error_from({{"message", "x"}, {"codexErrorInfo", {{"responseTooManyFailedAttempts", {{"httpStatusCode", 503}}}}}});
-  EXPECT_TRUE(many.retryable);
+  EXPECT_EQ(many.cause, FailureCause::server_error);
+  EXPECT_TRUE(many.retryable());
 
   auto overloaded = turn_error_from({{"message", "busy"}, {"codexErrorInfo", "serverOverloaded"}});
-  EXPECT_EQ(overloaded.code, "server_overloaded");
-  EXPECT_TRUE(overloaded.retryable);
+  EXPECT_EQ(overloaded.cause, FailureCause::overloaded);
+  EXPECT_TRUE(overloaded.retryable());
 
   auto context = turn_error_from({{"message", "too long"}, {"codexErrorInfo", "contextWindowExceeded"}});
-  EXPECT_EQ(context.code, "context_window_exceeded");
-  EXPECT_FALSE(context.retryable);
+  EXPECT_EQ(context.cause, FailureCause::context_window_exceeded);
+  EXPECT_FALSE(context.retryable());
 
   auto bad = turn_error_from({{"message", "nope"}, {"codexErrorInfo", {{"httpConnectionFailed", {{"httpStatusCode", 400}}}}}});
-  EXPECT_FALSE(bad.retryable);
+  EXPECT_EQ(bad.cause, FailureCause::bad_request);
+  EXPECT_FALSE(bad.retryable());
 }
 
 TEST(Events, CommandItemBecomesOneLineEvent) {

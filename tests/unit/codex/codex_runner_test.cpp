@@ -132,7 +132,8 @@ TEST(CodexRunner, FailedTurnCarriesARetryableProviderError) {
   EXPECT_EQ(result->status, agent::TurnStatus::failed);
   ASSERT_TRUE(result->error);
   EXPECT_EQ(result->error->http_status, 429);
-  EXPECT_TRUE(result->error->retryable);
+  EXPECT_EQ(result->error->cause, agent::FailureCause::rate_limited);
+  EXPECT_TRUE(result->error->retryable());
   EXPECT_NE(result->error->message.find("upstream 429"), std::string::npos);
 }
 
@@ -181,7 +182,7 @@ TEST(CodexRunner, TimeoutInterruptsTheTurnAndTheBackendStaysUsable) {
     auto timed_out = co_await runner->turn(hang, within(300ms));
     const auto elapsed = std::chrono::steady_clock::now() - started;
     std::vector<std::string> out;
-    out.push_back(timed_out ? "no timeout" : std::string(agent::to_string(timed_out.error().kind)));
+    out.push_back(timed_out ? std::string(agent::to_string(timed_out->status)) : timed_out.error().message);
     out.push_back(elapsed < 2s ? "prompt" : "slow");
     const std::string after = "after";
     auto next = co_await runner->turn(after, within(10s));
@@ -193,6 +194,71 @@ TEST(CodexRunner, TimeoutInterruptsTheTurnAndTheBackendStaysUsable) {
   EXPECT_NE(test::read_file(log).find("turn/interrupt"), std::string::npos);
 }
 
+// 11.1: what a turn did before its timeout counts: its tool item, the tokens of the model
+// request that asked for it, its turn id.
+TEST(CodexRunner, TimedOutTurnKeepsItsEventsUsageAndTurnId) {
+  auto result = one_turn("BIGLINE:100 SLEEP_MS:20000", within(500ms));
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_EQ(result->status, agent::TurnStatus::timed_out);
+  ASSERT_TRUE(result->error);
+  EXPECT_EQ(result->error->kind, ErrorKind::timeout);
+  EXPECT_EQ(result->error->cause, agent::FailureCause::timeout);
+  EXPECT_EQ(result->turn_id.rfind("turn_", 0), 0u) << result->turn_id;
+  EXPECT_EQ(result->usage.input_tokens, 1200);
+  EXPECT_EQ(result->usage.output_tokens, 34);
+  bool saw_command = false;
+  for (const auto& event : result->events) saw_command = saw_command || event.kind == agent::EventKind::command;
+  EXPECT_TRUE(saw_command) << ::testing::PrintToString(*result);
+  EXPECT_LT(result->duration, 5s);
+}
+
+// One thread/tokenUsage/updated per model request: a turn with a tool item makes two, and the
+// turn's usage is their sum.
+TEST(CodexRunner, UsageIsSummedOverTheModelRequestsOfATurn) {
+  auto result = one_turn("BIGLINE:10 two requests");
+  ASSERT_TRUE(result) << result.error();
+  EXPECT_TRUE(result->ok());
+  EXPECT_EQ(result->usage.input_tokens, 2400);
+  EXPECT_EQ(result->usage.cached_input_tokens, 400);
+  EXPECT_EQ(result->usage.output_tokens, 68);
+  EXPECT_EQ(result->usage.total_tokens, 2468);
+}
+
+// 10.5: the first create_runner starts the app-server, the second waits for that start; the
+// start fails on a wrongly shaped initialize answer. Both fail at once with its error.
+TEST(CodexSessionFactory, WaitersOfAFailedStartFailFastWithItsError) {
+  auto outcome = run_coro<std::vector<std::string>>(
+      [&](asio::any_io_executor ex) -> asio::awaitable<std::vector<std::string>> {
+        auto factory = codex::make_codex_session_factory(ex, fake_options("initialize-not-object"));
+        auto out = std::make_shared<std::vector<std::string>>();
+        auto record = [out](const Result<std::shared_ptr<agent::AgentRunner>>& created) {
+          out->push_back(created ? "started?" : std::string(agent::to_string(created.error().kind)) + ": " +
+                                                    created.error().message);
+        };
+        asio::co_spawn(
+            ex,
+            [factory, record]() -> asio::awaitable<void> {
+              const agent::AgentConfig config;
+              auto created = co_await factory->create_runner(config);
+              record(created);
+            },
+            asio::detached);
+        const agent::AgentConfig config;
+        auto second = co_await factory->create_runner(config);
+        record(second);
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (out->size() < 2 && std::chrono::steady_clock::now() < deadline) co_await test::sleep_for(10ms);
+        out->push_back(std::to_string(factory->backends_started()));
+        co_await factory->shutdown();
+        co_return *out;
+      },
+      20s);
+  ASSERT_EQ(outcome.size(), 3u) << "a waiter never woke";
+  EXPECT_EQ(outcome[0], outcome[1]) << "both fail with the one start's error";
+  EXPECT_EQ(outcome[0].rfind("blocked: ", 0), 0u) << outcome[0];
+  EXPECT_EQ(outcome[2], "0");
+}
+
 TEST(CodexRunner, UnconfirmedInterruptMarksTheBackendBroken) {
   auto outcome = run_coro<std::vector<std::string>>([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<std::string>> {
     auto factory = codex::make_codex_session_factory(ex, fake_options());
@@ -202,7 +268,7 @@ TEST(CodexRunner, UnconfirmedInterruptMarksTheBackendBroken) {
     const std::string hang = "HANG_NO_INTERRUPT";
     auto timed_out = co_await runner->turn(hang, within(200ms));
     std::vector<std::string> out;
-    out.push_back(timed_out ? "no timeout" : std::string(agent::to_string(timed_out.error().kind)));
+    out.push_back(timed_out ? std::string(agent::to_string(timed_out->status)) : timed_out.error().message);
     const std::string after = "after";
     const auto started = std::chrono::steady_clock::now();
     auto refused = co_await other->turn(after, within(10s));

@@ -137,6 +137,23 @@ class WedgedFactory : public agent::AgentSessionFactory {
   std::vector<std::shared_ptr<asio::steady_timer>> waiting_;
 };
 
+// Its first create_runner throws, as a backend start did on a wrongly shaped handshake answer
+// (issue 10.5); later ones go to the inner fake.
+class ThrowingFactory : public agent::AgentSessionFactory {
+ public:
+  explicit ThrowingFactory(test::FakeAgentSessionFactory& inner) : inner_(inner) {}
+  asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(agent::AgentConfig config) override {
+    if (++calls_ == 1) throw std::runtime_error("[json.exception.type_error.306] cannot use value() with number");
+    auto runner = co_await inner_.create_runner(std::move(config));
+    co_return runner;
+  }
+  asio::awaitable<void> shutdown() override { co_await inner_.shutdown(); }
+
+ private:
+  test::FakeAgentSessionFactory& inner_;
+  int calls_ = 0;
+};
+
 asio::awaitable<void> stop_after(std::chrono::milliseconds delay, std::stop_source* source) {
   asio::steady_timer timer(co_await asio::this_coro::executor, delay);
   boost::system::error_code ignored;
@@ -407,6 +424,21 @@ TEST_F(BatchRunnerTest, SecondDeathWithinTheWindowStopsTheBatch) {
   const auto died = events_named(ledger_lines(result.ledger), "backend_died");
   ASSERT_EQ(died.size(), 2u);
   EXPECT_EQ(died[1]["action"], "stop");
+}
+
+TEST_F(BatchRunnerTest, AJobThatThrowsFailsAndTheBatchStillWritesItsResult) {
+  const auto spec = batch(2);
+  factory.push_turn(write_requested_file(work()));
+  ThrowingFactory throwing(factory);
+  options.concurrency = 1;
+  const BatchResult result = run(spec, throwing);
+  EXPECT_EQ(statuses(result), (std::vector<std::string>{"failed", "complete"}));
+  ASSERT_TRUE(result.jobs[0].job);
+  EXPECT_NE(result.jobs[0].job->reason.find("type_error.306"), std::string::npos) << result.jobs[0].job->reason;
+  EXPECT_TRUE(fs::exists(result.ledger.parent_path() / "result.json"));
+  const auto lines = ledger_lines(result.ledger);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back()["event"], "result");
 }
 
 TEST_F(BatchRunnerTest, BlockedJobStopsTheBatch) {

@@ -46,6 +46,8 @@ TEST_F(JobSpecParserTest, MinimalSpecGetsDefaults) {
   EXPECT_EQ(spec->approval_policy, "never");
   EXPECT_EQ(spec->turn_timeout, std::chrono::seconds(600));
   EXPECT_EQ(spec->max_no_progress, 3);
+  EXPECT_EQ(spec->max_turns, 20);
+  EXPECT_EQ(to_json(*spec)["max_turns"], 20);
   EXPECT_FALSE(spec->model || spec->max_tokens || spec->output_schema || spec->fallback_model);
   EXPECT_TRUE(spec->artifacts.empty());
   EXPECT_EQ(spec->policy, ApprovalPolicy{});
@@ -68,6 +70,7 @@ approval_policy = "on-request"
 developer_instructions = "be brief"
 turn_timeout = "10m"
 max_no_progress = 5
+max_turns = 9
 output_schema = "schemas/out.json"
 resume_prompt = "keep going"
 max_tokens = 200000
@@ -101,6 +104,7 @@ allow_write_paths = ["docs/**"]
   EXPECT_EQ(spec->developer_instructions, "be brief");
   EXPECT_EQ(spec->turn_timeout, std::chrono::minutes(10));
   EXPECT_EQ(spec->max_no_progress, 5);
+  EXPECT_EQ(spec->max_turns, 9);
   ASSERT_TRUE(spec->output_schema);
   EXPECT_EQ(spec->output_schema_path, dir / "schemas" / "out.json");
   EXPECT_FALSE(spec->output_schema->is_valid(nlohmann::json::object()));
@@ -202,6 +206,8 @@ TEST_F(JobSpecParserTest, Numbers) {
   expect_error(minimal + "max_no_progress = 0\n", "max_no_progress", 3, "must be at least 1");
   expect_error(minimal + "max_no_progress = \"3\"\n", "max_no_progress", 3, "expected an integer, got string");
   expect_error(minimal + "max_no_progress = 5000\n", "max_no_progress", 3, "at most 1000");
+  expect_error(minimal + "max_turns = 0\n", "max_turns", 3, "must be at least 1");
+  expect_error(minimal + "max_turns = 1001\n", "max_turns", 3, "at most 1000");
   expect_error(minimal + "max_tokens = 0\n", "max_tokens", 3, "must be at least 1");
   expect_error(minimal + "max_tokens = 1.0\n", "max_tokens", 3, "expected an integer, got float");
 }
@@ -280,10 +286,12 @@ TEST_F(JobSpecParserTest, OverridesApplyAndValidate) {
   ASSERT_TRUE(apply_job_overrides(*spec, {.model = "m2",
                                           .turn_timeout = std::chrono::seconds(30),
                                           .max_no_progress = 7,
+                                          .max_turns = 4,
                                           .config_overrides = {"a.b=1", "token=secret"}}));
   EXPECT_EQ(spec->model, "m2");
   EXPECT_EQ(spec->turn_timeout, std::chrono::seconds(30));
   EXPECT_EQ(spec->max_no_progress, 7);
+  EXPECT_EQ(spec->max_turns, 4);
   EXPECT_EQ(spec->config_overrides, (std::vector<std::string>{"a.b=1", "token=secret"}));
   EXPECT_EQ(to_json(*spec)["config_override_keys"], nlohmann::json({"a.b", "token"}));
   EXPECT_EQ(to_json(*spec).dump().find("secret"), std::string::npos);
@@ -293,6 +301,8 @@ TEST_F(JobSpecParserTest, OverridesApplyAndValidate) {
   EXPECT_EQ(bad.error().kind, agent::ErrorKind::invalid_input);
   EXPECT_NE(bad.error().message.find("--max-no-progress"), std::string::npos);
   EXPECT_FALSE(apply_job_overrides(*spec, {.model = ""}));
+  EXPECT_FALSE(apply_job_overrides(*spec, {.max_turns = 0}));
+  EXPECT_FALSE(apply_job_overrides(*spec, {.max_turns = 1001}));
   EXPECT_FALSE(apply_job_overrides(*spec, {.turn_timeout = std::chrono::milliseconds(0)}));
   EXPECT_FALSE(apply_job_overrides(*spec, {.config_overrides = {"novalue"}}));
   EXPECT_FALSE(apply_job_overrides(*spec, {.config_overrides = {"=x"}}));

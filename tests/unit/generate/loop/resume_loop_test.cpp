@@ -201,18 +201,100 @@ TEST_F(ResumeLoopTest, MoreBytesCountAsProgress) {
 
 TEST_F(ResumeLoopTest, TurnErrorsCountAsAttemptsAndArtifactsAreStillChecked) {
   add_artifact("docs/NOTES.md", {"A", "B"});
-  // An error result (e.g. the backend died) after writing part of the work: progress counts.
-  factory.push_turn(write_files({{notes(), "A"}}, agent::fail(ErrorKind::process_exited, "codex exited")));
-  factory.push_turn(write_files({}, agent::fail(ErrorKind::process_exited, "codex exited again")));
+  // An error (e.g. the turn/start call timed out) after writing part of the work: progress counts.
+  factory.push_turn(write_files({{notes(), "A"}}, agent::fail(ErrorKind::timeout, "turn/start was not answered")));
+  factory.push_turn(write_files({}, agent::fail(ErrorKind::protocol, "turn/start answered without a turn id")));
   factory.push_turn(write_files({{notes(), "A B"}}));
   auto result = run();
   EXPECT_EQ(result.status, RunStatus::complete);
   ASSERT_EQ(result.turns.size(), 3u);
-  EXPECT_EQ(result.turns[0].status, "error");
-  ASSERT_TRUE(result.turns[0].error);
-  EXPECT_EQ(result.turns[0].error->kind, ErrorKind::process_exited);
+  EXPECT_EQ(result.turns[0].status, "timeout");
+  EXPECT_EQ(result.turns[1].status, "error");
+  ASSERT_TRUE(result.turns[1].error);
+  EXPECT_EQ(result.turns[1].error->kind, ErrorKind::protocol);
   EXPECT_EQ(decisions_named("progress").size(), 1u);
   EXPECT_EQ(decisions_named("no_progress").size(), 1u);
+}
+
+// 11.2: the backend died. The job ends at once with that cause: no further turn (it would
+// never reach codex), no backoff, no "without progress".
+TEST_F(ResumeLoopTest, DeadBackendEndsTheLoopAtOnceWithTheCause) {
+  add_artifact("docs/NOTES.md", {"A", "B"});
+  factory.push_turn(write_files({{notes(), "A"}}, agent::fail(ErrorKind::process_exited,
+                                                               "codex app-server exited (killed by signal 9)")));
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::failed);
+  ASSERT_EQ(result.turns.size(), 1u);
+  EXPECT_EQ(result.turns[0].status, "error");
+  ASSERT_TRUE(result.turns[0].error);
+  EXPECT_EQ(result.turns[0].error->cause, agent::FailureCause::backend_exited);
+  EXPECT_TRUE(contains(result.reason, "the agent backend exited")) << result.reason;
+  EXPECT_TRUE(contains(result.reason, "signal 9")) << result.reason;
+  EXPECT_TRUE(decisions_named("backoff").empty());
+  EXPECT_EQ(factory.scripted_turns_left(), 1u);
+}
+
+// 11.2: an expired login is blocked (exit 3 for jobs), not retried.
+TEST_F(ResumeLoopTest, ExpiredLoginIsBlockedAtOnce) {
+  add_artifact("docs/NOTES.md");
+  factory.push_turn(write_files({}, fake_failed({.kind = ErrorKind::turn_failed, .message = "401 Unauthorized",
+                                                 .cause = agent::FailureCause::unauthorized})));
+  factory.push_turn(write_files({{notes(), "x"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::blocked);
+  EXPECT_EQ(result.turns.size(), 1u);
+}
+
+// 10.6: a model that only ever appends. The cap holds even with a generous no-progress limit,
+// and by default growth alone stops counting after three turns.
+TEST_F(ResumeLoopTest, AppendingForeverStopsAtMaxTurns) {
+  add_artifact("docs/NOTES.md", {"never"});
+  spec.max_no_progress = 100;
+  spec.max_turns = 4;
+  std::string text;
+  for (int i = 0; i < 10; ++i) {
+    text += "more ";
+    factory.push_turn(write_files({{notes(), text}}));
+  }
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::incomplete);
+  EXPECT_EQ(result.turns.size(), 4u);
+  EXPECT_TRUE(contains(result.reason, "max_turns (4)")) << result.reason;
+}
+
+TEST_F(ResumeLoopTest, AppendingForeverGivesUpWhenGrowthAloneStopsCounting) {
+  add_artifact("docs/NOTES.md", {"never"});
+  std::string text;
+  for (int i = 0; i < 30; ++i) {
+    text += "more ";
+    factory.push_turn(write_files({{notes(), text}}));
+  }
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::incomplete);
+  EXPECT_EQ(result.turns.size(), 7u) << result.reason;  // creation + 3 growing + 3 without progress
+  EXPECT_TRUE(contains(result.reason, "only grew")) << result.reason;
+  const auto no_progress = decisions_named("no_progress");
+  ASSERT_EQ(no_progress.size(), 3u);
+  EXPECT_EQ(no_progress[0]["byte_only_turns"], 4);
+}
+
+// 11.1: a timed-out turn's usage counts towards the budget.
+TEST_F(ResumeLoopTest, TimedOutTurnUsageCountsTowardsTheBudget) {
+  add_artifact("docs/NOTES.md");
+  spec.max_tokens = 100;
+  agent::AgentTurnResult timed_out;
+  timed_out.status = agent::TurnStatus::timed_out;
+  timed_out.usage = test::fake_usage(80, 40);
+  timed_out.error = agent::TurnError{.kind = ErrorKind::timeout, .message = "turn timed out after 1s",
+                                     .cause = agent::FailureCause::timeout};
+  factory.push_turn([timed_out](const std::string&, const agent::TurnOptions&) { return timed_out; });
+  factory.push_turn(write_files({{notes(), "x"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::budget_exceeded);
+  ASSERT_EQ(result.turns.size(), 1u);
+  EXPECT_EQ(result.turns[0].status, "timeout");
+  EXPECT_EQ(tokens_used(result.turns[0].usage), 120);
 }
 
 TEST_F(ResumeLoopTest, TimeoutErrorsReCheckArtifacts) {
@@ -327,8 +409,8 @@ TEST_F(ResumeLoopTest, CompletionWinsOverTheBudget) {
 TEST_F(ResumeLoopTest, FallbackModelAfterARetryableFailure) {
   add_artifact("docs/NOTES.md", {"A", "B"});
   spec.fallback_model = "small-model";
-  agent::TurnError overloaded{.kind = ErrorKind::turn_failed, .message = "429 Too Many Requests", .code = "usage_limit_exceeded",
-                              .http_status = 429, .retryable = true};
+  agent::TurnError overloaded{.kind = ErrorKind::turn_failed, .message = "429 Too Many Requests",
+                              .cause = agent::FailureCause::rate_limited, .http_status = 429};
   factory.push_turn(write_files({}, fake_failed(overloaded)));
   factory.push_turn(write_files({{notes(), "A"}}));
   factory.push_turn(write_files({{notes(), "A B"}}));

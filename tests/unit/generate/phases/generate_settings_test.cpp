@@ -11,6 +11,7 @@ TEST(GenerateSettings, DefaultsAreCodexsModelTenMinuteTurnsAndThreeAttempts) {
     EXPECT_FALSE(settings.pass(name).model) << name;
     EXPECT_EQ(settings.pass(name).turn_timeout, std::chrono::seconds(600));
     EXPECT_EQ(settings.pass(name).max_no_progress, 3);
+    EXPECT_EQ(settings.pass(name).max_turns, 20);
   }
 }
 
@@ -38,6 +39,10 @@ TEST(GenerateSettings, BadKeysAndValuesNameFileLineAndKey) {
   EXPECT_FALSE(parse_generate_settings("[project]\nreasoning_effort = \"max\"\n", "s.toml"));
   EXPECT_FALSE(parse_generate_settings("[project]\nturn_timeout = \"soon\"\n", "s.toml"));
   EXPECT_FALSE(parse_generate_settings("[project]\nmax_no_progress = 0\n", "s.toml"));
+  EXPECT_FALSE(parse_generate_settings("[project]\nmax_turns = 0\n", "s.toml"));
+  auto capped = parse_generate_settings("[defaults]\nmax_turns = 7\n", "s.toml");
+  ASSERT_TRUE(capped) << capped.error().message;
+  EXPECT_EQ(capped->pass("evidence").max_turns, 7);
   EXPECT_FALSE(parse_generate_settings("[project\n", "s.toml"));
 }
 
