@@ -30,8 +30,8 @@ if [ "$what" = all ] || [ "$what" = tidy ]; then
   if [ ! -f "$build_dir/compile_commands.json" ]; then
     cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
-  tidy_args=(-p "$build_dir" --quiet --extra-arg=-std=c++2b --extra-arg=-Wno-builtin-macro-redefined --extra-arg=-Wno-macro-redefined
-             --extra-arg=-D__cpp_concepts=202002L)
+  tidy_args=(-p "$build_dir" --quiet --extra-arg=-std=c++2b --extra-arg=-Wno-builtin-macro-redefined
+             --extra-arg=-U__cpp_concepts --extra-arg=-D__cpp_concepts=202002L)
   if scripts/lint-files.sh sources | xargs -r -P "$(nproc)" -n 4 "$CLANG_TIDY" "${tidy_args[@]}"; then
     echo "lint: clang-tidy ok"
   else
