@@ -42,8 +42,6 @@ std::optional<fs::path> find_project_local() {
   return std::nullopt;
 }
 
-}
-
 // How to get the pinned codex: part of every "no codex" message, wherever the search ended.
 std::string install_hint() {
   const std::string pin(pinned_codex_version());
