@@ -28,8 +28,6 @@ std::string turn_status(const agent::Result<agent::AgentTurnResult>& turn) {
   }
 }
 
-}
-
 std::string check_summary(const LoopCheck& check) {
   const auto& artifacts = check.artifacts.artifacts;
   const auto ok = std::count_if(artifacts.begin(), artifacts.end(), [](const auto& a) { return a.ok; });
