@@ -6,6 +6,8 @@
 # generated once (delete it to regenerate). Targets: < 10 s, < 100 MiB on 2 cores.
 #
 # usage: bench/prepare/run.sh [BUILD_DIR]     (default: build)
+#        DIARY_BIN=path/to/diary bench/prepare/run.sh [BUILD_DIR]   (time that binary, build nothing;
+#        e.g. a copy of an earlier build for before/after figures)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -13,7 +15,11 @@ build="$(cd "${1:-$repo/build}" && pwd)"
 data="$build/bench-prepare/data"
 reports="$build/bench-prepare/reports"
 
-ninja -C "$build" diary >/dev/null
+diary="${DIARY_BIN:-}"
+if [[ -z "$diary" ]]; then
+  ninja -C "$build" diary >/dev/null
+  diary="$build/src/cmds/diary"
+fi
 if [[ ! -d "$data" ]]; then
   python3 "$here/generate_sessions.py" "$data.tmp" --files 2000 --bytes $((1 << 30))
   mv "$data.tmp" "$data"
@@ -29,7 +35,7 @@ run() {
   sync
   env -i PATH=/usr/bin:/bin HOME="$build/bench-prepare" DIARY_CODEX_SESSIONS="$data/codex" \
     DIARY_CLAUDE_PROJECTS="$data/claude" \
-    /usr/bin/time -v "$build/src/cmds/diary" prepare --date "$1" --timezone UTC --reports-root "$reports" \
+    /usr/bin/time -v "$diary" prepare --date "$1" --timezone UTC --reports-root "$reports" \
     2> "$build/bench-prepare/time.txt"
   awk -F': ' -v label="$2" '
     /User time/ {user=$2} /System time/ {sys=$2} /Elapsed \(wall/ {wall=$2} /Maximum resident/ {rss=$2}
