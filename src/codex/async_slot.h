@@ -19,8 +19,8 @@ class AsyncSlot {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit AsyncSlot(boost::asio::any_io_executor executor)
-      : timer_(std::move(executor), Clock::time_point::max()) {}
+  explicit AsyncSlot(const boost::asio::any_io_executor& executor)
+      : timer_(executor, Clock::time_point::max()) {}
 
   // The first value wins; later ones are ignored, so a result settles exactly once.
   bool set(T value) {
