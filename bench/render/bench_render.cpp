@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/atomic_file.h"
 #include "generate/artifacts/artifact_store.h"
 #include "generate/render/render_report.h"
 #include "util/text_file.h"
@@ -44,8 +45,8 @@ json citation(const std::string& pk, const std::string& sref, std::size_t line) 
 }
 
 void write(const fs::path& path, const std::string& text) {
-  if (auto written = artifacts::write_file_atomic(path, text); !written) {
-    std::fprintf(stderr, "bench_render: %s\n", written.error().message.c_str());
+  if (auto written = diary::util::write_file_atomically(path, text); !written) {
+    std::fprintf(stderr, "bench_render: %s\n", written.error().c_str());
     std::exit(1);
   }
 }

@@ -42,11 +42,14 @@ agent::AgentBackendOptions CodexAgentSessionFactory::effective(const agent::Agen
 asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionFactory::backend_for(
     const agent::AgentBackendOptions& requested) {
   if (shut_down_) co_return agent::fail(agent::ErrorKind::cancelled, "the session factory is shut down");
-  if (stop_starting_) co_return agent::fail(agent::ErrorKind::cancelled, "stopped: no new codex app-server starts");
   const agent::AgentBackendOptions key = effective(requested);
   auto& slot = backends_[key];
   if (!slot) slot = std::make_shared<Entry>(executor_);
   auto entry = slot;  // keep it alive across suspension points
+  // A stop after a failed start (a batch stops on the blocked job) keeps that start's cause.
+  if (stop_starting_)
+    co_return entry->start_error ? agent::Result<std::shared_ptr<CodexBackend>>(std::unexpected(*entry->start_error))
+                                 : agent::fail(agent::ErrorKind::cancelled, "stopped: no new codex app-server starts");
   const std::uint64_t awaited = entry->attempts;
   bool waited = false;
   while (entry->starting) {
@@ -57,7 +60,8 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
   // The start we waited for failed: fail with its error now rather than start again at once.
   if (waited && entry->attempts == awaited && entry->start_error) co_return std::unexpected(*entry->start_error);
   if (shut_down_ || stop_starting_)  // the start we waited for was cut short by a stop
-    co_return agent::fail(agent::ErrorKind::cancelled, "stopped while the codex app-server was starting");
+    co_return entry->start_error ? agent::Result<std::shared_ptr<CodexBackend>>(std::unexpected(*entry->start_error))
+                                 : agent::fail(agent::ErrorKind::cancelled, "stopped while the codex app-server was starting");
   if (entry->backend && !entry->backend->unusable()) co_return entry->backend;
   if (entry->backend) {  // dead or broken: make sure it is gone before replacing it
     auto old = std::move(entry->backend);

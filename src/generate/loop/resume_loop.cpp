@@ -86,7 +86,8 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
 
   auto executor = co_await asio::this_coro::executor;
   auto created = co_await factory.create_runner(std::move(config));
-  if (!created && options.stop.stop_requested()) {  // the stop cut the agent's start short
+  // The stop cut the agent's start short (a start that failed on its own keeps its cause).
+  if (!created && created.error().kind == ErrorKind::cancelled && options.stop.stop_requested()) {
     result.status = RunStatus::interrupted;
     result.error = created.error();
     result.reason = "interrupted while the agent started";

@@ -203,7 +203,8 @@ TEST_F(ResumeLoopTest, TurnErrorsCountAsAttemptsAndArtifactsAreStillChecked) {
   add_artifact("docs/NOTES.md", {"A", "B"});
   // An error (e.g. the turn/start call timed out) after writing part of the work: progress counts.
   factory.push_turn(write_files({{notes(), "A"}}, agent::fail(ErrorKind::timeout, "turn/start was not answered")));
-  factory.push_turn(write_files({}, agent::fail(ErrorKind::protocol, "turn/start answered without a turn id")));
+  // (Not ErrorKind::protocol: a backend that answers in a shape diary cannot read is blocked.)
+  factory.push_turn(write_files({}, agent::fail(ErrorKind::turn_failed, "the turn failed")));
   factory.push_turn(write_files({{notes(), "A B"}}));
   auto result = run();
   EXPECT_EQ(result.status, RunStatus::complete);
@@ -211,7 +212,7 @@ TEST_F(ResumeLoopTest, TurnErrorsCountAsAttemptsAndArtifactsAreStillChecked) {
   EXPECT_EQ(result.turns[0].status, "timeout");
   EXPECT_EQ(result.turns[1].status, "error");
   ASSERT_TRUE(result.turns[1].error);
-  EXPECT_EQ(result.turns[1].error->kind, ErrorKind::protocol);
+  EXPECT_EQ(result.turns[1].error->kind, ErrorKind::turn_failed);
   EXPECT_EQ(decisions_named("progress").size(), 1u);
   EXPECT_EQ(decisions_named("no_progress").size(), 1u);
 }
