@@ -44,8 +44,7 @@ asio::awaitable<int> run(std::string fake, long count) {
     co_return 1;
   }
   // The fake ends the flood with one more notification (fake/floodDone).
-  while ((*backend)->rpc().stats().notifications < static_cast<std::uint64_t>(count) + 1 &&
-         Clock::now() - started < 120s)
+  while ((*backend)->rpc().stats().notifications < static_cast<std::uint64_t>(count) + 1 && Clock::now() - started < 120s)
     co_await pause(1ms);
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
   const double cpu = cpu_seconds() - cpu_before;
@@ -66,8 +65,8 @@ asio::awaitable<int> run(std::string fake, long count) {
   const double big_cpu_before = cpu_seconds();
   auto result = co_await (*runner)->turn(prompt, turn_options);
   const double big_wall = std::chrono::duration<double>(Clock::now() - big_started).count();
-  std::printf("bigline: 64 MiB item %s in %.3f s wall, diary CPU %.3f s\n", result && result->ok() ? "ok" : "FAILED",
-              big_wall, cpu_seconds() - big_cpu_before);
+  std::printf("bigline: 64 MiB item %s in %.3f s wall, diary CPU %.3f s\n", result && result->ok() ? "ok" : "FAILED", big_wall,
+              cpu_seconds() - big_cpu_before);
   co_await factory->shutdown();
   co_return result && result->ok() ? 0 : 1;
 }

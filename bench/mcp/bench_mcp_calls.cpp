@@ -26,7 +26,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 json closed(json properties, std::vector<std::string> required) {
-  return {{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(properties)},
+  return {{"type", "object"},
+          {"additionalProperties", false},
+          {"properties", std::move(properties)},
           {"required", std::move(required)}};
 }
 
@@ -62,11 +64,10 @@ json evidence_schema() {
                        {"observed_checks", {{"type", "array"}, {"items", summarized(artifacts::check_types().enum_schema())}}},
                        {"terminal_state", summarized(artifacts::terminal_types().enum_schema())},
                        {"materiality", artifacts::materiality_levels().enum_schema()}},
-                      {"turn_ref", "trigger", "agent_reactions", "outcomes", "observed_checks", "terminal_state",
-                       "materiality"});
-  return closed({{"project_key", text()}, {"session_ref", {{"type", "string"}, {"pattern", "^S[0-9]{4}$"}}},
-                 {"evidence_chain", chain}},
-                {"project_key", "session_ref", "evidence_chain"});
+                      {"turn_ref", "trigger", "agent_reactions", "outcomes", "observed_checks", "terminal_state", "materiality"});
+  return closed(
+      {{"project_key", text()}, {"session_ref", {{"type", "string"}, {"pattern", "^S[0-9]{4}$"}}}, {"evidence_chain", chain}},
+      {"project_key", "session_ref", "evidence_chain"});
 }
 
 json valid_arguments() {
@@ -83,18 +84,17 @@ json valid_arguments() {
             {"agent_reactions", json::array({{{"summary", "Wrote the server and its tests"}, {"citations", cite}},
                                              {{"summary", "Ran the tests"}, {"citations", cite}}})},
             {"outcomes", json::array({{{"category", "code_outcome"}, {"summary", "mcp_server.cpp"}, {"citations", cite}}})},
-            {"observed_checks",
-             json::array({{{"type", "test_output"}, {"summary", "16 tests passed"}, {"citations", cite}}})},
+            {"observed_checks", json::array({{{"type", "test_output"}, {"summary", "16 tests passed"}, {"citations", cite}}})},
             {"terminal_state", {{"type", "material_result"}, {"summary", "Done"}, {"citations", cite}}},
             {"materiality", "material"}}}};
 }
 
 json four_mistakes() {
   json arguments = valid_arguments();
-  arguments["evidence_chain"]["materiality"] = "huge";                        // enum
-  arguments["evidence_chain"]["trigger"]["citations"][0]["lines"] = "14";     // pattern
-  arguments["evidence_chain"]["outcomes"][0].erase("summary");                // required
-  arguments["evidence_chain"]["terminal_state"]["note"] = "x";                // closed object
+  arguments["evidence_chain"]["materiality"] = "huge";                     // enum
+  arguments["evidence_chain"]["trigger"]["citations"][0]["lines"] = "14";  // pattern
+  arguments["evidence_chain"]["outcomes"][0].erase("summary");             // required
+  arguments["evidence_chain"]["terminal_state"]["note"] = "x";             // closed object
   return arguments;
 }
 
@@ -119,13 +119,12 @@ Stats measure(int iterations, F&& once) {
 }
 
 void report(const char* what, const Stats& stats) {
-  std::printf("%-62s mean %7.1f us  p50 %7.1f  p99 %7.1f  max %7.1f\n", what, stats.mean_us, stats.p50_us,
-              stats.p99_us, stats.max_us);
+  std::printf("%-62s mean %7.1f us  p50 %7.1f  p99 %7.1f  max %7.1f\n", what, stats.mean_us, stats.p50_us, stats.p99_us,
+              stats.max_us);
 }
 
 std::string call_line(const std::string& tool, const json& arguments) {
-  return json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
-              {"params", {{"name", tool}, {"arguments", arguments}}}}
+  return json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"}, {"params", {{"name", tool}, {"arguments", arguments}}}}
       .dump();
 }
 
@@ -134,7 +133,9 @@ std::string call_line(const std::string& tool, const json& arguments) {
 int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 2000;
   mcp::McpTool evidence{"evidence_like", "write_evidence-shaped no-op", evidence_schema(),
-                        [](const mcp::ToolContext&, const json&) { return json{{"status", "appended"}}; }};
+                        [](const mcp::ToolContext&, const json&) {
+                          return json{{"status", "appended"}};
+                        }};
   auto schema = diary::generate::JsonSchema::compile(evidence.input_schema);
   if (!schema) {
     std::fprintf(stderr, "schema: %s\n", schema.error().message.c_str());
@@ -151,16 +152,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "unexpected validation outcome: %zu problems for the invalid call\n", problems.size());
     return 1;
   }
-  std::printf("iterations: %d; valid call %zu bytes, invalid call %zu bytes (4 problems)\n", iterations,
-              valid_line.size(), invalid_line.size());
+  std::printf("iterations: %d; valid call %zu bytes, invalid call %zu bytes (4 problems)\n", iterations, valid_line.size(),
+              invalid_line.size());
   report("validation only (argument_problems), valid evidence chain",
          measure(iterations, [&] { return mcp::argument_problems(*schema, valid, "evidence_like"); }));
   report("validation only (argument_problems), 4 mistakes",
          measure(iterations, [&] { return mcp::argument_problems(*schema, invalid, "evidence_like"); }));
   report("on_line tools/call (parse+validate+no-op+encode), valid",
          measure(iterations, [&] { return server.on_line(valid_line); }));
-  report("on_line tools/call, 4 mistakes -> invalid result",
-         measure(iterations, [&] { return server.on_line(invalid_line); }));
+  report("on_line tools/call, 4 mistakes -> invalid result", measure(iterations, [&] { return server.on_line(invalid_line); }));
 
   const auto tools = mcp::diary_tools();
   mcp::McpServer real(mcp::ToolContext{"/nonexistent"}, mcp::diary_tools());

@@ -76,10 +76,10 @@ int main(int argc, char** argv) {
   }
   const auto done = std::chrono::steady_clock::now();
   auto seconds = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-  std::printf("%s, %u threads: %zu projects, %zu sessions, %zu turns -> %zu chains (%zu read errors), %zu work items "
-              "(%zu material); extraction %.2f s, work items %.3f s, total %.2f s\n",
-              per_turn ? "per turn" : "per session", threads, day->projects().size(), jobs.size(), day->turn_count(),
-              chains.load(), failures.load(), items, material, seconds(start, extracted), seconds(extracted, done),
-              seconds(start, done));
+  std::printf(
+      "%s, %u threads: %zu projects, %zu sessions, %zu turns -> %zu chains (%zu read errors), %zu work items "
+      "(%zu material); extraction %.2f s, work items %.3f s, total %.2f s\n",
+      per_turn ? "per turn" : "per session", threads, day->projects().size(), jobs.size(), day->turn_count(), chains.load(),
+      failures.load(), items, material, seconds(start, extracted), seconds(extracted, done), seconds(start, done));
   return failures == 0 ? 0 : 1;
 }

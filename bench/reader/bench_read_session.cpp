@@ -42,8 +42,8 @@ void time_case(const mcp::McpTool& tool, const mcp::ToolContext& context, const 
     records = result["records"].size();
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("%-44s min %6.1f ms  median %6.1f ms  max %6.1f ms  (%zu records, %zu B page)\n", c.label.c_str(),
-              ms.front(), ms[ms.size() / 2], ms.back(), records, bytes);
+  std::printf("%-44s min %6.1f ms  median %6.1f ms  max %6.1f ms  (%zu records, %zu B page)\n", c.label.c_str(), ms.front(),
+              ms[ms.size() / 2], ms.back(), records, bytes);
 }
 
 }  // namespace
@@ -73,8 +73,11 @@ int main(int argc, char** argv) {
   const auto& middle = session.turns[session.turns.size() / 2];
   const auto& last = session.turns.back();
   auto args = [&](std::size_t start, std::size_t end, const char* mode) {
-    return json{{"project_key", project.project_key}, {"session_ref", session.session_ref}, {"start_line", start},
-                {"end_line", end}, {"mode", mode}};
+    return json{{"project_key", project.project_key},
+                {"session_ref", session.session_ref},
+                {"start_line", start},
+                {"end_line", end},
+                {"mode", mode}};
   };
   const std::vector<Case> cases = {
       {"middle turn " + std::to_string(middle.start_line) + "-" + std::to_string(middle.end_line) + ", compact",

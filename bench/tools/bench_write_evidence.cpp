@@ -33,7 +33,9 @@ using namespace diary;
 const std::string pk = "alpha-0123456789ab";
 
 json chain_for(const std::string& turn_ref, std::size_t first, std::size_t last) {
-  auto cite = [](std::size_t a, std::size_t b) { return json::array({{{"lines", std::to_string(a) + "-" + std::to_string(b)}}}); };
+  auto cite = [](std::size_t a, std::size_t b) {
+    return json::array({{{"lines", std::to_string(a) + "-" + std::to_string(b)}}});
+  };
   return {{"turn_ref", turn_ref},
           {"trigger",
            {{"type", "explicit_user_message"},
@@ -42,9 +44,11 @@ json chain_for(const std::string& turn_ref, std::size_t first, std::size_t last)
             {"citations", cite(first, first)}}},
           {"agent_reactions", json::array({{{"summary", "The agent edited the code."}, {"citations", cite(first + 1, last)}},
                                            {{"summary", "The agent ran the tests."}, {"citations", cite(last - 1, last)}}})},
-          {"outcomes", json::array({{{"category", "code_outcome"}, {"summary", "The flag exists."}, {"citations", cite(last, last)}},
-                                    {{"category", "validation_outcome"}, {"summary", "Tests pass."}, {"citations", cite(last - 1, last)}}})},
-          {"observed_checks", json::array({{{"type", "test_output"}, {"summary", "ctest passed."}, {"citations", cite(last - 1, last - 1)}}})},
+          {"outcomes",
+           json::array({{{"category", "code_outcome"}, {"summary", "The flag exists."}, {"citations", cite(last, last)}},
+                        {{"category", "validation_outcome"}, {"summary", "Tests pass."}, {"citations", cite(last - 1, last)}}})},
+          {"observed_checks",
+           json::array({{{"type", "test_output"}, {"summary", "ctest passed."}, {"citations", cite(last - 1, last - 1)}}})},
           {"terminal_state", {{"type", "material_result"}, {"summary", "Done."}, {"citations", cite(last, last)}}},
           {"materiality", "material"}};
 }
@@ -72,8 +76,8 @@ PerCall micros_per_call(std::size_t iterations, const std::function<void()>& bod
   return {elapsed.count() / n, (cpu_micros() - cpu_start) / n};
 }
 
-void run(const std::filesystem::path& root, const std::string& slug, const std::string& label, std::size_t lines_per_turn, std::size_t line_bytes,
-         std::size_t iterations) {
+void run(const std::filesystem::path& root, const std::string& slug, const std::string& label, std::size_t lines_per_turn,
+         std::size_t line_bytes, std::size_t iterations) {
   test::FixtureDay day;
   test::FixtureSession session{.session_ref = "S0001"};
   const std::string filler(line_bytes, 'x');
@@ -115,8 +119,9 @@ void run(const std::filesystem::path& root, const std::string& slug, const std::
     if (tool.call(context, args).value("status", "") != "appended") std::abort();
   });
   std::printf("%s\n", label.c_str());
-  for (const auto& [name, figure] : {std::pair{"validate_chain", validate}, std::pair{"turn hash", hash},
-                                     std::pair{"rejected call (all but the write)", rejected}, std::pair{"accepted call", accepted}})
+  for (const auto& [name, figure] :
+       {std::pair{"validate_chain", validate}, std::pair{"turn hash", hash},
+        std::pair{"rejected call (all but the write)", rejected}, std::pair{"accepted call", accepted}})
     std::printf("  %-34s wall %9.1f us   cpu %9.1f us\n", name, figure.wall, figure.cpu);
 }
 

@@ -18,20 +18,20 @@ namespace diary::agent {
 // not start. `name` is a bare key ([A-Za-z0-9_-]+): the agent sees the tools as `<name>` tools.
 struct ToolServer {
   std::string name;
-  std::string command;                      // absolute path (a bare name is looked up in PATH)
+  std::string command;  // absolute path (a bare name is looked up in PATH)
   std::vector<std::string> args;
-  std::map<std::string, std::string> env;   // added to the tool server's environment
+  std::map<std::string, std::string> env;  // added to the tool server's environment
 
   friend auto operator<=>(const ToolServer&, const ToolServer&) = default;
 };
 
 // What must be given to the backend process itself; everything else is per conversation.
 struct AgentBackendOptions {
-  std::string binary;                                // empty = discover
-  std::vector<std::string> config_overrides;         // "key=value", in order (after ours)
-  std::map<std::string, std::string> env;            // added to (or replacing in) the environment
-  std::vector<std::string> env_remove;               // names removed from the environment
-  std::optional<ToolServer> tool_server;             // hosted for every conversation
+  std::string binary;                         // empty = discover
+  std::vector<std::string> config_overrides;  // "key=value", in order (after ours)
+  std::map<std::string, std::string> env;     // added to (or replacing in) the environment
+  std::vector<std::string> env_remove;        // names removed from the environment
+  std::optional<ToolServer> tool_server;      // hosted for every conversation
   // Ignore the user's own agent set-up: no memories, plugins, apps, hooks, skills text, project
   // docs, sub-agents, and no tool servers other than `tool_server`.
   bool clean_start = false;

@@ -24,8 +24,7 @@ class AgentRunner {
   // succeed is a result whose status/error say why; one that ran past options.timeout is
   // interrupted and comes back as status timed_out (error kind timeout) with the events, usage
   // and turn id it had by then.
-  virtual boost::asio::awaitable<Result<AgentTurnResult>> turn(std::string prompt,
-                                                               TurnOptions options) = 0;
+  virtual boost::asio::awaitable<Result<AgentTurnResult>> turn(std::string prompt, TurnOptions options) = 0;
 
   // Asks the running turn, if any, to stop; it then completes as interrupted. Idempotent.
   virtual boost::asio::awaitable<void> interrupt() = 0;
@@ -42,8 +41,7 @@ class AgentSessionFactory {
 
   // A new conversation. Starts the backend it needs if none runs yet (ErrorKind::blocked when
   // it cannot be started).
-  virtual boost::asio::awaitable<Result<std::shared_ptr<AgentRunner>>> create_runner(
-      AgentConfig config) = 0;
+  virtual boost::asio::awaitable<Result<std::shared_ptr<AgentRunner>>> create_runner(AgentConfig config) = 0;
 
   // Interrupts running turns, waits a bounded time, stops every backend. Idempotent.
   virtual boost::asio::awaitable<void> shutdown() = 0;

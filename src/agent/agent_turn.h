@@ -80,7 +80,7 @@ nlohmann::json to_json(const TurnError& error);
 struct AgentTurnResult {
   std::string turn_id;
   TurnStatus status = TurnStatus::completed;
-  std::string assistant_text;                      // the final answer
+  std::string assistant_text;                       // the final answer
   std::optional<nlohmann::json> structured_output;  // parsed final answer when a schema was given
   std::vector<AgentTurnEvent> events;
   TokenUsage usage;  // this turn's usage (zero when the backend reported none)

@@ -58,8 +58,6 @@ FailureCause cause_of(ErrorKind kind) {
   }
 }
 
-std::ostream& operator<<(std::ostream& out, const Error& error) {
-  return out << to_string(error.kind) << ": " << error.message;
-}
+std::ostream& operator<<(std::ostream& out, const Error& error) { return out << to_string(error.kind) << ": " << error.message; }
 
 }  // namespace diary::agent

@@ -26,8 +26,7 @@ int run_async(std::function<asio::awaitable<int>(asio::any_io_executor, std::sha
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.add(SIGHUP);
   signals.add(SIGQUIT);
-  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
-                                                                             int signo) {
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     if (stop->requested) {
       std::cerr << "diary: second signal, exiting now\n";

@@ -95,10 +95,10 @@ std::size_t terminal_width() {
   return 100;
 }
 
-asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop,
-                                       const BatchFlags& flags, const LoadedBatch& batch) {
+asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop, const BatchFlags& flags,
+                                       const LoadedBatch& batch) {
   auto opened = generate::open_batch_ledger(batch.spec, generate::shard_run_id(generate::make_run_id(), batch.selection.shard),
-                                           flags.runs_dir);
+                                            flags.runs_dir);
   if (!opened) fail_with(opened.error().kind, opened.error().message);
   std::shared_ptr<generate::RunLedger> ledger = *opened;
   auto health = std::make_shared<generate::BackendHealth>();
@@ -124,7 +124,8 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
     data["config_keys"] = generate::config_override_keys(used.config_overrides);  // never the values
     data["starts"] = health->starts();
     ledger->append("backend_started", data);
-    if (view && health->starts() > 1) view->batch_line(fmt::format("started codex app-server pid {} (start #{})", info.pid, health->starts()));
+    if (view && health->starts() > 1)
+      view->batch_line(fmt::format("started codex app-server pid {} (start #{})", info.pid, health->starts()));
   };
   auto factory = codex::make_codex_session_factory(executor, std::move(factory_options));
 
@@ -175,9 +176,10 @@ struct MergeFlags {
 void register_batch_merge(CLI::App& batch, CliContext& context) {
   auto flags = std::make_shared<MergeFlags>();
   auto* merge = batch.add_subcommand("merge", "Combine the results of a sharded batch (one run per shard) into one result");
-  merge->add_option("DIR", flags->inputs,
-                    "a shard's run directory, its result.json, or a directory holding run directories (e.g. "
-                    ".diary/batches or downloaded artifacts)")
+  merge
+      ->add_option("DIR", flags->inputs,
+                   "a shard's run directory, its result.json, or a directory holding run directories (e.g. "
+                   ".diary/batches or downloaded artifacts)")
       ->required();
   merge->add_flag("--json", flags->json, "print the merged result as one JSON object on stdout");
   merge->footer(
@@ -210,7 +212,8 @@ void register_batch(CLI::App& app, CliContext& context) {
   auto flags = std::make_shared<BatchFlags>();
   auto* run = batch->add_subcommand("run", "Run a batch file (TOML): every job until its artifacts pass their checks");
   run->add_option("BATCH", flags->batch, "the batch file, e.g. batch.toml (see docs/batches.md)")->required();
-  run->add_option("--concurrency", flags->concurrency, "conversations running at once (default: the batch file's concurrency, else 4)")
+  run->add_option("--concurrency", flags->concurrency,
+                  "conversations running at once (default: the batch file's concurrency, else 4)")
       ->check(CLI::Range(1, generate::max_batch_concurrency));
   run->add_option("--only", flags->only, "run only the job with this name (repeatable; default: every job)");
   run->add_option("--shard", flags->shard,

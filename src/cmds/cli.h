@@ -19,8 +19,7 @@ struct CliContext {
 // Thrown by a subcommand to end the run with an error line and the exit code of its kind.
 class CommandFailure : public std::runtime_error {
  public:
-  explicit CommandFailure(agent::Error error)
-      : std::runtime_error(error.message), error_(std::move(error)) {}
+  explicit CommandFailure(agent::Error error) : std::runtime_error(error.message), error_(std::move(error)) {}
   const agent::Error& error() const { return error_; }
 
  private:

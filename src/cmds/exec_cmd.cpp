@@ -108,13 +108,13 @@ asio::awaitable<int> run_exec(asio::any_io_executor executor, std::shared_ptr<St
     nlohmann::json out = result ? agent::to_json(*result) : nlohmann::json::object();
     out["status"] = status;
     out["thread_id"] = thread_id;
-    out["duration_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at).count();
+    out["duration_ms"] =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at).count();
     out["error"] = error_message.empty() ? nlohmann::json(nullptr) : nlohmann::json(error_message);
     if (schema) {
       out["violations"] = nlohmann::json::array();
       for (const auto& violation : violations)
-        out["violations"].push_back(
-            {{"path", violation.path}, {"pointer", violation.pointer}, {"message", violation.message}});
+        out["violations"].push_back({{"path", violation.path}, {"pointer", violation.pointer}, {"message", violation.message}});
     }
     std::cout << out.dump(2) << "\n";
   } else if (result && !result->assistant_text.empty()) {

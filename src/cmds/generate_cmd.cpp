@@ -68,14 +68,18 @@ void add_common_flags(CLI::App& cmd, GenerateFlags& flags, bool backend) {
   flags.date_option = cmd.add_option("--date", flags.date, "report date YYYY-MM-DD (default: yesterday)");
   auto* today = cmd.add_flag("--today", flags.today, "today so far (a partial report)");
   flags.date_option->excludes(today);
-  flags.timezone_option = cmd.add_option("--timezone", flags.timezone, "IANA time zone, e.g. Europe/Berlin (default: DIARY_TIMEZONE, TZ, the system zone)");
-  flags.root_option = cmd.add_option("--reports-root", flags.reports_root, "where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
+  flags.timezone_option = cmd.add_option("--timezone", flags.timezone,
+                                         "IANA time zone, e.g. Europe/Berlin (default: DIARY_TIMEZONE, TZ, the system zone)");
+  flags.root_option = cmd.add_option("--reports-root", flags.reports_root,
+                                     "where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
   cmd.add_flag("-q,--quiet", flags.quiet, "no progress on stderr");
   cmd.add_flag("--json", flags.json, "print the result as one JSON object on stdout");
   if (!backend) return;
   cmd.add_flag("--offline", flags.offline, "no model and no codex: a deterministic extractor fills the report (confidence low)");
   cmd.add_option("--concurrency", flags.concurrency, "limits per kind, e.g. evidence=4,project=2,daily=2 (the defaults)");
-  cmd.add_option("--settings", flags.settings, "per-pass model, reasoning_effort, turn_timeout, max_no_progress, max_turns (TOML; see docs/generate.md; default: none, the built-in settings)");
+  cmd.add_option(
+      "--settings", flags.settings,
+      "per-pass model, reasoning_effort, turn_timeout, max_no_progress, max_turns (TOML; see docs/generate.md; default: none, the built-in settings)");
   cmd.add_option("--language", flags.language, "content language of generated text (default: DIARY_CONTENT_LANGUAGE, then en)");
   flags.backend.add_to(cmd);
 }
@@ -119,10 +123,11 @@ Workspace locate_workspace(const GenerateFlags& flags, bool prepare_if_missing) 
   request.scan.excluded_originators = {codex::client_name};
   auto outcome = prep::prepare_workspace(request);
   if (!outcome) throw CommandFailure(outcome.error());
-  std::string note = outcome->created
-                         ? prep::summary_line(*outcome)
-                         : fmt::format("Reusing existing workspace {}; run `diary prepare --force` to refresh it after session updates.",
-                                       outcome->workspace.string());
+  std::string note =
+      outcome->created
+          ? prep::summary_line(*outcome)
+          : fmt::format("Reusing existing workspace {}; run `diary prepare --force` to refresh it after session updates.",
+                        outcome->workspace.string());
   return {outcome->workspace, note};
 }
 
@@ -136,7 +141,8 @@ std::map<std::string, int> phase_totals(const generate::workspace::DayWorkspace&
 }
 
 std::string tokens_text(const agent::TokenUsage& usage) {
-  const auto tokens = usage.input_tokens + usage.output_tokens > 0 ? usage.input_tokens + usage.output_tokens : usage.total_tokens;
+  const auto tokens =
+      usage.input_tokens + usage.output_tokens > 0 ? usage.input_tokens + usage.output_tokens : usage.total_tokens;
   return fmt::format("{} tokens", tokens);
 }
 
@@ -162,7 +168,8 @@ asio::awaitable<void> preflight(codex::CodexAgentSessionFactory& factory, const 
   if (!started) fail_with(agent::ErrorKind::blocked, "codex cannot be used: " + started.error().message + "; " + ways_out);
   const auto timeout = std::chrono::milliseconds(30'000);
   auto auth = co_await codex::check_auth(**started, timeout);
-  if (!auth) fail_with(agent::ErrorKind::blocked, "codex did not say whether it is logged in (" + auth.error().message + "); " + ways_out);
+  if (!auth)
+    fail_with(agent::ErrorKind::blocked, "codex did not say whether it is logged in (" + auth.error().message + "); " + ways_out);
   if (!auth->usable()) fail_with(agent::ErrorKind::blocked, "codex is not logged in; " + ways_out);
 }
 
@@ -189,10 +196,10 @@ asio::awaitable<int> run_generate(asio::any_io_executor executor, std::shared_pt
   if (!ledger) throw CommandFailure(ledger.error());
   context.ledger = *ledger;
   context.ledger->append("run_start", {{"workspace", context.workspace.string()},
-                                        {"selection", selection ? nlohmann::json(*selection) : nlohmann::json()},
-                                        {"offline", flags.offline},
-                                        {"language", context.language},
-                                        {"config_keys", generate::config_override_keys(flags.backend.config_overrides)}});
+                                       {"selection", selection ? nlohmann::json(*selection) : nlohmann::json()},
+                                       {"offline", flags.offline},
+                                       {"language", context.language},
+                                       {"config_keys", generate::config_override_keys(flags.backend.config_overrides)}});
 
   std::shared_ptr<codex::CodexAgentSessionFactory> factory;
   if (!flags.offline) {
@@ -302,8 +309,12 @@ asio::awaitable<int> run_generate(asio::any_io_executor executor, std::shared_pt
   std::cout.flush();
   if (code != exit_ok) {
     const auto lines = result->error_lines();
-    std::cerr << "error: " << (code == exit_interrupted ? "generate was interrupted; run it again to continue"
-                                                         : fmt::format("{} problem(s) in {} task(s); the report lists what was made without a model", lines.size(), std::count_if(result->outcomes.begin(), result->outcomes.end(), [](const auto& o) { return o.second.status != phases::TaskStatus::ok; })))
+    std::cerr << "error: "
+              << (code == exit_interrupted
+                      ? "generate was interrupted; run it again to continue"
+                      : fmt::format("{} problem(s) in {} task(s); the report lists what was made without a model", lines.size(),
+                                    std::count_if(result->outcomes.begin(), result->outcomes.end(),
+                                                  [](const auto& o) { return o.second.status != phases::TaskStatus::ok; })))
               << "\n";
     for (const auto& line : lines) std::cerr << "  - " << line << "\n";
   }
@@ -329,7 +340,8 @@ void run_selected(CliContext& context, const GenerateFlags& flags, phases::TaskS
 }  // namespace
 
 void register_generate(CLI::App& app, CliContext& context) {
-  auto* generate = app.add_subcommand("generate", "Generate the evidenced daily report of a day (prepares the workspace when missing)");
+  auto* generate =
+      app.add_subcommand("generate", "Generate the evidenced daily report of a day (prepares the workspace when missing)");
   generate->require_subcommand(0, 1);
   auto flags = std::make_shared<GenerateFlags>();
   add_common_flags(*generate, *flags, true);

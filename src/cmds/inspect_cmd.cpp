@@ -26,8 +26,10 @@ void register_inspect(CLI::App& app, CliContext& context) {
   auto* date = cmd->add_option("--date", flags->date, "Report date YYYY-MM-DD (default: yesterday)");
   auto* today = cmd->add_flag("--today", flags->today, "Today's workspace");
   date->excludes(today);
-  auto* timezone = cmd->add_option("--timezone", flags->timezone, "IANA time zone used to pick yesterday/today (default: DIARY_TIMEZONE, TZ, the system zone)");
-  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
+  auto* timezone = cmd->add_option("--timezone", flags->timezone,
+                                   "IANA time zone used to pick yesterday/today (default: DIARY_TIMEZONE, TZ, the system zone)");
+  auto* root = cmd->add_option("--reports-root", flags->reports_root,
+                               "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
   cmd->add_flag("--json", flags->json, "Print a JSON object");
 
   cmd->callback([flags, date, timezone, root, &context] {
@@ -35,15 +37,14 @@ void register_inspect(CLI::App& app, CliContext& context) {
     auto given = [](const CLI::Option* option, const std::string& value) {
       return option->count() > 0 ? std::optional<std::string>(value) : std::nullopt;
     };
-    auto day = prep::resolve_day({given(date, flags->date), flags->today, given(timezone, flags->timezone),
-                                  given(root, flags->reports_root)});
+    auto day = prep::resolve_day(
+        {given(date, flags->date), flags->today, given(timezone, flags->timezone), given(root, flags->reports_root)});
     if (!day) throw CommandFailure(day.error());
     const auto paths = prep::workspace_paths(day->reports_root, day->target.date_string());
     auto summary = prep::read_workspace_summary(paths.workspace);
     if (!summary) {
       fail_with(agent::ErrorKind::invalid_input,
-                fmt::format("{}; run `diary prepare --date {}` first", summary.error().message,
-                            day->target.date_string()));
+                fmt::format("{}; run `diary prepare --date {}` first", summary.error().message, day->target.date_string()));
     }
     if (flags->json) std::cout << prep::to_json(*summary, true).dump(2) << "\n";
     else std::cout << prep::describe(*summary);

@@ -56,8 +56,8 @@ generate::JobSpec load_spec(const JobFlags& flags) {
   return std::move(*spec);
 }
 
-asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop,
-                                     const JobFlags& flags, const generate::JobSpec& spec) {
+asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared_ptr<StopSignal> stop, const JobFlags& flags,
+                                     const generate::JobSpec& spec) {
   auto opened = generate::RunLedger::open(spec.workdir, generate::make_run_id());
   if (!opened) fail_with(opened.error().kind, opened.error().message);
   std::shared_ptr<generate::RunLedger> ledger = *opened;
@@ -118,7 +118,8 @@ void register_job(CLI::App& app, CliContext& context) {
   auto* run = job->add_subcommand("run", "Run a job spec (TOML) until its artifacts pass their checks");
   run->add_option("SPEC", flags->spec, "the job spec, e.g. job.toml (see docs/jobs.md)")->required();
   run->add_option("--model", flags->model, "model for the job (default: the spec's model, else codex's configured one)");
-  run->add_option("--turn-timeout", flags->turn_timeout, "timeout of each turn, e.g. 90s, 10m (default: the spec's turn_timeout, else 600s)");
+  run->add_option("--turn-timeout", flags->turn_timeout,
+                  "timeout of each turn, e.g. 90s, 10m (default: the spec's turn_timeout, else 600s)");
   run->add_option("--max-no-progress", flags->max_no_progress,
                   "consecutive turns without artifact progress before giving up (default: the spec's max_no_progress, else 3)")
       ->check(CLI::Range(1, 1000));
@@ -145,7 +146,7 @@ void register_job(CLI::App& app, CliContext& context) {
       context.exit_code = exit_ok;
       return;
     }
-    flags->backend.factory_options();  // validates -c before anything starts
+    flags->backend.factory_options();        // validates -c before anything starts
     auto claim = generate::claim_job(spec);  // held until the run ends
     if (!claim) fail_with(claim.error().kind, claim.error().message);
     context.exit_code = run_async([&](asio::any_io_executor executor, std::shared_ptr<StopSignal> stop) {

@@ -19,7 +19,8 @@ void register_list(CLI::App& app, CliContext& context) {
   };
   auto flags = std::make_shared<Flags>();
   auto* cmd = app.add_subcommand("list", "List prepared days, newest first, with their status and counts");
-  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
+  auto* root = cmd->add_option("--reports-root", flags->reports_root,
+                               "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
   cmd->add_flag("--json", flags->json, "Print a JSON array");
 
   cmd->callback([flags, root, &context] {
@@ -33,7 +34,9 @@ void register_list(CLI::App& app, CliContext& context) {
       auto out = nlohmann::ordered_json::array();
       for (const auto& entry : listed) {
         if (entry.summary) out.push_back(prep::to_json(*entry.summary, false));
-        else out.push_back({{"report_date", entry.date}, {"workspace", entry.path.string()}, {"error", entry.summary.error().message}});
+        else
+          out.push_back(
+              {{"report_date", entry.date}, {"workspace", entry.path.string()}, {"error", entry.summary.error().message}});
       }
       std::cout << out.dump(2) << "\n";
     } else if (listed.empty()) {
@@ -47,8 +50,8 @@ void register_list(CLI::App& app, CliContext& context) {
         }
         const auto& summary = *entry.summary;
         table.add_row({entry.date, summary.metadata.status,
-                       fmt::format("{} project(s), {} session(s), {} turn(s)", summary.projects.size(),
-                                   summary.session_count(), summary.turn_count()),
+                       fmt::format("{} project(s), {} session(s), {} turn(s)", summary.projects.size(), summary.session_count(),
+                                   summary.turn_count()),
                        summary.metadata.timezone,
                        summary.artifacts.empty() ? "" : fmt::format("[{}]", fmt::join(summary.artifacts, ", "))});
       }

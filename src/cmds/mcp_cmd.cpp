@@ -136,8 +136,8 @@ void register_mcp(CLI::App& app, CliContext& context) {
   mcp->footer(
       "codex starts `diary mcp serve` itself (registered through -c mcp_servers.diary.* overrides);\n"
       "run it by hand only to inspect the tools.");
-  auto* serve_cmd = mcp->add_subcommand(
-      "serve", "Serve diary's tools over MCP on stdio (newline-delimited JSON-RPC 2.0) until stdin ends");
+  auto* serve_cmd =
+      mcp->add_subcommand("serve", "Serve diary's tools over MCP on stdio (newline-delimited JSON-RPC 2.0) until stdin ends");
   serve_cmd->footer(
       "Workspace: $DIARY_WORKSPACE, else the current directory; it must exist. Tools read and write\n"
       "only inside it.\n"

@@ -33,21 +33,23 @@ std::optional<std::string> given(const CLI::Option* option, const std::string& v
 
 void register_prepare(CLI::App& app, CliContext& context) {
   auto flags = std::make_shared<PrepareFlags>();
-  auto* cmd = app.add_subcommand(
-      "prepare", "Build the evidence workspace for one local day from Codex and Claude Code session histories");
+  auto* cmd = app.add_subcommand("prepare",
+                                 "Build the evidence workspace for one local day from Codex and Claude Code session histories");
   auto* date = cmd->add_option("--date", flags->date, "Report date YYYY-MM-DD (default: yesterday)");
   auto* today = cmd->add_flag("--today", flags->today, "Prepare today so far (status partial)");
   date->excludes(today);
-  auto* timezone = cmd->add_option("--timezone", flags->timezone, "IANA time zone, e.g. Europe/Berlin (default: DIARY_TIMEZONE, TZ, the system zone)");
-  auto* root = cmd->add_option("--reports-root", flags->reports_root, "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
+  auto* timezone = cmd->add_option("--timezone", flags->timezone,
+                                   "IANA time zone, e.g. Europe/Berlin (default: DIARY_TIMEZONE, TZ, the system zone)");
+  auto* root = cmd->add_option("--reports-root", flags->reports_root,
+                               "Where workspaces live (default: DIARY_HOME, the config file, ~/.local/share/diary)");
   cmd->add_flag("--force", flags->force, "Rebuild an existing workspace");
   cmd->add_flag("-q,--quiet", flags->quiet, "Print nothing on success");
   cmd->add_flag("--json", flags->json, "Print the result as a JSON object");
 
   cmd->callback([flags, date, timezone, root, &context] {
     namespace prep = generate::prepare;
-    auto day = prep::resolve_day({given(date, flags->date), flags->today, given(timezone, flags->timezone),
-                                  given(root, flags->reports_root)});
+    auto day = prep::resolve_day(
+        {given(date, flags->date), flags->today, given(timezone, flags->timezone), given(root, flags->reports_root)});
     if (!day) throw CommandFailure(day.error());
 
     prep::PrepareRequest request;

@@ -19,8 +19,7 @@ class AsyncSlot {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit AsyncSlot(const boost::asio::any_io_executor& executor)
-      : timer_(executor, Clock::time_point::max()) {}
+  explicit AsyncSlot(const boost::asio::any_io_executor& executor) : timer_(executor, Clock::time_point::max()) {}
 
   // The first value wins; later ones are ignored, so a result settles exactly once.
   bool set(T value) {
@@ -44,9 +43,7 @@ class AsyncSlot {
     co_return value_.has_value();
   }
 
-  boost::asio::awaitable<bool> wait_for(Clock::duration timeout) {
-    return wait_until(deadline_after(timeout));
-  }
+  boost::asio::awaitable<bool> wait_for(Clock::duration timeout) { return wait_until(deadline_after(timeout)); }
 
   static Clock::time_point deadline_after(Clock::duration timeout) {
     auto now = Clock::now();

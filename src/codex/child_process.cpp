@@ -91,9 +91,8 @@ agent::Result<std::shared_ptr<ChildProcess>> ChildProcess::spawn(asio::any_io_ex
   for (const auto& entry : child->spec_.env) env.push_back(entry.c_str());
   env.push_back(nullptr);
   try {
-    bp::process proc(executor, exe, child->spec_.args,
-                     bp::process_stdio{child->stdin_, child->stdout_, child->stderr_}, bp::process_start_dir(cwd),
-                     DieWithParent{::getpid(), env.data()});
+    bp::process proc(executor, exe, child->spec_.args, bp::process_stdio{child->stdin_, child->stdout_, child->stderr_},
+                     bp::process_start_dir(cwd), DieWithParent{::getpid(), env.data()});
     child->pid_ = proc.id();
     child->process_.emplace(std::move(proc));
     util::guard_session(child->pid_);  // its session id is its pid (setsid above)
@@ -101,8 +100,7 @@ agent::Result<std::shared_ptr<ChildProcess>> ChildProcess::spawn(asio::any_io_ex
     // sends (aggregated command output, diffs). Best effort: the limit may be lower.
     ::fcntl(child->stdout_.native_handle(), F_SETPIPE_SZ, 1 << 20);
   } catch (const boost::system::system_error& e) {
-    return agent::fail(agent::ErrorKind::blocked,
-                       "cannot start " + child->spec_.executable.string() + ": " + e.code().message());
+    return agent::fail(agent::ErrorKind::blocked, "cannot start " + child->spec_.executable.string() + ": " + e.code().message());
   }
   return child;
 }
@@ -124,11 +122,14 @@ void ChildProcess::start(LineHandler on_line, ExitHandler on_exit) {
       child->maybe_finish();
     };
   };
-  asio::co_spawn(executor_, [self]() { return self->read_stdout(); },
-                 util::log_exception("the codex stdout reader", stream_failed(&ChildProcess::stdout_done_)));
-  asio::co_spawn(executor_, [self]() { return self->read_stderr(); },
-                 util::log_exception("the codex stderr reader", stream_failed(&ChildProcess::stderr_done_)));
-  asio::co_spawn(executor_, [self]() { return self->reap(); }, util::log_exception("the codex reaper"));
+  asio::co_spawn(
+      executor_, [self]() { return self->read_stdout(); },
+      util::log_exception("the codex stdout reader", stream_failed(&ChildProcess::stdout_done_)));
+  asio::co_spawn(
+      executor_, [self]() { return self->read_stderr(); },
+      util::log_exception("the codex stderr reader", stream_failed(&ChildProcess::stderr_done_)));
+  asio::co_spawn(
+      executor_, [self]() { return self->reap(); }, util::log_exception("the codex reaper"));
 }
 
 asio::awaitable<void> ChildProcess::read_stdout() {
@@ -136,8 +137,8 @@ asio::awaitable<void> ChildProcess::read_stdout() {
   boost::system::error_code ec;
   for (;;) {
     char* buffer = splitter_.prepare(read_chunk);
-    std::size_t n = co_await stdout_.async_read_some(asio::buffer(buffer, read_chunk),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n =
+        co_await stdout_.async_read_some(asio::buffer(buffer, read_chunk), asio::redirect_error(asio::use_awaitable, ec));
     if (n > 0) {
       bool ok = splitter_.commit(n, [this](std::string_view line) {
         if (!line.empty() && on_line_) on_line_(line);
@@ -164,8 +165,7 @@ asio::awaitable<void> ChildProcess::read_stderr() {
       std::string_view chunk(buffer.data(), n);
       if (spec_.stderr_log) spec_.stderr_log(chunk);
       stderr_tail_.append(chunk);
-      if (stderr_tail_.size() > 2 * spec_.stderr_tail_bytes)
-        stderr_tail_.erase(0, stderr_tail_.size() - spec_.stderr_tail_bytes);
+      if (stderr_tail_.size() > 2 * spec_.stderr_tail_bytes) stderr_tail_.erase(0, stderr_tail_.size() - spec_.stderr_tail_bytes);
     }
     if (ec) break;
   }
@@ -241,10 +241,11 @@ void ChildProcess::write_line(std::string line) {
   if (!writing_) {
     writing_ = true;
     std::weak_ptr<ChildProcess> weak = shared_from_this();
-    asio::co_spawn(executor_, [self = shared_from_this()]() { return self->write_loop(); },
-                   util::log_exception("the codex stdin writer", [weak](std::exception_ptr) {
-                     if (auto child = weak.lock()) child->writing_ = false;
-                   }));
+    asio::co_spawn(
+        executor_, [self = shared_from_this()]() { return self->write_loop(); },
+        util::log_exception("the codex stdin writer", [weak](std::exception_ptr) {
+          if (auto child = weak.lock()) child->writing_ = false;
+        }));
   }
 }
 

@@ -44,8 +44,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   // the exit status and the tail of stderr.
   using ExitHandler = std::function<void(agent::Error)>;
 
-  static agent::Result<std::shared_ptr<ChildProcess>> spawn(boost::asio::any_io_executor executor,
-                                                            ChildSpec spec);
+  static agent::Result<std::shared_ptr<ChildProcess>> spawn(boost::asio::any_io_executor executor, ChildSpec spec);
   ~ChildProcess();
 
   void start(LineHandler on_line, ExitHandler on_exit);

@@ -32,8 +32,7 @@ std::chrono::milliseconds remaining(Clock::time_point deadline) {
 
 }  // namespace
 
-CodexAgentRunner::CodexAgentRunner(std::shared_ptr<CodexBackend> backend, agent::AgentConfig config,
-                                   RunnerTimeouts timeouts)
+CodexAgentRunner::CodexAgentRunner(std::shared_ptr<CodexBackend> backend, agent::AgentConfig config, RunnerTimeouts timeouts)
     : backend_(std::move(backend)), config_(std::move(config)), timeouts_(timeouts) {}
 
 CodexAgentRunner::~CodexAgentRunner() {
@@ -48,8 +47,7 @@ asio::awaitable<agent::Result<void>> CodexAgentRunner::ensure_thread() {
   const json params = thread_start_params(config_);
   auto started = co_await backend_->rpc().call_as<protocol::ThreadStartResponse>(method, params, call);
   if (!started) co_return std::unexpected(started.error());
-  if (started->thread_id.empty())
-    co_return agent::fail(agent::ErrorKind::protocol, "thread/start answered without a thread id");
+  if (started->thread_id.empty()) co_return agent::fail(agent::ErrorKind::protocol, "thread/start answered without a thread id");
   thread_id_ = started->thread_id;
   // codex resolves the model: ours, a -c model=... override, or its configured default.
   if (started->model) model_ = *started->model;
@@ -62,8 +60,7 @@ asio::awaitable<agent::Result<void>> CodexAgentRunner::ensure_thread() {
   co_return agent::Result<void>{};
 }
 
-asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(std::string prompt,
-                                                                              agent::TurnOptions options) {
+asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(std::string prompt, agent::TurnOptions options) {
   auto self = shared_from_this();
   if (running_)
     co_return agent::fail(agent::ErrorKind::busy,
@@ -194,7 +191,8 @@ asio::awaitable<void> CodexAgentRunner::interrupt() {
   if (co_await interrupt_until_settled(timeouts_.stop_bound) || generation != turn_generation_) co_return;
   // codex never confirmed: end the turn here, so the stop keeps its bound; the backend is
   // unusable for later turns (it may still run this one) and is shut down by the caller.
-  const std::string why = fmt::format("the turn did not end within {} of turn/interrupt", util::format_duration(timeouts_.stop_bound));
+  const std::string why =
+      fmt::format("the turn did not end within {} of turn/interrupt", util::format_duration(timeouts_.stop_bound));
   backend_->mark_broken(turn_id_.empty() ? why : fmt::format("turn {}: {}", turn_id_, why));
   if (collector_) collector_->fail(agent::Error{agent::ErrorKind::cancelled, "interrupted: " + why});
 }

@@ -33,8 +33,7 @@ class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_fr
   CodexAgentRunner(std::shared_ptr<CodexBackend> backend, agent::AgentConfig config, RunnerTimeouts timeouts = {});
   ~CodexAgentRunner() override;
 
-  boost::asio::awaitable<agent::Result<agent::AgentTurnResult>> turn(std::string prompt,
-                                                                     agent::TurnOptions options) override;
+  boost::asio::awaitable<agent::Result<agent::AgentTurnResult>> turn(std::string prompt, agent::TurnOptions options) override;
   boost::asio::awaitable<void> interrupt() override;
   bool turn_running() const override { return running_; }
   std::string conversation_id() const override { return thread_id_; }
@@ -57,7 +56,7 @@ class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_fr
   std::string turn_id_;  // of the running turn, once known
   bool running_ = false;
   bool interrupt_requested_ = false;
-  std::uint64_t turn_generation_ = 0;            // counts turns, so an old interrupt loop stops
+  std::uint64_t turn_generation_ = 0;         // counts turns, so an old interrupt loop stops
   std::shared_ptr<TurnCollector> collector_;  // of the running turn, once created
   std::shared_ptr<std::function<void(agent::AgentTurnEvent)>> event_forwarder_;
 };

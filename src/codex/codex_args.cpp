@@ -128,9 +128,9 @@ std::vector<std::string> app_server_environment(const agent::AgentBackendOptions
 
 const std::vector<std::string>& ignored_notification_methods() {
   static const std::vector<std::string> methods = {
-      "item/agentMessage/delta",        "item/commandExecution/outputDelta", "item/reasoning/summaryTextDelta",
-      "item/reasoning/textDelta",       "item/reasoning/summaryPartAdded",   "item/fileChange/outputDelta",
-      "item/plan/delta",                "command/exec/outputDelta",
+      "item/agentMessage/delta",  "item/commandExecution/outputDelta", "item/reasoning/summaryTextDelta",
+      "item/reasoning/textDelta", "item/reasoning/summaryPartAdded",   "item/fileChange/outputDelta",
+      "item/plan/delta",          "command/exec/outputDelta",
   };
   return methods;
 }
@@ -141,8 +141,8 @@ json initialize_params() {
 }
 
 json thread_start_params(const agent::AgentConfig& config) {
-  std::filesystem::path cwd = config.working_directory.empty() ? std::filesystem::current_path()
-                                                               : std::filesystem::absolute(config.working_directory);
+  std::filesystem::path cwd =
+      config.working_directory.empty() ? std::filesystem::current_path() : std::filesystem::absolute(config.working_directory);
   json params = {{"cwd", cwd.string()}};
   auto set = [&](const char* key, const std::optional<std::string>& value) {
     if (value) params[key] = *value;

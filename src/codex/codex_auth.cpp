@@ -10,9 +10,9 @@ AuthStatus auth_status_from(const protocol::GetAccountResponse& account) {
   }
   const protocol::Account& details = *account.account;
   if (details.type == "chatgpt")
-    return {State::logged_in, "logged in with ChatGPT" + (details.plan_type && !details.plan_type->empty()
-                                                                ? " (" + *details.plan_type + " plan)"
-                                                                : std::string())};
+    return {State::logged_in,
+            "logged in with ChatGPT" +
+                (details.plan_type && !details.plan_type->empty() ? " (" + *details.plan_type + " plan)" : std::string())};
   if (details.type == "apiKey") return {State::logged_in, "API key"};
   return {State::logged_in, details.type};
 }

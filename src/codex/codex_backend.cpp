@@ -33,7 +33,7 @@ CodexBackend::~CodexBackend() {
 }
 
 asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::start(asio::any_io_executor executor,
-                                                                                   BackendStartOptions options) {
+                                                                                  BackendStartOptions options) {
   std::shared_ptr<CodexBackend> backend(new CodexBackend(executor));
   ChildSpec spec;
   spec.executable = options.binary;
@@ -104,9 +104,7 @@ void CodexBackend::mark_broken(const std::string& reason) {
   unusable_ = agent::Error{agent::ErrorKind::backend_broken, "codex backend is unusable: " + reason};
 }
 
-void CodexBackend::register_thread(const std::string& thread_id, ThreadHooks hooks) {
-  threads_[thread_id] = std::move(hooks);
-}
+void CodexBackend::register_thread(const std::string& thread_id, ThreadHooks hooks) { threads_[thread_id] = std::move(hooks); }
 
 void CodexBackend::forget_thread(const std::string& thread_id) {
   threads_.erase(thread_id);

@@ -31,7 +31,7 @@ struct BackendStartOptions {
   agent::AgentBackendOptions options;
   std::chrono::milliseconds handshake_timeout{30'000};
   std::function<void(std::string_view)> stderr_log;  // verbose: every stderr chunk of codex
-  LogLine protocol_log;  // malformed messages, handler exceptions, missing replies (one line each)
+  LogLine protocol_log;                              // malformed messages, handler exceptions, missing replies (one line each)
   // Called once the process runs, before the handshake: lets the owner abort() a start that a
   // stop overtook.
   std::function<void(const std::shared_ptr<CodexBackend>&)> on_spawned;
@@ -47,7 +47,7 @@ struct BackendInfo {
 
 // What a runner registers for its thread so server requests about it reach the right policy.
 struct ThreadHooks {
-  agent::ApprovalHandler approval_handler;            // empty = decline
+  agent::ApprovalHandler approval_handler;              // empty = decline
   std::function<void(agent::AgentTurnEvent)> on_event;  // approval decisions, as events
 };
 
@@ -55,8 +55,8 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
  public:
   // Spawns the app-server and completes initialize/initialized. ErrorKind::blocked when the
   // process cannot start or the handshake fails (message carries the stderr tail).
-  static boost::asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> start(
-      boost::asio::any_io_executor executor, BackendStartOptions options);
+  static boost::asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> start(boost::asio::any_io_executor executor,
+                                                                                    BackendStartOptions options);
   ~CodexBackend();
 
   RpcClient& rpc() { return rpc_; }

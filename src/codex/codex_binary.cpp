@@ -45,8 +45,7 @@ std::optional<fs::path> find_project_local() {
 // How to get the pinned codex: part of every "no codex" message, wherever the search ended.
 std::string install_hint() {
   const std::string pin(pinned_codex_version());
-  return "run scripts/setup.sh (installs @openai/codex@" + pin + " into .tools/), or `npm install -g @openai/codex@" +
-         pin + "`";
+  return "run scripts/setup.sh (installs @openai/codex@" + pin + " into .tools/), or `npm install -g @openai/codex@" + pin + "`";
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -78,12 +77,10 @@ agent::Result<fs::path> find_codex_binary(const std::string& explicit_path) {
   auto checked = [](const fs::path& path, const char* origin) -> agent::Result<fs::path> {
     if (util::is_executable_file(path)) return path;
     return agent::fail(agent::ErrorKind::blocked, "codex binary '" + path.string() + "' (from " + origin +
-                                                      ") is not an executable file; to install codex, " +
-                                                      install_hint());
+                                                      ") is not an executable file; to install codex, " + install_hint());
   };
   if (!explicit_path.empty()) return checked(explicit_path, "--codex-bin");
-  if (const char* env = std::getenv("DIARY_CODEX_BIN"); env != nullptr && *env != '\0')
-    return checked(env, "DIARY_CODEX_BIN");
+  if (const char* env = std::getenv("DIARY_CODEX_BIN"); env != nullptr && *env != '\0') return checked(env, "DIARY_CODEX_BIN");
   if (auto local = find_project_local()) return *local;
   if (auto on_path = util::find_on_path("codex")) return *on_path;
   return agent::fail(agent::ErrorKind::blocked,

@@ -21,8 +21,7 @@ std::filesystem::path backend_codex_home(const agent::AgentBackendOptions& optio
 // Why `codex_home` will not work, or nullopt: below the temp dir (/tmp, or the backend's
 // $TMPDIR) codex refuses to install its sandbox helpers, and then every shell command of a turn
 // fails. Compared both as written and with symlinks resolved. The message names the path.
-std::optional<std::string> codex_home_problem(const std::filesystem::path& codex_home,
-                                              const agent::AgentBackendOptions& options);
+std::optional<std::string> codex_home_problem(const std::filesystem::path& codex_home, const agent::AgentBackendOptions& options);
 
 // The user-editable config layers below codex's `-c` overrides, lowest first:
 // /etc/codex/config.toml and <codex_home>/config.toml (project layers are switched off by the

@@ -95,9 +95,7 @@ std::optional<agent::AgentTurnEvent> event_from_item(const protocol::ThreadItem&
   return event;
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 agent::TurnError turn_error_from(const json& error) {
   agent::TurnError out;

@@ -179,17 +179,14 @@ bool from_json(const json& value, ThreadItem& out, Path path) {
 
 bool from_json(const json& value, ItemNotification& out, Path path) {
   ObjectMapper o(value, path);
-  return o && o.map_optional("threadId", out.thread_id) && o.map_optional("turnId", out.turn_id) &&
-         o.map("item", out.item);
+  return o && o.map_optional("threadId", out.thread_id) && o.map_optional("turnId", out.turn_id) && o.map("item", out.item);
 }
 
 bool from_json(const json& value, agent::TokenUsage& out, Path path) {
   ObjectMapper o(value, path);
-  if (!(o && o.map_optional("inputTokens", out.input_tokens) &&
-        o.map_optional("cachedInputTokens", out.cached_input_tokens) &&
+  if (!(o && o.map_optional("inputTokens", out.input_tokens) && o.map_optional("cachedInputTokens", out.cached_input_tokens) &&
         o.map_optional("outputTokens", out.output_tokens) &&
-        o.map_optional("reasoningOutputTokens", out.reasoning_output_tokens) &&
-        o.map_optional("totalTokens", out.total_tokens)))
+        o.map_optional("reasoningOutputTokens", out.reasoning_output_tokens) && o.map_optional("totalTokens", out.total_tokens)))
     return false;
   if (out.total_tokens == 0) out.total_tokens = out.input_tokens + out.output_tokens;
   return true;

@@ -148,13 +148,13 @@ struct InitializeResponse {  // initialize
 bool from_json(const json& value, InitializeResponse& out, Path path);
 
 struct ThreadStartResponse {  // thread/start
-  std::string thread_id;  // result.thread.id
+  std::string thread_id;      // result.thread.id
   std::optional<std::string> model;
 };
 bool from_json(const json& value, ThreadStartResponse& out, Path path);
 
 struct TurnStartResponse {  // turn/start
-  std::string turn_id;  // result.turn.id
+  std::string turn_id;      // result.turn.id
 };
 bool from_json(const json& value, TurnStartResponse& out, Path path);
 
@@ -162,7 +162,7 @@ struct Account {
   std::string type;  // apiKey | chatgpt | amazonBedrock | gcp | ...
   std::optional<std::string> plan_type;
 };
-struct GetAccountResponse {  // account/read
+struct GetAccountResponse {        // account/read
   std::optional<Account> account;  // null: not logged in
   bool requires_openai_auth = true;
 };

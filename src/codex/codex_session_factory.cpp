@@ -87,8 +87,7 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexAgentSessionF
     started = co_await CodexBackend::start(executor_, std::move(start));
   } catch (const std::exception& e) {
     // Nothing may leave the waiters asleep: a throwing start is a failed start like any other.
-    started = agent::fail(agent::ErrorKind::blocked,
-                          std::string("codex app-server could not be started: ") + e.what());
+    started = agent::fail(agent::ErrorKind::blocked, std::string("codex app-server could not be started: ") + e.what());
   } catch (...) {
     started = agent::fail(agent::ErrorKind::blocked, "codex app-server could not be started: unknown exception");
   }
@@ -142,7 +141,7 @@ asio::awaitable<void> CodexAgentSessionFactory::shutdown() {
   for (auto& weak : runners_)
     if (auto runner = weak.lock(); runner && runner->turn_running()) co_await runner->interrupt();
   auto entries = backends_;  // stable copy: backends_ must not change under the awaits
-  stop_starting();  // a start still in its handshake is killed: backend_for reports the stop
+  stop_starting();           // a start still in its handshake is killed: backend_for reports the stop
   for (auto& [key, entry] : entries)
     if (auto backend = entry->backend) co_await backend->shutdown();
 }

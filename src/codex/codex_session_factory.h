@@ -35,8 +35,7 @@ class CodexAgentSessionFactory : public agent::AgentSessionFactory {
   CodexAgentSessionFactory(boost::asio::any_io_executor executor, CodexFactoryOptions options);
   ~CodexAgentSessionFactory() override;
 
-  boost::asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(
-      agent::AgentConfig config) override;
+  boost::asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(agent::AgentConfig config) override;
   boost::asio::awaitable<void> shutdown() override;
   // A stop: backends still in their handshake are killed and no new one starts (create_runner
   // then fails with ErrorKind::cancelled); running backends and turns are left to the caller's
@@ -44,8 +43,7 @@ class CodexAgentSessionFactory : public agent::AgentSessionFactory {
   void stop_starting();
 
   // The backend for these options, started if needed (also used by `diary doctor`).
-  boost::asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> backend_for(
-      const agent::AgentBackendOptions& options);
+  boost::asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> backend_for(const agent::AgentBackendOptions& options);
 
   std::size_t backends_started() const { return backends_started_; }
   const std::string& codex_version() const { return codex_version_; }

@@ -38,8 +38,9 @@ ServerRequest::ServerRequest(ServerRequest&& other) noexcept
 
 ServerRequest::~ServerRequest() {
   if (answered_ || !send_) return;
-  if (log_) log_(fmt::format("no reply to the server request {} ({}); answering -32603", request_.method,
-                             jsonrpc::to_string(request_.id)));
+  if (log_)
+    log_(fmt::format("no reply to the server request {} ({}); answering -32603", request_.method,
+                     jsonrpc::to_string(request_.id)));
   reply_error(jsonrpc::rpc_code::internal_error, "request was not handled");
 }
 
@@ -49,8 +50,9 @@ bool ServerRequest::claim(std::string_view what) {
     return false;
   }
   if (answered_) {
-    if (log_) log_(fmt::format("second {} to the server request {} ({}) not sent", what, request_.method,
-                               jsonrpc::to_string(request_.id)));
+    if (log_)
+      log_(fmt::format("second {} to the server request {} ({}) not sent", what, request_.method,
+                       jsonrpc::to_string(request_.id)));
     return false;
   }
   answered_ = true;
@@ -65,8 +67,7 @@ void ServerRequest::reply_error(int code, std::string_view message) {
   if (claim("error reply")) send_(jsonrpc::encode_error(request_.id, code, message));
 }
 
-RpcClient::RpcClient(asio::any_io_executor executor, SendLine send)
-    : executor_(std::move(executor)), send_(std::move(send)) {}
+RpcClient::RpcClient(asio::any_io_executor executor, SendLine send) : executor_(std::move(executor)), send_(std::move(send)) {}
 
 void RpcClient::on_line(std::string_view line) noexcept {
   // The barrier: one bad line (or a handler bug it triggers) must never end the reader.
@@ -76,8 +77,7 @@ void RpcClient::on_line(std::string_view line) noexcept {
     ++stats_.handler_exceptions;
     try {
       log(fmt::format("skipped a line from codex after an internal error ({}): {}", e.what(), excerpt(line)));
-    } catch (...) {
-    }
+    } catch (...) {}
   } catch (...) {
     ++stats_.handler_exceptions;
   }
@@ -112,8 +112,7 @@ void RpcClient::dispatch(std::string_view line) {
             ++stats_.unknown_responses;
             return;
           }
-          settle(*m.id, Outcome{agent::fail(agent::ErrorKind::rpc, fmt::format("{} (code {})", m.error.message,
-                                                                                  m.error.code)),
+          settle(*m.id, Outcome{agent::fail(agent::ErrorKind::rpc, fmt::format("{} (code {})", m.error.message, m.error.code)),
                                 m.error.code});
         } else {
           ++stats_.unclassifiable;
@@ -135,7 +134,7 @@ void RpcClient::settle(const jsonrpc::RequestId& id, Outcome outcome) {
 }
 
 asio::awaitable<RpcClient::Outcome> RpcClient::call_once(const std::string& method, const json& params,
-                                                          AsyncSlot<int>::Clock::time_point deadline) {
+                                                         AsyncSlot<int>::Clock::time_point deadline) {
   if (failure_) co_return Outcome{std::unexpected(*failure_), 0};
   const std::int64_t id = next_id_++;
   auto slot = std::make_shared<Slot>(executor_);
@@ -143,8 +142,7 @@ asio::awaitable<RpcClient::Outcome> RpcClient::call_once(const std::string& meth
   send_(jsonrpc::encode_request(id, method, params));
   if (!co_await slot->wait_until(deadline)) {
     pending_.erase(id);
-    co_return Outcome{agent::fail(agent::ErrorKind::timeout, fmt::format("no answer to {} before its deadline", method)),
-                      0};
+    co_return Outcome{agent::fail(agent::ErrorKind::timeout, fmt::format("no answer to {} before its deadline", method)), 0};
   }
   co_return slot->take();
 }

@@ -4,8 +4,7 @@
 
 namespace diary::codex {
 
-TurnCollector::TurnCollector(boost::asio::any_io_executor executor, agent::EventSink on_event,
-                             MalformedSink on_malformed)
+TurnCollector::TurnCollector(boost::asio::any_io_executor executor, agent::EventSink on_event, MalformedSink on_malformed)
     : done_(std::move(executor)), on_event_(std::move(on_event)), on_malformed_(std::move(on_malformed)) {}
 
 void TurnCollector::add_event(agent::AgentTurnEvent event) {
@@ -42,8 +41,8 @@ void TurnCollector::deliver(const jsonrpc::IncomingNotification& notification) {
     if (!params) return;
     agent::TurnError error = turn_error_from(params->error);
     if (params->will_retry) {
-      add_event(agent::AgentTurnEvent{agent::EventKind::warning, "retrying: " + error.message,
-                                      {{"cause", agent::to_string(error.cause)}}});
+      add_event(agent::AgentTurnEvent{
+          agent::EventKind::warning, "retrying: " + error.message, {{"cause", agent::to_string(error.cause)}}});
     } else {
       last_error_ = std::move(error);
     }
@@ -62,8 +61,7 @@ void TurnCollector::deliver(const jsonrpc::IncomingNotification& notification) {
     agent::TurnStatus settled = agent::TurnStatus::failed;
     if (turn.status == "completed") settled = agent::TurnStatus::completed;
     else if (turn.status == "interrupted") settled = agent::TurnStatus::interrupted;
-    if (turn.error.is_object())
-      result_.error = turn_error_from(turn.error);
+    if (turn.error.is_object()) result_.error = turn_error_from(turn.error);
     else if (settled == agent::TurnStatus::failed)
       result_.error = last_error_.value_or(agent::TurnError{agent::ErrorKind::turn_failed, "the turn failed"});
     result_.status = settled;

@@ -37,8 +37,8 @@ class TurnCollector : public TurnSink {
   agent::EventSink on_event_;
   MalformedSink on_malformed_;
   agent::AgentTurnResult result_;
-  std::optional<std::string> final_answer_;  // last agentMessage with phase final_answer
-  std::optional<std::string> unphased_;      // last agentMessage without a phase
+  std::optional<std::string> final_answer_;     // last agentMessage with phase final_answer
+  std::optional<std::string> unphased_;         // last agentMessage without a phase
   std::optional<agent::TurnError> last_error_;  // from a non-retried `error` notification
   std::string last_malformed_;                  // what the last malformed notification was
 };

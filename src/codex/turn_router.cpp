@@ -4,9 +4,7 @@
 
 namespace diary::codex {
 
-void TurnRouter::attach(const std::string& thread_id, TurnSink* sink) {
-  routes_[thread_id] = Route{sink, {}, {}};
-}
+void TurnRouter::attach(const std::string& thread_id, TurnSink* sink) { routes_[thread_id] = Route{sink, {}, {}}; }
 
 void TurnRouter::bind_turn(const std::string& thread_id, const std::string& turn_id) {
   auto it = routes_.find(thread_id);

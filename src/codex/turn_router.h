@@ -46,7 +46,7 @@ class TurnRouter {
  private:
   struct Route {
     TurnSink* sink = nullptr;
-    std::string turn_id;  // empty until bound
+    std::string turn_id;                                                       // empty until bound
     std::vector<std::pair<std::string, jsonrpc::IncomingNotification>> early;  // (turn id, event)
   };
   std::unordered_map<std::string, Route> routes_;

@@ -14,8 +14,7 @@ namespace diary::jsonrpc {
 class LineSplitter {
  public:
   // Lines longer than max_line_bytes make feed() return false (the stream is unusable).
-  explicit LineSplitter(std::size_t max_line_bytes = std::size_t{256} << 20)
-      : max_line_bytes_(max_line_bytes) {}
+  explicit LineSplitter(std::size_t max_line_bytes = std::size_t{256} << 20) : max_line_bytes_(max_line_bytes) {}
 
   // Space to read into: append up to `size` bytes at the returned pointer, then commit(n).
   char* prepare(std::size_t size);

@@ -95,8 +95,7 @@ std::string encode_result(const RequestId& id, const json& result, Envelope enve
 }
 
 std::string encode_error(const std::optional<RequestId>& id, int code, std::string_view message, Envelope envelope) {
-  return encode(json{{"id", id ? to_json(*id) : json(nullptr)}, {"error", {{"code", code}, {"message", message}}}},
-                envelope);
+  return encode(json{{"id", id ? to_json(*id) : json(nullptr)}, {"error", {{"code", code}, {"message", message}}}}, envelope);
 }
 
 }  // namespace diary::jsonrpc

@@ -55,8 +55,7 @@ struct Unclassifiable {
   std::string reason;
 };
 
-using IncomingMessage =
-    std::variant<IncomingRequest, IncomingNotification, IncomingResponse, IncomingError, Unclassifiable>;
+using IncomingMessage = std::variant<IncomingRequest, IncomingNotification, IncomingResponse, IncomingError, Unclassifiable>;
 
 // A message's "id" member as a request id: an integer or a string, nothing else.
 std::optional<RequestId> parse_request_id(const json& id);
@@ -71,8 +70,7 @@ enum class Envelope { bare, jsonrpc2 };
 
 // Outgoing wire forms (one line each, no trailing newline). An error with no id (std::nullopt)
 // carries "id":null: the answer to a line whose id could not be read.
-std::string encode_request(std::int64_t id, std::string_view method, const json& params,
-                           Envelope envelope = Envelope::bare);
+std::string encode_request(std::int64_t id, std::string_view method, const json& params, Envelope envelope = Envelope::bare);
 std::string encode_notification(std::string_view method, const json& params, Envelope envelope = Envelope::bare);
 std::string encode_result(const RequestId& id, const json& result, Envelope envelope = Envelope::bare);
 std::string encode_error(const std::optional<RequestId>& id, int code, std::string_view message,

@@ -82,10 +82,7 @@ AtomicFile::AtomicFile(fs::path target, fs::path temporary, int fd)
     : target_(std::move(target)), temporary_(std::move(temporary)), fd_(fd) {}
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : target_(std::move(other.target_)),
-      temporary_(std::move(other.temporary_)),
-      fd_(other.fd_),
-      committed_(other.committed_) {
+    : target_(std::move(other.target_)), temporary_(std::move(other.temporary_)), fd_(other.fd_), committed_(other.committed_) {
   other.fd_ = -1;
   other.committed_ = true;  // the moved-from object owns no temporary
 }
@@ -126,8 +123,7 @@ IoResult replace_directory(const fs::path& built, const fs::path& target, bool r
   if (::rename(built.c_str(), target.c_str()) == 0) return sync_directory(target.parent_path());
   const int first_error = errno;
   if (!replace || (first_error != EEXIST && first_error != ENOTEMPTY))
-    return std::unexpected("cannot move " + built.string() + " to " + target.string() + ": " +
-                           std::strerror(first_error));
+    return std::unexpected("cannot move " + built.string() + " to " + target.string() + ": " + std::strerror(first_error));
 #ifdef RENAME_EXCHANGE
   if (::renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0)
     return sync_directory(target.parent_path());

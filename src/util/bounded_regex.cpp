@@ -69,9 +69,8 @@ struct BoundedRegex::Compiled {
 std::string shown_pattern(std::string_view pattern) {
   constexpr std::size_t max_shown = 120;
   if (pattern.size() <= max_shown) return "/" + std::string(pattern) + "/";
-  return "/" + std::string(pattern.substr(0, max_shown / 2)) + "…" +
-         std::string(pattern.substr(pattern.size() - max_shown / 2)) + "/ (" + std::to_string(pattern.size()) +
-         " characters)";
+  return "/" + std::string(pattern.substr(0, max_shown / 2)) + "…" + std::string(pattern.substr(pattern.size() - max_shown / 2)) +
+         "/ (" + std::to_string(pattern.size()) + " characters)";
 }
 
 std::expected<BoundedRegex, std::string> BoundedRegex::compile(std::string_view pattern, RegexDialect dialect,
@@ -92,8 +91,7 @@ std::expected<BoundedRegex, std::string> BoundedRegex::compile(std::string_view 
 
   int error = 0;
   PCRE2_SIZE offset = 0;
-  compiled->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), options, &error,
-                                 &offset, nullptr);
+  compiled->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), options, &error, &offset, nullptr);
   if (compiled->code == nullptr) {
     if (offset >= compiled->inserted_at + time_callout.size()) offset -= time_callout.size();
     else if (offset > compiled->inserted_at) offset = compiled->inserted_at;
@@ -110,10 +108,10 @@ const RegexLimits& BoundedRegex::limits() const { return compiled_->limits; }
 
 std::expected<bool, std::string> BoundedRegex::search(std::string_view subject) const {
   const RegexLimits& limits = compiled_->limits;
-  std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> context(
-      pcre2_match_context_create(nullptr), pcre2_match_context_free);
-  std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> data(
-      pcre2_match_data_create(1, nullptr), pcre2_match_data_free);
+  std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> context(pcre2_match_context_create(nullptr),
+                                                                                    pcre2_match_context_free);
+  std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> data(pcre2_match_data_create(1, nullptr),
+                                                                           pcre2_match_data_free);
   if (!context || !data) return std::unexpected("regex " + shown_pattern(compiled_->pattern) + ": out of memory");
   pcre2_set_match_limit(context.get(), limits.match_limit);
   pcre2_set_depth_limit(context.get(), limits.depth_limit);
@@ -122,8 +120,8 @@ std::expected<bool, std::string> BoundedRegex::search(std::string_view subject) 
   pcre2_set_callout(context.get(), check_time, &clock);
 
   auto match = [&](std::uint32_t options) {
-    return pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, options,
-                       data.get(), context.get());
+    return pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, options, data.get(),
+                       context.get());
   };
   int rc = PCRE2_ERROR_JIT_STACKLIMIT;
   if (compiled_->jit) {
@@ -143,16 +141,15 @@ std::expected<bool, std::string> BoundedRegex::search(std::string_view subject) 
   if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !clock.expired) rc = match(PCRE2_NO_JIT);
   if (rc >= 0) return true;
   if (rc == PCRE2_ERROR_NOMATCH) return false;
-  const std::string shown = "regex " + shown_pattern(compiled_->pattern) + " gave up on " +
-                            thousands(subject.size()) + " byte(s): ";
+  const std::string shown =
+      "regex " + shown_pattern(compiled_->pattern) + " gave up on " + thousands(subject.size()) + " byte(s): ";
   if (rc == PCRE2_ERROR_CALLOUT && clock.expired)
     return std::unexpected(shown + "it hit the time limit (" + std::to_string(limits.time_limit.count()) + " ms)");
   if (rc == PCRE2_ERROR_MATCHLIMIT)
     return std::unexpected(shown + "it hit the match limit (" + thousands(limits.match_limit) +
                            " backtracking steps); make it less ambiguous, e.g. no nested quantifiers");
   if (rc == PCRE2_ERROR_DEPTHLIMIT)
-    return std::unexpected(shown + "it hit the depth limit (" + thousands(limits.depth_limit) +
-                           " nested backtracking points)");
+    return std::unexpected(shown + "it hit the depth limit (" + thousands(limits.depth_limit) + " nested backtracking points)");
   if (rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_NOMEMORY)
     return std::unexpected(shown + "it hit the heap limit (" + std::to_string(limits.heap_limit_kib / 1024) +
                            " MiB); a repeated group such as (.|\\n)* needs memory per repetition, [\\s\\S]* does not");

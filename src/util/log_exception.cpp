@@ -10,8 +10,7 @@ std::string describe_exception(std::string_view what, std::exception_ptr error) 
     if (error) std::rethrow_exception(error);
   } catch (const std::exception& e) {
     message = e.what();
-  } catch (...) {
-  }
+  } catch (...) {}
   return "diary: internal error in " + std::string(what) + ": " + message;
 }
 

@@ -156,8 +156,7 @@ int kill_pass(pid_t session) {
 
 void pause_ms(long ms) {
   timespec delay{0, ms * 1'000'000L};
-  while (::nanosleep(&delay, &delay) != 0 && errno == EINTR) {
-  }
+  while (::nanosleep(&delay, &delay) != 0 && errno == EINTR) {}
 }
 
 void send_line(char sign, pid_t session) {
@@ -169,8 +168,7 @@ void send_line(char sign, pid_t session) {
   line[length++] = '\n';
   // Lines are far below PIPE_BUF: one write is atomic. A full pipe cannot happen in practice
   // (the watchdog reads at once); a failed write only loses the post-mortem sweep.
-  while (::write(fd, line, length) < 0 && errno == EINTR) {
-  }
+  while (::write(fd, line, length) < 0 && errno == EINTR) {}
 }
 
 // The watchdog's whole life: collect registrations until EOF, then sweep and exit.

@@ -52,8 +52,8 @@ void skip_escape(std::string_view text, std::size_t& i) {
 }
 
 bool is_bidi_control(utf8proc_int32_t code) {
-  return (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) || code == 0x200E ||
-         code == 0x200F || code == 0x061C;
+  return (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) || code == 0x200E || code == 0x200F ||
+         code == 0x061C;
 }
 
 int width_of(utf8proc_int32_t code) { return utf8proc_charwidth(code); }

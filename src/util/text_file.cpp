@@ -74,8 +74,8 @@ TextFileResult read_text_file(const std::filesystem::path& path, std::uintmax_t 
   for (;;) {
     if (used == content.size()) {
       if (content.size() > max_bytes) return too_large(content.size());
-      content.resize(static_cast<std::size_t>(
-          std::min<std::uintmax_t>(max_bytes + 1, std::max<std::uintmax_t>(content.size() * 2, 4096))));
+      content.resize(
+          static_cast<std::size_t>(std::min<std::uintmax_t>(max_bytes + 1, std::max<std::uintmax_t>(content.size() * 2, 4096))));
     }
     const ssize_t n = ::read(fd.get(), content.data() + used, content.size() - used);
     if (n < 0) {

@@ -12,9 +12,9 @@
 namespace diary::util {
 
 struct TableColumn {
-  std::string header;              // empty headers everywhere: no header row
+  std::string header;  // empty headers everywhere: no header row
   Align align = Align::left;
-  std::size_t max_width = 0;       // 0: unlimited; longer cells end in "…"
+  std::size_t max_width = 0;  // 0: unlimited; longer cells end in "…"
 };
 
 class TextTable {

@@ -48,8 +48,8 @@ class batch_e2e : public CodexE2eTest {
     std::string toml = "concurrency = " + std::to_string(concurrency) + "\n[defaults]\nturn_timeout = \"120s\"\n";
     for (std::size_t i = 0; i < prompts.size(); ++i) {
       const std::string n = std::to_string(i);
-      toml += "\n[[job]]\nname = \"job" + n + "\"\nprompt = '''\n" + prompts[i] + "\n'''\n[[job.artifact]]\npath = \"out" +
-              n + ".txt\"\ncontains = [\"result " + n + "\"]\n";
+      toml += "\n[[job]]\nname = \"job" + n + "\"\nprompt = '''\n" + prompts[i] + "\n'''\n[[job.artifact]]\npath = \"out" + n +
+              ".txt\"\ncontains = [\"result " + n + "\"]\n";
     }
     write_file(batch_file(), toml);
   }
@@ -212,8 +212,9 @@ TEST_F(batch_e2e, KilledAppServerFailsItsRunningJobsIsRestartedOnceAndTheRestCom
 }
 
 TEST_F(batch_e2e, BadBatchFileListsEveryProblemAndExitsTwoWithoutCodex) {
-  write_file(batch_file(), "colour = 1\n[[job]]\nname = \"a\"\nprompt = \"x\"\n[[job]]\nname = \"a\"\nprompt = \"y\"\n"
-                           "[[job]]\nfile = \"missing.toml\"\n");
+  write_file(batch_file(),
+             "colour = 1\n[[job]]\nname = \"a\"\nprompt = \"x\"\n[[job]]\nname = \"a\"\nprompt = \"y\"\n"
+             "[[job]]\nfile = \"missing.toml\"\n");
   const auto run = run_diary(batch_args({}), 30s);
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_TRUE(run.out.empty()) << run.out;

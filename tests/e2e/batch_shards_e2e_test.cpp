@@ -29,14 +29,14 @@ class batch_shards_e2e : public CodexE2eTest {
     for (int i = 0; i < jobs; ++i) {
       const std::string n = std::to_string(i);
       toml += "\n[[job]]\nname = \"job" + n + "\"\nprompt = '''\nRUN: echo result " + n + " > out" + n +
-              ".txt\nANSWER: wrote out" + n + ".txt\n'''\n[[job.artifact]]\npath = \"out" + n +
-              ".txt\"\ncontains = [\"result " + n + "\"]\n";
+              ".txt\nANSWER: wrote out" + n + ".txt\n'''\n[[job.artifact]]\npath = \"out" + n + ".txt\"\ncontains = [\"result " +
+              n + "\"]\n";
     }
     write_file(batch_file(), toml);
   }
 
   std::unique_ptr<SpawnedProcess> start_shard(const std::vector<std::string>& engine_env) const {
-    std::vector<std::string> argv{DIARY_BIN, "batch", "run", batch_file().string(), "--shard", "auto", "--runs-dir",
+    std::vector<std::string> argv{DIARY_BIN,           "batch",  "run", batch_file().string(), "--shard", "auto", "--runs-dir",
                                   runs_dir().string(), "--json", "-q"};
     const auto backend = backend_flags();
     argv.insert(argv.end(), backend.begin(), backend.end());
@@ -139,8 +139,8 @@ TEST_F(batch_shards_e2e, ABrokenShardEnvironmentIsAUsageErrorBeforeAnythingStart
   auto out_of_range = start_shard({"JOB_COMPLETION_INDEX=4", "DIARY_SHARD_COUNT=4"});
   ASSERT_EQ(out_of_range->wait(30s), 2);
   EXPECT_NE(out_of_range->err().find("JOB_COMPLETION_INDEX=4 is outside 0..3"), std::string::npos) << out_of_range->err();
-  auto disagree = start_shard({"JOB_COMPLETION_INDEX=0", "DIARY_SHARD_COUNT=4", "SLURM_ARRAY_TASK_ID=2",
-                               "SLURM_ARRAY_TASK_COUNT=4"});
+  auto disagree =
+      start_shard({"JOB_COMPLETION_INDEX=0", "DIARY_SHARD_COUNT=4", "SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_COUNT=4"});
   ASSERT_EQ(disagree->wait(30s), 2);
   EXPECT_NE(disagree->err().find("says shard 1/4 but"), std::string::npos) << disagree->err();
   EXPECT_EQ(model_.request_count(), 0u);

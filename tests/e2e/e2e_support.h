@@ -149,8 +149,7 @@ class CodexE2eTest : public ::testing::Test {
 template <class T>
 boost::asio::awaitable<std::vector<T>> join_all(std::vector<std::function<boost::asio::awaitable<T>()>> tasks) {
   struct State {
-    explicit State(boost::asio::any_io_executor executor, std::size_t n)
-        : wake(executor, Clock::time_point::max()), results(n) {}
+    explicit State(boost::asio::any_io_executor executor, std::size_t n) : wake(executor, Clock::time_point::max()), results(n) {}
     boost::asio::steady_timer wake;
     std::vector<std::optional<T>> results;
     std::size_t pending = 0;

@@ -18,7 +18,7 @@ class exec_cmd_e2e : public CodexE2eTest {
  protected:
   // `exec` with the backend flags, the scratch workdir and sandbox, then `extra`, then PROMPT.
   std::vector<std::string> exec_args(const std::string& prompt, const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> args{"exec", "--cwd", env_.workdir().string(), "--sandbox", "workspace-write",
+    std::vector<std::string> args{"exec",       "--cwd", env_.workdir().string(), "--sandbox", "workspace-write",
                                   "--approval", "never"};
     const auto backend = backend_flags();
     args.insert(args.end(), backend.begin(), backend.end());
@@ -81,13 +81,11 @@ TEST_F(exec_cmd_e2e, JsonPrintsTheWholeResult) {
 }
 
 TEST_F(exec_cmd_e2e, OutputSchemaFileGivesStructuredOutput) {
-  const json schema = {{"type", "object"},
-                       {"properties", {{"ok", {{"type", "boolean"}}}}},
-                       {"required", {"ok"}},
-                       {"additionalProperties", false}};
+  const json schema = {
+      {"type", "object"}, {"properties", {{"ok", {{"type", "boolean"}}}}}, {"required", {"ok"}}, {"additionalProperties", false}};
   write_file(scratch_ / "schema.json", schema.dump());
-  const auto run = run_diary(
-      exec_args("ANSWER_JSON: {\"ok\": true}", {"--json", "--output-schema", (scratch_ / "schema.json").string()}));
+  const auto run =
+      run_diary(exec_args("ANSWER_JSON: {\"ok\": true}", {"--json", "--output-schema", (scratch_ / "schema.json").string()}));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json out = json::parse(run.out, nullptr, false);
   ASSERT_FALSE(out.is_discarded()) << run.out;

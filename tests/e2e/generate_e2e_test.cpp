@@ -99,7 +99,8 @@ TEST_F(generate_e2e, AFullRunProducesAVerifiedReportThroughCodexAndTheMcpTools) 
   EXPECT_TRUE(result["errors"].empty()) << result.dump(2);
 
   // Every indexed turn has its chain, made by the model (no offline fallback).
-  for (const auto& [pk, turns] : std::vector<std::pair<std::string, std::size_t>>{{"alpha-0123456789ab", 2}, {"beta-ba9876543210", 1}}) {
+  for (const auto& [pk, turns] :
+       std::vector<std::pair<std::string, std::size_t>>{{"alpha-0123456789ab", 2}, {"beta-ba9876543210", 1}}) {
     const json card = read_json(ws / "projects" / pk / "evidence" / "S0001.json");
     ASSERT_TRUE(card.is_object()) << pk;
     ASSERT_EQ(card["evidence_chains"].size(), turns) << card.dump(2);
@@ -108,11 +109,13 @@ TEST_F(generate_e2e, AFullRunProducesAVerifiedReportThroughCodexAndTheMcpTools) 
       EXPECT_EQ(chain["inputs_sha256"].get<std::string>().size(), 64u);
     }
   }
-  for (const auto& [pk, turns] : std::vector<std::pair<std::string, std::size_t>>{{"alpha-0123456789ab", 3}, {"beta-ba9876543210", 1}}) {
+  for (const auto& [pk, turns] :
+       std::vector<std::pair<std::string, std::size_t>>{{"alpha-0123456789ab", 3}, {"beta-ba9876543210", 1}}) {
     const json synthesis = read_json(ws / "projects" / pk / "project-synthesis.json");
     std::set<std::string> covered;
     for (const auto& item : synthesis["work_items"])
-      for (const auto& turn : item["covered_turns"]) covered.insert(turn["session_ref"].get<std::string>() + "/" + turn["turn_ref"].get<std::string>());
+      for (const auto& turn : item["covered_turns"])
+        covered.insert(turn["session_ref"].get<std::string>() + "/" + turn["turn_ref"].get<std::string>());
     EXPECT_EQ(covered.size(), turns) << synthesis.dump(2);
   }
   const json alpha_synthesis = read_json(ws / "projects/alpha-0123456789ab/project-synthesis.json");
@@ -154,8 +157,8 @@ TEST_F(generate_e2e, AFullRunProducesAVerifiedReportThroughCodexAndTheMcpTools) 
     if (event.value("event", "") == "item" && event["item"].value("kind", "") == "tool_call") ++tool_calls;
   }
   EXPECT_EQ(ended, (std::set<std::string>{"evidence:alpha-0123456789ab:S0001", "evidence:alpha-0123456789ab:S0002",
-                                           "evidence:beta-ba9876543210:S0001",
-                                           "project:alpha-0123456789ab", "project:beta-ba9876543210", "daily", "render"}));
+                                          "evidence:beta-ba9876543210:S0001", "project:alpha-0123456789ab",
+                                          "project:beta-ba9876543210", "daily", "render"}));
   EXPECT_GE(tool_calls, 3u * 2u + 2u + 5u);  // per turn a read and a write; per project a write; every slot
 }
 
@@ -170,12 +173,12 @@ TEST_F(generate_e2e, ASecondRunFindsEverythingCompleteAndAsksTheModelNothing) {
 
 TEST_F(generate_e2e, ATurnThatNeedsAResumeAndARejectedWriteStillCompleteTheCard) {
   FixtureDay day;
-  FixtureSession session{.session_ref = "S0001",
-                         .lines = {codex_user_line("Please tidy the README [demo:stop-early]"),
-                                   codex_assistant_line("I tidied the README."),
-                                   codex_user_line("And fix the typo in the intro [demo:mistake]", "2026-11-30T12:00:00.000Z"),
-                                   codex_assistant_line("Fixed the typo.", "2026-11-30T12:00:04.000Z")},
-                         .turns = {{"T0001", 1, 2}, {"T0002", 3, 4}}};
+  FixtureSession session{
+      .session_ref = "S0001",
+      .lines = {codex_user_line("Please tidy the README [demo:stop-early]"), codex_assistant_line("I tidied the README."),
+                codex_user_line("And fix the typo in the intro [demo:mistake]", "2026-11-30T12:00:00.000Z"),
+                codex_assistant_line("Fixed the typo.", "2026-11-30T12:00:04.000Z")},
+      .turns = {{"T0001", 1, 2}, {"T0002", 3, 4}}};
   day.projects = {FixtureProject{"gamma-00000000000a", "gamma", {session}}};
   const fs::path ws = write_day(day);
   const auto run = generate({"--concurrency", "evidence=1"});
@@ -187,7 +190,8 @@ TEST_F(generate_e2e, ATurnThatNeedsAResumeAndARejectedWriteStillCompleteTheCard)
   bool resumed = false, rejected = false;
   for (const auto& event : ledger) {
     if (event.value("event", "") == "turn_start" && event.value("kind", "") == "resume") resumed = true;
-    if (event.value("event", "") == "item" && event.dump().find("\"result_status\":\"invalid\"") != std::string::npos) rejected = true;
+    if (event.value("event", "") == "item" && event.dump().find("\"result_status\":\"invalid\"") != std::string::npos)
+      rejected = true;
   }
   EXPECT_TRUE(resumed) << "the stop-early turn needed diary's resume prompt";
   EXPECT_TRUE(rejected) << "the mistake turn's first write was rejected by the tool";
@@ -197,9 +201,9 @@ TEST_F(generate_e2e, AHalfWrittenCardIsCompletedWithoutRedoingTheCommittedChain)
   const fs::path ws = write_day(two_project_day());
   const std::string pk = "alpha-0123456789ab";
   // `generate evidence` takes its flags after the subcommand.
-  std::vector<std::string> argv{DIARY_BIN, "generate", "evidence", "--project-key", pk, "--session-ref", "S0001",
-                                "--date", "2026-11-30", "--timezone", "UTC", "--reports-root", reports_.string(),
-                                "--codex-bin", DIARY_TEST_CODEX_BIN};
+  std::vector<std::string> argv{DIARY_BIN,       "generate",       "evidence",        "--project-key", pk,
+                                "--session-ref", "S0001",          "--date",          "2026-11-30",    "--timezone",
+                                "UTC",           "--reports-root", reports_.string(), "--codex-bin",   DIARY_TEST_CODEX_BIN};
   for (const auto& value : demo_env_.config_overrides()) argv.insert(argv.end(), {"-c", value});
   {
     SpawnedProcess process(argv, demo_env_.workdir(), demo_env_.process_environment());
@@ -232,20 +236,21 @@ TEST_F(generate_e2e, AHalfWrittenCardIsCompletedWithoutRedoingTheCommittedChain)
 
 TEST_F(generate_e2e, CodexThatCannotStartIsBlockedWithTheWaysOut) {
   write_day(two_project_day());
-  std::vector<std::string> argv{DIARY_BIN, "generate", "--date", "2026-11-30", "--timezone", "UTC",
-                                "--reports-root", reports_.string(), "--codex-bin", "/nonexistent/codex"};
+  std::vector<std::string> argv{DIARY_BIN, "generate",       "--date",          "2026-11-30",  "--timezone",
+                                "UTC",     "--reports-root", reports_.string(), "--codex-bin", "/nonexistent/codex"};
   SpawnedProcess process(argv, demo_env_.workdir(), demo_env_.process_environment());
   ASSERT_EQ(process.wait(60s), 3) << process.err();
   EXPECT_NE(process.err().find("codex login"), std::string::npos) << process.err();
   EXPECT_NE(process.err().find("--offline"), std::string::npos) << process.err();
 }
 
-
 TEST_F(generate_e2e, ADeadModelStillYieldsACompleteReportWithOfflinePartsAndTheNextRunRedoesExactlyThose) {
   const fs::path ws = write_day(two_project_day());
   const fs::path settings = scratch_.path() / "settings.toml";
-  write_file(settings, "[defaults]\nmax_no_progress = 1\nturn_timeout = \"4s\"\n");  // codex retries a dead endpoint until the turn times out
-  demo_model_.stop();  // the provider is down for the whole first run
+  write_file(
+      settings,
+      "[defaults]\nmax_no_progress = 1\nturn_timeout = \"4s\"\n");  // codex retries a dead endpoint until the turn times out
+  demo_model_.stop();                                               // the provider is down for the whole first run
   const auto first = generate({"--settings", settings.string(), "--json"});
   ASSERT_EQ(first.exit_code, 1) << first.err << first.out;
   EXPECT_NE(first.err.find("error: "), std::string::npos) << first.err;

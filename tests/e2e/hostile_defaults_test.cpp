@@ -55,10 +55,20 @@ std::vector<std::string> option_entries(const std::string& help) {
 // Every option that takes a value shows its default in --help: "=value", or "default" in its
 // text where the default depends on the environment or the spec (11.4).
 TEST_F(hostile_defaults, HelpShowsEveryDefault) {
-  const std::vector<std::vector<std::string>> commands = {
-      {"exec"},      {"job", "run"},         {"batch", "run"},        {"generate"},   {"generate", "evidence"},
-      {"generate", "project"}, {"generate", "daily"}, {"generate", "render"}, {"prepare"}, {"list"},
-      {"inspect"},   {"doctor"},             {"mcp", "serve"},        {"prompts", "show"}};
+  const std::vector<std::vector<std::string>> commands = {{"exec"},
+                                                          {"job", "run"},
+                                                          {"batch", "run"},
+                                                          {"generate"},
+                                                          {"generate", "evidence"},
+                                                          {"generate", "project"},
+                                                          {"generate", "daily"},
+                                                          {"generate", "render"},
+                                                          {"prepare"},
+                                                          {"list"},
+                                                          {"inspect"},
+                                                          {"doctor"},
+                                                          {"mcp", "serve"},
+                                                          {"prompts", "show"}};
   for (auto args : commands) {
     args.push_back("--help");
     const auto run = run_diary(args, 20s);

@@ -167,8 +167,9 @@ TEST_F(hostile_input, SelfReferencingOutputSchemaExitsTwoNamingTheSchema) {
 }
 
 TEST_F(hostile_input, RefCycleThroughAllOfInAnArtifactSchemaExitsTwo) {
-  write_file(scratch_ / "cycle.json",
-             R"({"definitions":{"a":{"allOf":[{"$ref":"#/definitions/b"}]},"b":{"anyOf":[{"$ref":"#/definitions/a"}]}},"$ref":"#/definitions/a"})");
+  write_file(
+      scratch_ / "cycle.json",
+      R"({"definitions":{"a":{"allOf":[{"$ref":"#/definitions/b"}]},"b":{"anyOf":[{"$ref":"#/definitions/a"}]}},"$ref":"#/definitions/a"})");
   const auto spec = artifact_spec("{}", "json_schema = \"cycle.json\"\n");
   const auto run = dry_run(spec);
   expect_no_crash(run);
@@ -177,10 +178,9 @@ TEST_F(hostile_input, RefCycleThroughAllOfInAnArtifactSchemaExitsTwo) {
 }
 
 TEST_F(hostile_input, RecursionThroughPropertiesIsStillAllowed) {
-  write_file(scratch_ / "tree.json",
-             R"({"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#"}}}})");
-  const auto spec = artifact_spec(R"({"children":[{"children":[]},{"children":[{"children":[]}]}]})",
-                                  "json_schema = \"tree.json\"\n");
+  write_file(scratch_ / "tree.json", R"({"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#"}}}})");
+  const auto spec =
+      artifact_spec(R"({"children":[{"children":[]},{"children":[{"children":[]}]}]})", "json_schema = \"tree.json\"\n");
   const auto run = dry_run(spec);
   expect_no_crash(run);
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -190,8 +190,7 @@ TEST_F(hostile_input, RecursionThroughPropertiesIsStillAllowed) {
 // --- safe file reads -------------------------------------------------------------------------
 
 TEST_F(hostile_input, PromptFileDevZeroIsRefused) {
-  const auto spec = write_spec("name = \"zero\"\nworkdir = \"" + env_.workdir().string() +
-                               "\"\nprompt_file = \"/dev/zero\"\n");
+  const auto spec = write_spec("name = \"zero\"\nworkdir = \"" + env_.workdir().string() + "\"\nprompt_file = \"/dev/zero\"\n");
   const auto run = dry_run(spec, 20s);
   expect_no_crash(run);
   EXPECT_EQ(run.exit_code, 2) << run.err;
@@ -206,8 +205,8 @@ TEST_F(hostile_input, HugePromptFileIsRefusedWithItsCap) {
     out.seekp(17 * 1024 * 1024);
     out.put('x');
   }
-  const auto spec = write_spec("name = \"huge\"\nworkdir = \"" + env_.workdir().string() +
-                               "\"\nprompt_file = \"huge-prompt.md\"\n");
+  const auto spec =
+      write_spec("name = \"huge\"\nworkdir = \"" + env_.workdir().string() + "\"\nprompt_file = \"huge-prompt.md\"\n");
   const auto run = dry_run(spec, 20s);
   expect_no_crash(run);
   EXPECT_EQ(run.exit_code, 2) << run.err;

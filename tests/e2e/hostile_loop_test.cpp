@@ -73,9 +73,10 @@ class hostile_loop : public CodexE2eTest {
 // on `"result": 42`. Before: the waiter slept forever and the batch never ended.
 TEST_F(hostile_loop, BatchWhoseBackendStartFailsEndsWithAResult) {
   const fs::path batch = env_.workdir() / "batch.toml";
-  write_file(batch, "concurrency = 2\n"
-                    "[[job]]\nname = \"a\"\nprompt = \"x\"\n[[job.artifact]]\npath = \"a.txt\"\n"
-                    "[[job]]\nname = \"b\"\nprompt = \"y\"\n[[job.artifact]]\npath = \"b.txt\"\n");
+  write_file(batch,
+             "concurrency = 2\n"
+             "[[job]]\nname = \"a\"\nprompt = \"x\"\n[[job.artifact]]\npath = \"a.txt\"\n"
+             "[[job]]\nname = \"b\"\nprompt = \"y\"\n[[job.artifact]]\npath = \"b.txt\"\n");
   std::vector<std::string> argv{DIARY_BIN, "batch", "run", batch.string(), "--json", "--codex-bin", DIARY_FAKE_APP_SERVER};
   auto environment = env_.process_environment();
   environment.push_back("FAKE_APP_SERVER_MODE=initialize-not-object");

@@ -46,8 +46,7 @@ class hostile_protocol : public ::testing::Test {
     for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
       const std::string_view text(*entry);
       const std::string name(text.substr(0, text.find('=')));
-      if (name == "CODEX_HOME" || name == "HOME" || name == "DIARY_CODEX_BIN" || name.starts_with("FAKE_APP_SERVER"))
-        continue;
+      if (name == "CODEX_HOME" || name == "HOME" || name == "DIARY_CODEX_BIN" || name.starts_with("FAKE_APP_SERVER")) continue;
       env.emplace_back(text);
     }
     env.push_back("HOME=" + home_.string());
@@ -267,8 +266,7 @@ TEST_F(hostile_protocol_tmp_home, ExecWarnsOnceAboutACodexHomeBelowTmp) {
 
 TEST_F(hostile_protocol_tmp_home, JobRunWarnsOnceAboutACodexHomeBelowTmp) {
   const auto spec = write_job("write OUT.md");
-  const auto run = run_diary({"job", "run", spec.string(), "--codex-bin", codex_bin_, "--max-no-progress", "1"},
-                             "normal", 60s);
+  const auto run = run_diary({"job", "run", spec.string(), "--codex-bin", codex_bin_, "--max-no-progress", "1"}, "normal", 60s);
   ASSERT_TRUE(run.exit_code) << run.err;
   EXPECT_EQ(count(run.err, "below /tmp"), 1u) << run.err;
 }

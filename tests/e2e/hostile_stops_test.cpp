@@ -66,8 +66,7 @@ std::vector<ProcInfo> survivors(const std::vector<ProcInfo>& before) {
   return left;
 }
 
-bool all_gone_within(const std::vector<ProcInfo>& processes, std::chrono::milliseconds bound,
-                     std::vector<ProcInfo>& left) {
+bool all_gone_within(const std::vector<ProcInfo>& processes, std::chrono::milliseconds bound, std::vector<ProcInfo>& left) {
   return poll_until([&] { return (left = survivors(processes)).empty(); }, bound);
 }
 
@@ -101,8 +100,8 @@ class hostile_stops : public CodexE2eTest {
 
   fs::path write_spec(const std::string& name, const std::string& prompt, const std::string& extra = "") const {
     const fs::path path = scratch_ / (name + ".toml");
-    write_file(path, "name = \"" + name + "\"\nworkdir = \"work\"\nprompt = '''\n" + prompt +
-                         "\n'''\nturn_timeout = \"60s\"\n" + extra + "\n[[artifact]]\npath = \"NEVER.md\"\n");
+    write_file(path, "name = \"" + name + "\"\nworkdir = \"work\"\nprompt = '''\n" + prompt + "\n'''\nturn_timeout = \"60s\"\n" +
+                         extra + "\n[[artifact]]\npath = \"NEVER.md\"\n");
     return path;
   }
 
@@ -115,8 +114,7 @@ class hostile_stops : public CodexE2eTest {
   }
 
   std::vector<std::string> exec_args(const std::string& prompt) const {
-    std::vector<std::string> args{"exec", "--json", "--timeout", "60s", "--sandbox", "workspace-write", "--approval",
-                                  "never"};
+    std::vector<std::string> args{"exec", "--json", "--timeout", "60s", "--sandbox", "workspace-write", "--approval", "never"};
     const auto backend = backend_flags();
     args.insert(args.end(), backend.begin(), backend.end());
     args.push_back(prompt);
@@ -149,8 +147,7 @@ class hostile_stops : public CodexE2eTest {
     return server;
   }
   static std::vector<std::string> mcp_server_flags(const fs::path& server) {
-    return {"-c", "mcp_servers.stops.command=" + json(server.string()).dump(), "-c",
-            "mcp_servers.stops.startup_timeout_sec=2"};
+    return {"-c", "mcp_servers.stops.command=" + json(server.string()).dump(), "-c", "mcp_servers.stops.startup_timeout_sec=2"};
   }
 
   bool sleeper_running() const { return !processes_running(sleeper().string()).empty(); }
@@ -172,16 +169,18 @@ class hostile_stops : public CodexE2eTest {
 
 // Stops bounded in time: a supervisor's SIGTERM-then-SIGKILL (10-30 s) must find the ledger
 // complete, so diary ends within a few seconds of the signal whenever it arrives.
-constexpr auto stop_bound = 4s;     // signal -> diary reaped (turn ended, ledger written, codex gone)
-constexpr auto leftover_bound = 2s; // diary gone -> nothing it started still running
+constexpr auto stop_bound = 4s;      // signal -> diary reaped (turn ended, ledger written, codex gone)
+constexpr auto leftover_bound = 2s;  // diary gone -> nothing it started still running
 
 TEST_F(hostile_stops, SigtermAroundTheTurnStartEndsTheJobWithinTheBound) {
   // When the signal lands: as the loop announces the turn (thread/start or turn/start still in
   // flight), a little later (turn/start answered, codex not yet running it), and once the model
   // was asked (the turn runs a command that never ends).
-  const std::vector<std::pair<std::string, std::chrono::milliseconds>> moments{
-      {"at the turn announcement", 0ms}, {"50ms after it", 50ms}, {"150ms after it", 150ms},
-      {"300ms after it", 300ms},         {"at the model request", -1ms}};
+  const std::vector<std::pair<std::string, std::chrono::milliseconds>> moments{{"at the turn announcement", 0ms},
+                                                                               {"50ms after it", 50ms},
+                                                                               {"150ms after it", 150ms},
+                                                                               {"300ms after it", 300ms},
+                                                                               {"at the model request", -1ms}};
   for (const auto& [moment, delay] : moments) {
     SCOPED_TRACE(moment);
     const std::size_t requests_before = model_.request_count();
@@ -399,8 +398,7 @@ TEST_F(hostile_stops, McpServeExitsOnStdinEofAndWhenItsParentDies) {
   std::this_thread::sleep_for(200ms);  // past its start-up
   ::kill(parent.pid(), SIGKILL);
   ASSERT_TRUE(parent.wait(5s).has_value());
-  EXPECT_TRUE(poll_until([&] { return process_gone(serve_pid); }, leftover_bound))
-      << "diary mcp serve outlived its parent";
+  EXPECT_TRUE(poll_until([&] { return process_gone(serve_pid); }, leftover_bound)) << "diary mcp serve outlived its parent";
   ::kill(-parent.pid(), SIGKILL);  // the orphaned `sleep` of the pipeline (test scaffolding)
 }
 
@@ -485,8 +483,8 @@ ClosedStdoutRun run_with_closed_stdout(const std::vector<std::string>& args, con
 
 TEST_F(hostile_stops, AClosedStdoutIsAnErrorExitNotASigpipeDeathOrASuccess) {
   fs::create_directories(scratch_ / "reports");
-  const auto list = run_with_closed_stdout({DIARY_BIN, "list", "--reports-root", (scratch_ / "reports").string()},
-                                           env_.workdir(), env_.process_environment(), scratch_ / "list.err", 30s);
+  const auto list = run_with_closed_stdout({DIARY_BIN, "list", "--reports-root", (scratch_ / "reports").string()}, env_.workdir(),
+                                           env_.process_environment(), scratch_ / "list.err", 30s);
   ASSERT_NE(list.status, -1) << "diary list hung";
   EXPECT_FALSE(WIFSIGNALED(list.status)) << "diary list died of signal " << WTERMSIG(list.status);
   ASSERT_TRUE(WIFEXITED(list.status));

@@ -436,7 +436,7 @@ output_schema = "answer.schema.json"
     EXPECT_EQ(request.body["text"]["format"]["schema"], schema);
   }
   const std::string repair = requests[1].last_user_text();
-  EXPECT_TRUE(contains(repair, "- $.version: ")) << repair;  // the error, with its JSON path
+  EXPECT_TRUE(contains(repair, "- $.version: ")) << repair;      // the error, with its JSON path
   EXPECT_TRUE(contains(repair, "'type' constraint")) << repair;  // ... and what broke
   EXPECT_TRUE(contains(repair, "corrected JSON")) << repair;
 

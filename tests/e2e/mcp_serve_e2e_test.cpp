@@ -30,7 +30,9 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-std::size_t complete_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t complete_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 class McpServeTest : public ::testing::Test {
  protected:
@@ -43,8 +45,8 @@ class McpServeTest : public ::testing::Test {
   }
 
   std::unique_ptr<SpawnedProcess> start(std::vector<std::string> env) {
-    return std::make_unique<SpawnedProcess>(std::vector<std::string>{DIARY_BIN, "mcp", "serve"}, scratch_.path(),
-                                            env, SpawnedProcess::Stdin::pipe);
+    return std::make_unique<SpawnedProcess>(std::vector<std::string>{DIARY_BIN, "mcp", "serve"}, scratch_.path(), env,
+                                            SpawnedProcess::Stdin::pipe);
   }
 
   // Writes `bytes` and waits for the reply count to reach `replies`; returns the newest line.
@@ -95,45 +97,59 @@ TEST_F(McpServeTest, ConformanceConversationOverStdio) {
   if (!list["result"]["tools"].empty()) {
     // Every published schema is closed, so an unknown property is rejected before the tool runs:
     // a normal result naming the property by JSON pointer, not a JSON-RPC error.
-    json call = {{"jsonrpc", "2.0"}, {"id", 3}, {"method", "tools/call"},
+    json call = {{"jsonrpc", "2.0"},
+                 {"id", 3},
+                 {"method", "tools/call"},
                  {"params", {{"name", list["result"]["tools"][0]["name"]}, {"arguments", {{"not_a_property", true}}}}}};
     auto rejected = exchange(*server, call.dump() + "\n", ++replies);
     ASSERT_TRUE(rejected.contains("result")) << rejected;
     EXPECT_EQ(rejected["result"]["isError"], false);
     EXPECT_EQ(rejected["result"]["structuredContent"]["status"], "invalid");
-    EXPECT_EQ(json::parse(rejected["result"]["content"][0]["text"].get<std::string>()),
-              rejected["result"]["structuredContent"]);
+    EXPECT_EQ(json::parse(rejected["result"]["content"][0]["text"].get<std::string>()), rejected["result"]["structuredContent"]);
     bool names_it = false;
     for (const auto& error : rejected["result"]["structuredContent"]["errors"])
       names_it = names_it || error["path"] == "/not_a_property";
     EXPECT_TRUE(names_it) << rejected;
   }
 
-  auto unknown_tool = exchange(
-      *server, R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}})" "\n",
-      ++replies);
+  auto unknown_tool = exchange(*server,
+                               R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}})"
+                               "\n",
+                               ++replies);
   EXPECT_EQ(unknown_tool["id"], 4);
   EXPECT_EQ(unknown_tool["error"]["code"], -32602);
 
-  auto ping = exchange(*server, R"({"jsonrpc":"2.0","id":"p-5","method":"ping"})" "\n", ++replies);
+  auto ping = exchange(*server,
+                       R"({"jsonrpc":"2.0","id":"p-5","method":"ping"})"
+                       "\n",
+                       ++replies);
   EXPECT_EQ(ping["id"], "p-5");
   EXPECT_EQ(ping["result"], json::object());
 
-  auto unknown = exchange(*server, R"({"jsonrpc":"2.0","id":6,"method":"prompts/list"})" "\n", ++replies);
+  auto unknown = exchange(*server,
+                          R"({"jsonrpc":"2.0","id":6,"method":"prompts/list"})"
+                          "\n",
+                          ++replies);
   EXPECT_EQ(unknown["id"], 6);
   EXPECT_EQ(unknown["error"]["code"], -32601);
 
   auto garbage = exchange(*server, "this is not json {\n", ++replies);
   EXPECT_EQ(garbage["error"]["code"], -32700);
   EXPECT_TRUE(garbage["id"].is_null());
-  auto batch = exchange(*server, R"([{"jsonrpc":"2.0","id":7,"method":"ping"}])" "\n", ++replies);
+  auto batch = exchange(*server,
+                        R"([{"jsonrpc":"2.0","id":7,"method":"ping"}])"
+                        "\n",
+                        ++replies);
   EXPECT_EQ(batch["error"]["code"], -32600);
 
   // A request split across writes is answered once its line is complete, not before.
   EXPECT_TRUE(server->write_stdin(R"({"jsonrpc":"2.0","id":8,)"));
   std::this_thread::sleep_for(50ms);
   EXPECT_EQ(complete_lines(server->out()), replies) << "answered half a line: " << server->out();
-  auto joined = exchange(*server, R"("method":"ping"})" "\n", ++replies);
+  auto joined = exchange(*server,
+                         R"("method":"ping"})"
+                         "\n",
+                         ++replies);
   EXPECT_EQ(joined["id"], 8);
 
   // A last request without its newline, then EOF: answered, and the server ends with 0.
@@ -158,7 +174,11 @@ TEST_F(McpServeTest, AnOverlongLineIsAParseErrorAndTheNextLineIsServed) {
   // 17 MiB without a newline (over the 16 MiB cap), then its newline and a ping in one write.
   const std::string huge = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":")" + std::string(17u << 20, 'x');
   EXPECT_TRUE(server->write_stdin(huge));
-  auto skipped = exchange(*server, "\"}}\n" R"({"jsonrpc":"2.0","id":2,"method":"ping"})" "\n", 2);
+  auto skipped = exchange(*server,
+                          "\"}}\n"
+                          R"({"jsonrpc":"2.0","id":2,"method":"ping"})"
+                          "\n",
+                          2);
   const auto lines = lines_of(server->out());
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(json::parse(lines[0])["error"]["code"], -32700) << lines[0];
@@ -171,7 +191,8 @@ TEST_F(McpServeTest, AnOverlongLineIsAParseErrorAndTheNextLineIsServed) {
 TEST_F(McpServeTest, TheWorkspaceDefaultsToTheCurrentDirectory) {
   SpawnedProcess server({DIARY_BIN, "mcp", "serve"}, workspace_, environment(/*with_workspace=*/false),
                         SpawnedProcess::Stdin::pipe);
-  EXPECT_TRUE(server.write_stdin(R"({"jsonrpc":"2.0","id":1,"method":"ping"})" "\n"));
+  EXPECT_TRUE(server.write_stdin(R"({"jsonrpc":"2.0","id":1,"method":"ping"})"
+                                 "\n"));
   server.close_stdin();
   const auto code = server.wait(10s);
   ASSERT_TRUE(code.has_value());

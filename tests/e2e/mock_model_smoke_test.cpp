@@ -42,8 +42,8 @@ struct ProcessResult {
 
 // Runs argv in cwd with the given environment, draining stdout and stderr; SIGKILLs the whole
 // process group at the deadline.
-ProcessResult run_process(const std::vector<std::string>& args, const fs::path& cwd,
-                          const std::vector<std::string>& env, std::chrono::milliseconds timeout) {
+ProcessResult run_process(const std::vector<std::string>& args, const fs::path& cwd, const std::vector<std::string>& env,
+                          std::chrono::milliseconds timeout) {
   ProcessResult result;
   std::array<int, 2> out_pipe{}, err_pipe{};
   if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0 || ::pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
@@ -62,8 +62,8 @@ ProcessResult run_process(const std::vector<std::string>& args, const fs::path& 
   if (pid == 0) {  // child: async-signal-safe calls only
     ::setpgid(0, 0);
     const int null_in = ::open("/dev/null", O_RDONLY);
-    if (null_in < 0 || ::dup2(null_in, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 ||
-        ::dup2(err_pipe[1], 2) < 0 || ::chdir(dir.c_str()) != 0)
+    if (null_in < 0 || ::dup2(null_in, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0 ||
+        ::chdir(dir.c_str()) != 0)
       ::_exit(126);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
@@ -83,14 +83,12 @@ ProcessResult run_process(const std::vector<std::string>& args, const fs::path& 
   std::array<std::string*, 2> sinks{&result.out, &result.err};
   int open_fds = 2;
   while (open_fds > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left <= 0ms) {
       result.timed_out = true;
       break;
     }
-    if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0 && errno != EINTR)
-      break;
+    if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0 && errno != EINTR) break;
     for (std::size_t i = 0; i < fds.size(); ++i) {
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       char buffer[8192];
@@ -119,8 +117,7 @@ ProcessResult run_process(const std::vector<std::string>& args, const fs::path& 
     ::usleep(10'000);
   }
   if (!result.timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - started);
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   return result;
 }
 
@@ -148,8 +145,8 @@ class mock_model_smoke : public ::testing::Test {
   // `codex exec` with the mock overrides; --strict-config makes codex reject any override it
   // does not know, so a passing run also proves every override is accepted by this version.
   ProcessResult codex_exec(const std::string& prompt, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{DIARY_TEST_CODEX_BIN, "exec", "--skip-git-repo-check",
-                                  "--strict-config", "--sandbox", "workspace-write"};
+    std::vector<std::string> args{DIARY_TEST_CODEX_BIN, "exec",      "--skip-git-repo-check",
+                                  "--strict-config",    "--sandbox", "workspace-write"};
     for (const auto& override_value : mock_provider_overrides(server_.port())) {
       args.push_back("-c");
       args.push_back(override_value);
@@ -200,8 +197,7 @@ TEST_F(mock_model_smoke, ExecRunsTheScriptedShellCommandAndPrintsTheAnswer) {
   EXPECT_EQ(output["type"], "function_call_output");
   EXPECT_EQ(output["call_id"], call["call_id"]);
   ASSERT_EQ(second.function_outputs_since_last_user().size(), 1u);
-  EXPECT_NE(second.function_outputs_since_last_user()[0].find("Process exited with code 0"),
-            std::string::npos)
+  EXPECT_NE(second.function_outputs_since_last_user()[0].find("Process exited with code 0"), std::string::npos)
       << second.function_outputs_since_last_user()[0];
 
   std::string tools;
@@ -221,22 +217,17 @@ TEST_F(mock_model_smoke, ExecFailsPromptlyOnHttp500) {
 }
 
 TEST_F(mock_model_smoke, OutputSchemaArrivesAsStrictJsonSchemaTextFormat) {
-  const json schema = {{"type", "object"},
-                       {"properties", {{"n", {{"type", "integer"}}}}},
-                       {"required", {"n"}},
-                       {"additionalProperties", false}};
+  const json schema = {
+      {"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}, {"required", {"n"}}, {"additionalProperties", false}};
   write_file(scratch_ / "schema.json", schema.dump());
-  const auto run = codex_exec("ANSWER_JSON: {\"n\": 3}",
-                              {"--output-schema", (scratch_ / "schema.json").string()});
+  const auto run = codex_exec("ANSWER_JSON: {\"n\": 3}", {"--output-schema", (scratch_ / "schema.json").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("{\"n\":3}"), std::string::npos) << run.out;
   ASSERT_EQ(server_.request_count(), 1u);
   const auto request = server_.requests()[0];
   ASSERT_TRUE(request.has_output_schema());
-  EXPECT_EQ(request.body["text"]["format"], (json{{"type", "json_schema"},
-                                                  {"name", "codex_output_schema"},
-                                                  {"strict", true},
-                                                  {"schema", schema}}));
+  EXPECT_EQ(request.body["text"]["format"],
+            (json{{"type", "json_schema"}, {"name", "codex_output_schema"}, {"strict", true}, {"schema", schema}}));
 }
 
 }  // namespace

@@ -101,8 +101,7 @@ inline std::vector<ProcInfo> processes_with_env(const std::string& entry) {
 inline std::string describe(const std::vector<ProcInfo>& processes) {
   std::string out;
   for (const auto& info : processes)
-    out += std::to_string(info.pid) + " (" + info.comm + ", state " + info.state + ", ppid " +
-           std::to_string(info.ppid) + ") ";
+    out += std::to_string(info.pid) + " (" + info.comm + ", state " + info.state + ", ppid " + std::to_string(info.ppid) + ") ";
   return out.empty() ? "none" : out;
 }
 
@@ -117,8 +116,7 @@ inline bool poll_until(const std::function<bool()>& done, std::chrono::milliseco
 }
 
 // What is still running with this CODEX_HOME after waiting up to `timeout` for it to go away.
-inline std::vector<ProcInfo> leftover_codex(const std::filesystem::path& codex_home,
-                                            std::chrono::milliseconds timeout) {
+inline std::vector<ProcInfo> leftover_codex(const std::filesystem::path& codex_home, std::chrono::milliseconds timeout) {
   const std::string entry = "CODEX_HOME=" + codex_home.string();
   std::vector<ProcInfo> left;
   poll_until([&] { return (left = processes_with_env(entry)).empty(); }, timeout);

@@ -126,10 +126,8 @@ TEST_F(RenderChromium, ScreenshotsAreRealPictures) {
     // A blank or nearly blank page compresses to a few KiB; this one carries text and colour.
     EXPECT_GT(bytes.size(), 60u * 1024) << png;
     EXPECT_EQ(console_lines(result.err), std::vector<std::string>{});
-    if (!dark)
-      light = bytes;
-    else
-      EXPECT_NE(bytes, light) << "prefers-color-scheme: dark changes nothing";
+    if (!dark) light = bytes;
+    else EXPECT_NE(bytes, light) << "prefers-color-scheme: dark changes nothing";
   }
 }
 

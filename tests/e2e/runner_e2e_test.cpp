@@ -29,7 +29,7 @@ struct SingleTurn {
   Result<AgentTurnResult> result;
   std::string conversation_id;
   std::vector<agent::AgentTurnEvent> streamed;  // what on_event saw, in order
-  std::vector<pid_t> live_codex_pids;            // processes with our CODEX_HOME before shutdown
+  std::vector<pid_t> live_codex_pids;           // processes with our CODEX_HOME before shutdown
 };
 
 std::vector<agent::AgentTurnEvent> events_of(const AgentTurnResult& result, EventKind kind) {
@@ -98,8 +98,7 @@ TEST_F(runner_e2e, ShellCommandWritesAFileAndTheTurnAnswers) {
   const auto requests = model_.requests();
   ASSERT_EQ(requests.size(), 2u);
   ASSERT_EQ(requests[1].function_outputs_since_last_user().size(), 1u);
-  EXPECT_NE(requests[1].function_outputs_since_last_user()[0].find("Process exited with code 0"),
-            std::string::npos);
+  EXPECT_NE(requests[1].function_outputs_since_last_user()[0].find("Process exited with code 0"), std::string::npos);
   EXPECT_FALSE(outcome.conversation_id.empty());
   EXPECT_EQ(requests[0].prompt_cache_key(), outcome.conversation_id);
   EXPECT_TRUE(log_->warnings.empty()) << log_->warnings.front();
@@ -312,8 +311,7 @@ TEST_F(runner_e2e, FourRunnersShareOneBackendInParallel) {
   std::lock_guard lock(mutex);
   ASSERT_EQ(first_calls.size(), static_cast<std::size_t>(runners));
   const auto spread = std::chrono::duration_cast<std::chrono::milliseconds>(
-      *std::max_element(first_calls.begin(), first_calls.end()) -
-      *std::min_element(first_calls.begin(), first_calls.end()));
+      *std::max_element(first_calls.begin(), first_calls.end()) - *std::min_element(first_calls.begin(), first_calls.end()));
   EXPECT_LT(spread, hold) << "the four turns did not overlap";
   // Serially this would take at least 4 x 2.5 s; in parallel about one hold plus overhead.
   EXPECT_LT(outcome.wall, 4 * hold) << "wall time " << outcome.wall.count() << " ms";

@@ -81,8 +81,7 @@ TEST_F(runner_failure_e2e, HangingModelTimesOutIsInterruptedAndTheBackendStaysUs
   ASSERT_TRUE(outcome.hung.result->error);
   EXPECT_EQ(outcome.hung.result->error->kind, ErrorKind::timeout);
   EXPECT_EQ(outcome.hung.result->error->cause, agent::FailureCause::timeout);
-  EXPECT_NE(outcome.hung.result->error->message.find("interrupted"), std::string::npos)
-      << outcome.hung.result->error->message;
+  EXPECT_NE(outcome.hung.result->error->message.find("interrupted"), std::string::npos) << outcome.hung.result->error->message;
   EXPECT_GE(outcome.hung.elapsed, turn_timeout);
   EXPECT_LT(outcome.hung.elapsed, turn_timeout + 3s) << "the interrupt was not confirmed promptly";
   // Not marked broken: codex confirmed the interrupt (turn/completed interrupted) in time.
@@ -237,8 +236,7 @@ TEST_F(runner_failure_e2e, KilledAppServerFailsEveryWaiterAtOnceAndIsReplaced) {
   for (const auto& waiter : outcome.waiters) {
     ASSERT_FALSE(waiter.result) << ::testing::PrintToString(*waiter.result);
     EXPECT_EQ(waiter.result.error().kind, ErrorKind::process_exited) << waiter.result.error();
-    EXPECT_NE(waiter.result.error().message.find("killed by signal 9"), std::string::npos)
-        << waiter.result.error();
+    EXPECT_NE(waiter.result.error().message.find("killed by signal 9"), std::string::npos) << waiter.result.error();
     const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(waiter.finished - outcome.killed_at);
     EXPECT_LT(latency, 2s) << "a waiter learned of the death only after " << latency.count() << " ms";
     RecordProperty("death_latency_ms", std::to_string(latency.count()));

@@ -31,8 +31,8 @@ class SpawnedProcess {
  public:
   enum class Stdin { null, pipe };
 
-  SpawnedProcess(const std::vector<std::string>& args, const std::filesystem::path& cwd,
-                 const std::vector<std::string>& env, Stdin stdin_mode = Stdin::null) {
+  SpawnedProcess(const std::vector<std::string>& args, const std::filesystem::path& cwd, const std::vector<std::string>& env,
+                 Stdin stdin_mode = Stdin::null) {
     std::array<int, 2> out_pipe{}, err_pipe{}, in_pipe{-1, -1};
     if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0 || ::pipe2(err_pipe.data(), O_CLOEXEC) != 0 ||
         (stdin_mode == Stdin::pipe && ::pipe2(in_pipe.data(), O_CLOEXEC) != 0))

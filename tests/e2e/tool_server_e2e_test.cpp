@@ -41,11 +41,11 @@ class tool_server_e2e : public CodexE2eTest {
   codex::CodexFactoryOptions tool_factory_options() const {
     auto options = factory_options();
     options.backend.clean_start = true;
-    options.backend.tool_server = agent::ToolServer{.name = "diary",
-                                                    .command = DIARY_STUB_MCP_SERVER,
-                                                    .args = {"mcp", "serve"},
-                                                    .env = {{"STUB_MCP_TAG", "from-registration"},
-                                                            {"STUB_MCP_LOG", ours_log_.string()}}};
+    options.backend.tool_server =
+        agent::ToolServer{.name = "diary",
+                          .command = DIARY_STUB_MCP_SERVER,
+                          .args = {"mcp", "serve"},
+                          .env = {{"STUB_MCP_TAG", "from-registration"}, {"STUB_MCP_LOG", ours_log_.string()}}};
     return options;
   }
 
@@ -158,8 +158,7 @@ TEST_F(tool_server_e2e, OffersExactlyTheEnabledToolsOfOurServerAndNothingOfTheUs
     EXPECT_EQ(input.find("PROJECT-DOC-MARKER"), std::string::npos);
     EXPECT_EQ(input.find("<environment_context>"), std::string::npos);
   }
-  for (const auto& tool : requests[0].offered_tools())
-    EXPECT_TRUE(tool.name.find("goal") == std::string::npos) << tool.name;
+  for (const auto& tool : requests[0].offered_tools()) EXPECT_TRUE(tool.name.find("goal") == std::string::npos) << tool.name;
 
   // Auto-approved (approval policy never would otherwise fail the call), and this is how codex
   // 0.169.0 hands an MCP result to the model: a wall-time header, then structuredContent as
@@ -171,8 +170,7 @@ TEST_F(tool_server_e2e, OffersExactlyTheEnabledToolsOfOurServerAndNothingOfTheUs
   // The registered args and env reached the server.
   const auto whoami_output = requests[2].function_outputs_since_last_user();
   ASSERT_EQ(whoami_output.size(), 2u);
-  EXPECT_TRUE(whoami_output[1].ends_with("{\"argv\":[\"mcp\",\"serve\"],\"tag\":\"from-registration\"}"))
-      << whoami_output[1];
+  EXPECT_TRUE(whoami_output[1].ends_with("{\"argv\":[\"mcp\",\"serve\"],\"tag\":\"from-registration\"}")) << whoami_output[1];
 }
 
 TEST_F(tool_server_e2e, AToolServerThatCannotStartFailsTheConversationAtOnce) {

@@ -57,9 +57,18 @@ TEST(LiveGenerate, TodaysReportOfATinyDayIsFinalized) {
   }
   env.push_back("CODEX_HOME=" + codex_home.string());
   env.push_back("HOME=" + (scratch.path() / "home").string());
-  std::vector<std::string> argv{DIARY_BIN, "generate", "--today", "--timezone", "UTC", "--reports-root",
-                                (scratch.path() / "reports").string(), "--codex-bin", DIARY_TEST_CODEX_BIN, "--json"};
-  if (const char* model = std::getenv("DIARY_LIVE_MODEL")) argv.insert(argv.end(), {"-c", std::string("model=\"") + model + "\""});
+  std::vector<std::string> argv{DIARY_BIN,
+                                "generate",
+                                "--today",
+                                "--timezone",
+                                "UTC",
+                                "--reports-root",
+                                (scratch.path() / "reports").string(),
+                                "--codex-bin",
+                                DIARY_TEST_CODEX_BIN,
+                                "--json"};
+  if (const char* model = std::getenv("DIARY_LIVE_MODEL"))
+    argv.insert(argv.end(), {"-c", std::string("model=\"") + model + "\""});
   SpawnedProcess process(argv, scratch.path(), env);
   const auto code = process.wait(20min);
   ASSERT_TRUE(code.has_value()) << "diary generate did not finish in 20 minutes";

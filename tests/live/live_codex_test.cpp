@@ -59,9 +59,10 @@ class Live : public ::testing::Test {
 TEST_F(Live, WritesAFileWithAShellCommand) {
   agent::TurnOptions options;
   options.timeout = 4min;
-  auto result = turn("Create a file named live.txt in the current directory containing exactly the word pineapple, "
-                     "using a shell command. Then reply with the single word: done",
-                     options);
+  auto result = turn(
+      "Create a file named live.txt in the current directory containing exactly the word pineapple, "
+      "using a shell command. Then reply with the single word: done",
+      options);
   ASSERT_TRUE(result) << result.error();
   EXPECT_TRUE(result->ok());
   EXPECT_NE(test::read_file(scratch_ / "live.txt").find("pineapple"), std::string::npos);

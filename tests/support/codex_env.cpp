@@ -10,8 +10,8 @@ namespace diary::test {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& credential_variables() {
-  static const std::vector<std::string> names = {"OPENAI_API_KEY", "CODEX_API_KEY", "OPENAI_BASE_URL",
-                                                 "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"};
+  static const std::vector<std::string> names = {"OPENAI_API_KEY", "CODEX_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID",
+                                                 "OPENAI_PROJECT_ID"};
   return names;
 }
 

@@ -34,16 +34,20 @@ void write_evidence_card(const fs::path& workspace, const std::string& project_k
                          const std::vector<FixtureTurn>& turns) {
   json chains = json::array();
   for (const auto& turn : turns) chains.push_back(evidence_chain(turn));
-  const json card = {{"schema_version", 1}, {"project_key", project_key}, {"session_ref", session_ref}, {"evidence_chains", chains}};
+  const json card = {
+      {"schema_version", 1}, {"project_key", project_key}, {"session_ref", session_ref}, {"evidence_chains", chains}};
   write_file(workspace / "projects" / project_key / "evidence" / (session_ref + ".json"), card.dump(2) + "\n");
 }
 
 void commit_every_turn(const fs::path& workspace, const FixtureDay& day) {
   for (const auto& project : day.projects)
-    for (const auto& session : project.sessions) write_evidence_card(workspace, project.project_key, session.session_ref, session.turns);
+    for (const auto& session : project.sessions)
+      write_evidence_card(workspace, project.project_key, session.session_ref, session.turns);
 }
 
-json turn_ref(const std::string& session_ref, const std::string& turn) { return {{"session_ref", session_ref}, {"turn_ref", turn}}; }
+json turn_ref(const std::string& session_ref, const std::string& turn) {
+  return {{"session_ref", session_ref}, {"turn_ref", turn}};
+}
 
 json outcome(const std::string& summary, const std::string& confidence, json evidence_refs, const std::string& category) {
   return {{"category", category}, {"summary", summary}, {"evidence_refs", std::move(evidence_refs)}, {"confidence", confidence}};
@@ -96,18 +100,18 @@ DailyDay write_daily_day(const fs::path& reports_root) {
   DailyDay out{two_project_day(), {}};
   out.workspace = write_fixture_workspace(reports_root, out.day);
   commit_every_turn(out.workspace, out.day);
-  write_synthesis(out.workspace, alpha_key, "alpha",
-                  json::array({material_item("W0001", "Add a verbose flag", "high",
-                                             json::array({turn_ref("S0001", "T0001"), turn_ref("S0001", "T0002")}),
-                                             json::array({outcome("Added --verbose.", "high", json::array({turn_ref("S0001", "T0001")}))}),
-                                             json::array())}),
-                  json::array({{{"session_ref", "S0001"}, {"turn_ref", "T0001"}, {"messages", {"Add a --verbose flag to the CLI"}}}}));
-  write_synthesis(out.workspace, beta_key, "beta",
-                  json::array({material_item("W0001", "Explain the deploy failure", "medium",
-                                             json::array({turn_ref("S0001", "T0001")}),
-                                             json::array({outcome("Found the missing token.", "medium",
-                                                                  json::array({turn_ref("S0001", "T0001")}), "research_outcome")}),
-                                             json::array())}));
+  write_synthesis(
+      out.workspace, alpha_key, "alpha",
+      json::array({material_item(
+          "W0001", "Add a verbose flag", "high", json::array({turn_ref("S0001", "T0001"), turn_ref("S0001", "T0002")}),
+          json::array({outcome("Added --verbose.", "high", json::array({turn_ref("S0001", "T0001")}))}), json::array())}),
+      json::array({{{"session_ref", "S0001"}, {"turn_ref", "T0001"}, {"messages", {"Add a --verbose flag to the CLI"}}}}));
+  write_synthesis(
+      out.workspace, beta_key, "beta",
+      json::array({material_item("W0001", "Explain the deploy failure", "medium", json::array({turn_ref("S0001", "T0001")}),
+                                 json::array({outcome("Found the missing token.", "medium",
+                                                      json::array({turn_ref("S0001", "T0001")}), "research_outcome")}),
+                                 json::array())}));
   return out;
 }
 

@@ -16,8 +16,8 @@ namespace diary::test {
 // A small valid chain for `turn`, every citation inside its span.
 nlohmann::json evidence_chain(const FixtureTurn& turn);
 // projects/<pk>/evidence/<S>.json with one chain per given turn.
-void write_evidence_card(const std::filesystem::path& workspace, const std::string& project_key,
-                         const std::string& session_ref, const std::vector<FixtureTurn>& turns);
+void write_evidence_card(const std::filesystem::path& workspace, const std::string& project_key, const std::string& session_ref,
+                         const std::vector<FixtureTurn>& turns);
 // A card with a chain for every turn of every session of `day`.
 void commit_every_turn(const std::filesystem::path& workspace, const FixtureDay& day);
 
@@ -30,8 +30,8 @@ nlohmann::json terminal_state(const std::string& type, const std::string& summar
 nlohmann::json material_item(const std::string& ref, const std::string& title, const std::string& confidence,
                              nlohmann::json covered_turns, nlohmann::json outcomes, nlohmann::json terminal_states);
 // An item of another kind with nothing but its coverage (and reason for excluded_with_reason).
-nlohmann::json plain_item(const std::string& ref, const std::string& kind, const std::string& title,
-                          nlohmann::json covered_turns, const std::string& confidence = "medium");
+nlohmann::json plain_item(const std::string& ref, const std::string& kind, const std::string& title, nlohmann::json covered_turns,
+                          const std::string& confidence = "medium");
 
 // projects/<pk>/project-synthesis.json
 void write_synthesis(const std::filesystem::path& workspace, const std::string& project_key, const std::string& label,

@@ -11,13 +11,9 @@ namespace diary::test {
 namespace asio = boost::asio;
 
 FakeAgentRunner::FakeAgentRunner(FakeAgentSessionFactory& factory, std::size_t index, agent::AgentConfig config)
-    : factory_(factory),
-      index_(index),
-      config_(std::move(config)),
-      conversation_id_("fake-thread-" + std::to_string(index)) {}
+    : factory_(factory), index_(index), config_(std::move(config)), conversation_id_("fake-thread-" + std::to_string(index)) {}
 
-asio::awaitable<agent::Result<agent::AgentTurnResult>> FakeAgentRunner::turn(std::string prompt,
-                                                                             agent::TurnOptions options) {
+asio::awaitable<agent::Result<agent::AgentTurnResult>> FakeAgentRunner::turn(std::string prompt, agent::TurnOptions options) {
   if (running_) co_return agent::fail(agent::ErrorKind::busy, "a turn is already running on this runner");
   running_ = true;
   interrupted_ = false;
@@ -43,8 +39,8 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> FakeAgentRunner::turn(std
       agent::AgentTurnResult timed_out;
       timed_out.status = agent::TurnStatus::timed_out;
       timed_out.turn_id = conversation_id_ + "-turn-" + std::to_string(number);
-      timed_out.error = agent::TurnError{.kind = agent::ErrorKind::timeout, .message = "fake: turn timed out",
-                                         .cause = agent::FailureCause::timeout};
+      timed_out.error = agent::TurnError{
+          .kind = agent::ErrorKind::timeout, .message = "fake: turn timed out", .cause = agent::FailureCause::timeout};
       timed_out.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
       co_return timed_out;
     }

@@ -49,8 +49,7 @@ class FakeAgentRunner : public agent::AgentRunner {
  public:
   FakeAgentRunner(FakeAgentSessionFactory& factory, std::size_t index, agent::AgentConfig config);
 
-  boost::asio::awaitable<agent::Result<agent::AgentTurnResult>> turn(std::string prompt,
-                                                                     agent::TurnOptions options) override;
+  boost::asio::awaitable<agent::Result<agent::AgentTurnResult>> turn(std::string prompt, agent::TurnOptions options) override;
   boost::asio::awaitable<void> interrupt() override;
   bool turn_running() const override { return running_; }
   std::string conversation_id() const override { return turns_ == 0 ? std::string() : conversation_id_; }
@@ -77,8 +76,7 @@ class FakeAgentSessionFactory : public agent::AgentSessionFactory {
   // The next create_runner() calls fail with this error (e.g. ErrorKind::blocked).
   void fail_create_runner(agent::Error error) { create_error_ = std::move(error); }
 
-  boost::asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(
-      agent::AgentConfig config) override;
+  boost::asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(agent::AgentConfig config) override;
   boost::asio::awaitable<void> shutdown() override;
 
   int runners_created() const { return static_cast<int>(runners_.size()); }

@@ -31,10 +31,12 @@ inline json beta_t1() { return cite(test::beta_key, "S0001", "T0001", "1-4"); }
 inline json cited(const std::string& text, json citations) { return {{"text", text}, {"citations", std::move(citations)}}; }
 
 inline json engagement_slot(json citations) {
-  return {{"overall_reading", {{"text", "Clear direction."}, {"citations", citations}, {"confidence", "high"}}},
-          {"observations",
-           json::array({{{"dimension", "review"}, {"statement", "Asked for tests."}, {"citations", citations}, {"confidence", "medium"}}})},
-          {"limits", json::array({"Offline thinking is not visible."})}};
+  return {
+      {"overall_reading", {{"text", "Clear direction."}, {"citations", citations}, {"confidence", "high"}}},
+      {"observations",
+       json::array(
+           {{{"dimension", "review"}, {"statement", "Asked for tests."}, {"citations", citations}, {"confidence", "medium"}}})},
+      {"limits", json::array({"Offline thinking is not visible."})}};
 }
 
 inline json team_learning_slot(json citations) {

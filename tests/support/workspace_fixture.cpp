@@ -32,9 +32,9 @@ fs::path write_fixture_workspace(const fs::path& reports_root, const FixtureDay&
   int y = 0;
   unsigned m = 0, d = 0;
   std::sscanf(day.date.c_str(), "%d-%u-%u", &y, &m, &d);
-  const std::chrono::sys_days next = std::chrono::sys_days(std::chrono::year_month_day(
-                                         std::chrono::year(y), std::chrono::month(m), std::chrono::day(d))) +
-                                     std::chrono::days(1);
+  const std::chrono::sys_days next =
+      std::chrono::sys_days(std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(m), std::chrono::day(d))) +
+      std::chrono::days(1);
   const std::chrono::year_month_day next_day(next);
   char next_date[16];
   std::snprintf(next_date, sizeof next_date, "%04d-%02u-%02u", static_cast<int>(next_day.year()),
@@ -80,10 +80,10 @@ fs::path write_fixture_workspace(const fs::path& reports_root, const FixtureDay&
 }
 
 std::string codex_user_line(const std::string& text, const std::string& timestamp) {
-  ordered_json line = {{"timestamp", timestamp},
-                       {"type", "response_item"},
-                       {"payload",
-                        {{"type", "message"}, {"role", "user"}, {"content", {{{"type", "input_text"}, {"text", text}}}}}}};
+  ordered_json line = {
+      {"timestamp", timestamp},
+      {"type", "response_item"},
+      {"payload", {{"type", "message"}, {"role", "user"}, {"content", {{{"type", "input_text"}, {"text", text}}}}}}};
   return line.dump();
 }
 
@@ -91,20 +91,16 @@ std::string codex_assistant_line(const std::string& text, const std::string& tim
   ordered_json line = {
       {"timestamp", timestamp},
       {"type", "response_item"},
-      {"payload",
-       {{"type", "message"}, {"role", "assistant"}, {"content", {{{"type", "output_text"}, {"text", text}}}}}}};
+      {"payload", {{"type", "message"}, {"role", "assistant"}, {"content", {{{"type", "output_text"}, {"text", text}}}}}}};
   return line.dump();
 }
 
 std::string codex_shell_call_line(const std::string& command, const std::string& call_id) {
   ordered_json arguments = {{"cmd", command}};
-  ordered_json line = {{"timestamp", "2026-11-30T10:00:02.000Z"},
-                       {"type", "response_item"},
-                       {"payload",
-                        {{"type", "function_call"},
-                         {"name", "exec_command"},
-                         {"arguments", arguments.dump()},
-                         {"call_id", call_id}}}};
+  ordered_json line = {
+      {"timestamp", "2026-11-30T10:00:02.000Z"},
+      {"type", "response_item"},
+      {"payload", {{"type", "function_call"}, {"name", "exec_command"}, {"arguments", arguments.dump()}, {"call_id", call_id}}}};
   return line.dump();
 }
 
@@ -118,24 +114,22 @@ std::string codex_shell_output_line(const std::string& output, int exit_code, co
 
 FixtureDay two_project_day() {
   FixtureDay day;
-  FixtureSession alpha{.session_ref = "S0001",
-                       .lines = {codex_user_line("Add a --verbose flag to the CLI"),
-                                 codex_shell_call_line("grep -n verbose src/cli.cpp"),
-                                 codex_shell_output_line("12: // TODO verbose", 0),
-                                 codex_assistant_line("I added the --verbose flag in src/cli.cpp."),
-                                 codex_user_line("Now run the tests", "2026-11-30T11:00:00.000Z"),
-                                 codex_shell_call_line("ctest --output-on-failure", "call_2"),
-                                 codex_shell_output_line("100% tests passed", 0, "call_2"),
-                                 codex_assistant_line("All tests pass.", "2026-11-30T11:00:09.000Z")},
-                       .turns = {{"T0001", 1, 4}, {"T0002", 5, 8}}};
+  FixtureSession alpha{
+      .session_ref = "S0001",
+      .lines = {codex_user_line("Add a --verbose flag to the CLI"), codex_shell_call_line("grep -n verbose src/cli.cpp"),
+                codex_shell_output_line("12: // TODO verbose", 0),
+                codex_assistant_line("I added the --verbose flag in src/cli.cpp."),
+                codex_user_line("Now run the tests", "2026-11-30T11:00:00.000Z"),
+                codex_shell_call_line("ctest --output-on-failure", "call_2"),
+                codex_shell_output_line("100% tests passed", 0, "call_2"),
+                codex_assistant_line("All tests pass.", "2026-11-30T11:00:09.000Z")},
+      .turns = {{"T0001", 1, 4}, {"T0002", 5, 8}}};
   FixtureSession beta{.session_ref = "S0001",
-                      .lines = {codex_user_line("Why does the deploy script fail?"),
-                                codex_shell_call_line("bash deploy.sh"),
+                      .lines = {codex_user_line("Why does the deploy script fail?"), codex_shell_call_line("bash deploy.sh"),
                                 codex_shell_output_line("error: missing token", 1),
                                 codex_assistant_line("The deploy fails because DEPLOY_TOKEN is unset.")},
                       .turns = {{"T0001", 1, 4}}};
-  day.projects = {FixtureProject{"alpha-0123456789ab", "alpha", {alpha}},
-                  FixtureProject{"beta-ba9876543210", "beta", {beta}}};
+  day.projects = {FixtureProject{"alpha-0123456789ab", "alpha", {alpha}}, FixtureProject{"beta-ba9876543210", "beta", {beta}}};
   return day;
 }
 

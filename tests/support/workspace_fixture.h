@@ -20,7 +20,7 @@ struct FixtureTurn {
 struct FixtureSession {
   std::string session_ref;  // S0001
   std::string source = "codex";
-  std::string file_name;  // default: rollout-<session_ref>.jsonl
+  std::string file_name;           // default: rollout-<session_ref>.jsonl
   std::vector<std::string> lines;  // written joined by "\n", with a trailing newline
   std::vector<FixtureTurn> turns;
 };

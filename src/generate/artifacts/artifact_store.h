@@ -44,8 +44,7 @@ class ArtifactLock {
 
 // Under the lock: reads the current value, calls `update`; when it returns a value, commits it
 // atomically. `update` returning nullopt leaves the file untouched (a rejected call).
-agent::Result<bool> update_json_locked(
-    const std::filesystem::path& path,
-    const std::function<std::optional<nlohmann::json>(const StoredJson& current)>& update);
+agent::Result<bool> update_json_locked(const std::filesystem::path& path,
+                                       const std::function<std::optional<nlohmann::json>(const StoredJson& current)>& update);
 
 }  // namespace diary::generate::artifacts

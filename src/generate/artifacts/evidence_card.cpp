@@ -159,8 +159,8 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
   Problems problems;
   FieldChecks shape(problems);
   shape.object_shape(chain, at, "evidence_chain",
-                     {"turn_ref", "trigger", "agent_reactions", "outcomes", "observed_checks", "terminal_state",
-                      "materiality", "inputs_sha256", "source"});
+                     {"turn_ref", "trigger", "agent_reactions", "outcomes", "observed_checks", "terminal_state", "materiality",
+                      "inputs_sha256", "source"});
   if (!chain.is_object()) return problems;
 
   // Where the chain belongs: project, session, turn.
@@ -227,10 +227,8 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
     for (std::size_t i = 0; i < list->size(); ++i) {
       const json& entry = (*list)[i];
       const std::string entry_at = pointer(list_at, i);
-      if (kind_key.empty())
-        checks.object_shape(entry, entry_at, what, {"summary", "citations"});
-      else
-        checks.object_shape(entry, entry_at, what, {kind_key, "summary", "citations"});
+      if (kind_key.empty()) checks.object_shape(entry, entry_at, what, {"summary", "citations"});
+      else checks.object_shape(entry, entry_at, what, {kind_key, "summary", "citations"});
       if (!entry.is_object()) continue;
       if (vocabulary != nullptr) checks.term(entry, entry_at, kind_key, *vocabulary);
       checks.text(entry, entry_at, "summary", summary_hint);
@@ -239,19 +237,20 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
     return list;
   };
 
-  entries("agent_reactions", "agent reaction", "", nullptr,
-          [&](const json& entry, const std::string& entry_at) { reaction_lines.add(checker.citations(entry, entry_at, "citations")); });
+  entries("agent_reactions", "agent reaction", "", nullptr, [&](const json& entry, const std::string& entry_at) {
+    reaction_lines.add(checker.citations(entry, entry_at, "citations"));
+  });
   struct CitedOutcome {
     std::string at;
     std::vector<Span> spans;
   };
   std::vector<CitedOutcome> cited_outcomes;
-  const json* outcomes = entries("outcomes", "outcome", "category", &outcome_categories(),
-                                 [&](const json& entry, const std::string& entry_at) {
-                                   bool complete = false;
-                                   auto spans = checker.citations(entry, entry_at, "citations", &complete);
-                                   if (complete) cited_outcomes.push_back({entry_at, std::move(spans)});
-                                 });
+  const json* outcomes =
+      entries("outcomes", "outcome", "category", &outcome_categories(), [&](const json& entry, const std::string& entry_at) {
+        bool complete = false;
+        auto spans = checker.citations(entry, entry_at, "citations", &complete);
+        if (complete) cited_outcomes.push_back({entry_at, std::move(spans)});
+      });
   entries("observed_checks", "observed check", "type", &check_types(),
           [&](const json& entry, const std::string& entry_at) { checker.citations(entry, entry_at, "citations"); });
 
@@ -292,8 +291,8 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
   return problems;
 }
 
-EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace::DayWorkspace& day,
-                                      std::string_view project_key, const workspace::SessionEntry& session,
+EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace::DayWorkspace& day, std::string_view project_key,
+                                      const workspace::SessionEntry& session,
                                       const agent::Result<std::vector<std::string>>& turn_hashes) {
   EvidenceCardState state;
   std::set<std::string> present;
@@ -303,7 +302,8 @@ EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace:
   }
   if (!stored.value) {
     state.status = EvidenceCardState::Status::unparsable;
-    state.problems.push_back({"", "the evidence card is not valid JSON", "diary removes the card and extracts the session again"});
+    state.problems.push_back(
+        {"", "the evidence card is not valid JSON", "diary removes the card and extracts the session again"});
     state.missing_turns = turns_without(session, present);
     return state;
   }
@@ -334,7 +334,8 @@ EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace:
         const std::string& current = (*turn_hashes)[turn_position(session, verdict.turn_ref)];
         if (string_field(chain, "inputs_sha256") != std::string_view(current))
           verdict.problems.push_back(
-              {hash_at, fmt::format("the chain of turn {} was made from other turn lines or an older prompt (stale)", verdict.turn_ref),
+              {hash_at,
+               fmt::format("the chain of turn {} was made from other turn lines or an older prompt (stale)", verdict.turn_ref),
                "diary extracts the turn again"});
       }
       verdict.stale = !verdict.problems.empty();
@@ -395,9 +396,8 @@ agent::Result<void> write_empty_card(const workspace::DayWorkspace& day, std::st
   if (session == nullptr)
     return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown session {}/{}", project_key, session_ref));
   if (!session->turns.empty())
-    return agent::fail(agent::ErrorKind::invalid_input,
-                       fmt::format("session {}/{} has {} turns: its card is not empty", project_key, session_ref,
-                                   session->turns.size()));
+    return agent::fail(agent::ErrorKind::invalid_input, fmt::format("session {}/{} has {} turns: its card is not empty",
+                                                                    project_key, session_ref, session->turns.size()));
   auto written = update_json_locked(day.evidence_card(project_key, session_ref), [&](const StoredJson&) {
     return std::optional<json>(card_value(project_key, session_ref, {}));
   });
@@ -405,9 +405,8 @@ agent::Result<void> write_empty_card(const workspace::DayWorkspace& day, std::st
   return {};
 }
 
-ChainCommit commit_chain(const StoredJson& current, json chain, const std::string& turn_hash,
-                         const workspace::DayWorkspace& day, std::string_view project_key,
-                         const workspace::SessionEntry& session, std::string_view at) {
+ChainCommit commit_chain(const StoredJson& current, json chain, const std::string& turn_hash, const workspace::DayWorkspace& day,
+                         std::string_view project_key, const workspace::SessionEntry& session, std::string_view at) {
   ChainCommit commit;
   std::vector<json> chains;
   if (current.value && envelope_problems(*current.value, project_key, session.session_ref).empty())

@@ -71,8 +71,8 @@ EvidenceCardState inspect_evidence_card(const workspace::DayWorkspace& day, std:
                                         std::string_view session_ref);
 // The same for a value already read (under a lock); `turn_hashes` in index order, or the error
 // reading the session copy (then every chain counts as stale).
-EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace::DayWorkspace& day,
-                                      std::string_view project_key, const workspace::SessionEntry& session,
+EvidenceCardState judge_evidence_card(const StoredJson& stored, const workspace::DayWorkspace& day, std::string_view project_key,
+                                      const workspace::SessionEntry& session,
                                       const agent::Result<std::vector<std::string>>& turn_hashes);
 
 // Under the card's lock, judges the card again and rewrites it with only the kept chains, or
@@ -99,7 +99,7 @@ struct ChainCommit {
 // stored (inspect/repair judge them). `missing_turns` counts a chain as present when its content
 // is valid (its staleness is not re-hashed here).
 ChainCommit commit_chain(const StoredJson& current, nlohmann::json chain, const std::string& turn_hash,
-                         const workspace::DayWorkspace& day, std::string_view project_key,
-                         const workspace::SessionEntry& session, std::string_view at = "/evidence_chain");
+                         const workspace::DayWorkspace& day, std::string_view project_key, const workspace::SessionEntry& session,
+                         std::string_view at = "/evidence_chain");
 
 }  // namespace diary::generate::artifacts

@@ -14,12 +14,9 @@ std::string pointer(std::string_view base, std::string_view key) {
   std::string out(base);
   out += '/';
   for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
   }
   return out;
 }
@@ -27,11 +24,12 @@ std::string pointer(std::string_view base, std::string_view key) {
 std::string pointer(std::string_view base, std::size_t index) { return fmt::format("{}/{}", base, index); }
 
 bool is_blank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
 }
 
-Problems header_problems(const json& value, std::string_view what, std::initializer_list<ExpectedText> texts,
-                         FieldNames lists, std::string_view redo) {
+Problems header_problems(const json& value, std::string_view what, std::initializer_list<ExpectedText> texts, FieldNames lists,
+                         std::string_view redo) {
   Problems problems;
   if (!value.is_object()) {
     problems.push_back({"", fmt::format("{} is not a JSON object", what), std::string(redo)});
@@ -104,8 +102,7 @@ const json* FieldChecks::member(const json& object, std::string_view at, std::st
   return nullptr;
 }
 
-const json* FieldChecks::object(const json& parent, std::string_view at, std::string_view key, FieldNames allowed,
-                                Need need) {
+const json* FieldChecks::object(const json& parent, std::string_view at, std::string_view key, FieldNames allowed, Need need) {
   const json* value = member(parent, at, key, need);
   if (value == nullptr) return nullptr;
   const std::string path = pointer(at, key);
@@ -135,15 +132,14 @@ bool FieldChecks::text_value(const json& value, std::string_view at, std::string
   return false;
 }
 
-const json* FieldChecks::text(const json& parent, std::string_view at, std::string_view key, std::string_view hint,
-                              Need need) {
+const json* FieldChecks::text(const json& parent, std::string_view at, std::string_view key, std::string_view hint, Need need) {
   const json* value = member(parent, at, key, need);
   if (value == nullptr) return nullptr;
   return text_value(*value, pointer(at, key), hint) ? value : nullptr;
 }
 
-const json* FieldChecks::term(const json& parent, std::string_view at, std::string_view key,
-                              const Vocabulary& vocabulary, Need need) {
+const json* FieldChecks::term(const json& parent, std::string_view at, std::string_view key, const Vocabulary& vocabulary,
+                              Need need) {
   const json* value = member(parent, at, key, need);
   if (value == nullptr) return nullptr;
   if (value->is_string() && vocabulary.contains(value->get_ref<const std::string&>())) return value;

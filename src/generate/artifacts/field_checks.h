@@ -56,14 +56,14 @@ class FieldChecks {
   const nlohmann::json* member(const nlohmann::json& object, std::string_view at, std::string_view key, Need need);
 
   // A nested object with only `allowed` fields; nullptr when absent or malformed (reported).
-  const nlohmann::json* object(const nlohmann::json& parent, std::string_view at, std::string_view key,
-                               FieldNames allowed, Need need = Need::required);
+  const nlohmann::json* object(const nlohmann::json& parent, std::string_view at, std::string_view key, FieldNames allowed,
+                               Need need = Need::required);
   // An array field; nullptr when absent or not an array (reported).
   const nlohmann::json* array(const nlohmann::json& parent, std::string_view at, std::string_view key,
                               Need need = Need::required);
   // A non-blank string field; nullptr when absent, blank or not a string (reported).
-  const nlohmann::json* text(const nlohmann::json& parent, std::string_view at, std::string_view key,
-                             std::string_view hint, Need need = Need::required);
+  const nlohmann::json* text(const nlohmann::json& parent, std::string_view at, std::string_view key, std::string_view hint,
+                             Need need = Need::required);
   // A value that is itself a non-blank string (array elements such as limits[i]).
   bool text_value(const nlohmann::json& value, std::string_view at, std::string_view hint);
   // A string field from `vocabulary`; nullptr when absent or outside it (reported).

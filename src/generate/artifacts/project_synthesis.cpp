@@ -29,8 +29,7 @@ using prepare::string_field;
 std::string shown(const TurnRef& turn) { return excerpt(turn.session_ref) + "/" + excerpt(turn.turn_ref); }
 
 bool is_work_item_ref(std::string_view ref) {
-  return ref.size() == 5 && ref[0] == 'W' &&
-         std::all_of(ref.begin() + 1, ref.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return ref.size() == 5 && ref[0] == 'W' && std::all_of(ref.begin() + 1, ref.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // One more than the highest W#### ref among `items`.
@@ -139,7 +138,8 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
     if (!is_work_item_ref(value))
       checks.add(ref_at, fmt::format("{} must look like W0001 (W and four digits), not {}", ref_at, excerpt(value)),
                  "number work items W0001, W0002, ... in order");
-    else if (std::any_of(holders.begin(), holders.end(), [&](const json* other) { return string_field(*other, "work_item_ref") == std::string_view(value); }))
+    else if (std::any_of(holders.begin(), holders.end(),
+                         [&](const json* other) { return string_field(*other, "work_item_ref") == std::string_view(value); }))
       checks.add(ref_at, fmt::format("work item {} already exists", value),
                  fmt::format("use the next free ref after the committed ones (W{:04})", next_ref_number(holders)));
   }
@@ -152,7 +152,8 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
   // Coverage.
   std::map<TurnRef, std::string> held;  // turn -> ref of the committed item covering it
   for (const json* other : holders)
-    for (auto& turn : covered_by(*other)) held.emplace(std::move(turn), std::string(string_field(*other, "work_item_ref").value_or("?")));
+    for (auto& turn : covered_by(*other))
+      held.emplace(std::move(turn), std::string(string_field(*other, "work_item_ref").value_or("?")));
   std::set<TurnRef> covered;
   if (const json* turns = checks.array(item, at, "covered_turns")) {
     const std::string turns_at = pointer(at, "covered_turns");
@@ -177,7 +178,8 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
                    "every turn belongs to exactly one work item: leave it out here");
       const bool has_chain = committed.find(turn->session_ref, turn->turn_ref) != nullptr;
       if (kind_value != nullptr && gap && has_chain)
-        checks.add(turn_at, fmt::format("turn {} has an evidence chain; an evidence_gap_item covers only turns without one", shown(*turn)),
+        checks.add(turn_at,
+                   fmt::format("turn {} has an evidence chain; an evidence_gap_item covers only turns without one", shown(*turn)),
                    "cover this turn with a material_work_item or no_material_work_item");
       if (kind_value != nullptr && !gap && !has_chain)
         checks.add(turn_at, fmt::format("turn {} has no evidence chain; only an evidence_gap_item may cover it", shown(*turn)),
@@ -345,7 +347,8 @@ json source_user_messages(const ProjectChains& chains) {
           if (auto text = string_field(quote, "text"); text && !is_blank(*text)) messages.push_back(std::string(*text));
     }
     if (!messages.empty())
-      by_turn[entry.turn] = {{"session_ref", entry.turn.session_ref}, {"turn_ref", entry.turn.turn_ref}, {"messages", std::move(messages)}};
+      by_turn[entry.turn] = {
+          {"session_ref", entry.turn.session_ref}, {"turn_ref", entry.turn.turn_ref}, {"messages", std::move(messages)}};
   }
   json out = json::array();
   for (auto& [turn, value] : by_turn) out.push_back(std::move(value));
@@ -389,8 +392,7 @@ ProjectSynthesisState judge_project_synthesis(const StoredJson& stored, const wo
   json kept = {{"work_items", json::array()}};
   const json& items = envelope["work_items"];
   for (std::size_t i = 0; i < items.size(); ++i) {
-    Problems problems =
-        check_work_item(items[i], day, project.project_key, committed, &kept, pointer("/work_items", i), true);
+    Problems problems = check_work_item(items[i], day, project.project_key, committed, &kept, pointer("/work_items", i), true);
     if (!problems.empty()) {
       state.dropped_items.push_back({i, std::string(string_field(items[i], "work_item_ref").value_or("")), std::move(problems)});
       continue;
@@ -427,7 +429,8 @@ ProjectSynthesisState inspect_project_synthesis(const workspace::DayWorkspace& d
 
 agent::Result<void> repair_project_synthesis(const workspace::DayWorkspace& day, std::string_view project_key) {
   const workspace::ProjectEntry* project = day.find_project(project_key);
-  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", excerpt(project_key)));
+  if (project == nullptr)
+    return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", excerpt(project_key)));
   const ProjectChains committed = committed_project_chains(day, project_key);
   const auto path = day.project_synthesis(project_key);
   auto lock = ArtifactLock::acquire(path);
@@ -445,7 +448,8 @@ agent::Result<void> repair_project_synthesis(const workspace::DayWorkspace& day,
 
 agent::Result<void> write_empty_synthesis(const workspace::DayWorkspace& day, std::string_view project_key) {
   const workspace::ProjectEntry* project = day.find_project(project_key);
-  if (project == nullptr) return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", excerpt(project_key)));
+  if (project == nullptr)
+    return agent::fail(agent::ErrorKind::invalid_input, fmt::format("unknown project_key {}", excerpt(project_key)));
   if (project->turn_count() != 0)
     return agent::fail(agent::ErrorKind::invalid_input,
                        fmt::format("project {} has {} turns: its synthesis is not empty", project_key, project->turn_count()));
@@ -471,8 +475,9 @@ Problems add_work_item(std::vector<json>& items, const json& item, const workspa
     if (!is_offline_made(other)) return false;
     if (string_field(other, "work_item_ref") == new_ref) return true;
     const auto turns = covered_by(other);
-    return std::any_of(turns.begin(), turns.end(),
-                       [&](const TurnRef& turn) { return std::find(new_turns.begin(), new_turns.end(), turn) != new_turns.end(); });
+    return std::any_of(turns.begin(), turns.end(), [&](const TurnRef& turn) {
+      return std::find(new_turns.begin(), new_turns.end(), turn) != new_turns.end();
+    });
   });
   items.push_back(item);
   return {};
@@ -489,8 +494,8 @@ WorkItemCommit finish_commit(std::vector<json> items, const workspace::ProjectEn
   return commit;
 }
 
-std::vector<json> valid_items(const StoredJson& current, const workspace::DayWorkspace& day, const workspace::ProjectEntry& project,
-                              const ProjectChains& committed) {
+std::vector<json> valid_items(const StoredJson& current, const workspace::DayWorkspace& day,
+                              const workspace::ProjectEntry& project, const ProjectChains& committed) {
   ProjectSynthesisState state = judge_project_synthesis(current, day, project, committed);
   if (state.status == ProjectSynthesisState::Status::valid) return std::move(state.kept_items);
   return {};

@@ -94,7 +94,9 @@ struct ProjectSynthesisState {
 
   // Valid and every indexed turn covered exactly once (offline-made items count).
   bool complete() const { return status == Status::valid && uncovered_turns.empty(); }
-  bool needs_repair() const { return status == Status::unparsable || status == Status::stale || !dropped_items.empty() || source_messages_outdated; }
+  bool needs_repair() const {
+    return status == Status::unparsable || status == Status::stale || !dropped_items.empty() || source_messages_outdated;
+  }
 };
 
 ProjectSynthesisState inspect_project_synthesis(const workspace::DayWorkspace& day, std::string_view project_key);
@@ -110,7 +112,7 @@ agent::Result<void> write_empty_synthesis(const workspace::DayWorkspace& day, st
 
 // The commit of one write_work_item item.
 struct WorkItemCommit {
-  Problems problems;       // non-empty: rejected
+  Problems problems;        // non-empty: rejected
   nlohmann::json envelope;  // to write when accepted
   // Turns still to do, index order: uncovered, or covered only by an offline-made item.
   std::vector<TurnRef> remaining_turns;

@@ -13,8 +13,6 @@ namespace diary::generate::artifacts {
 
 inline constexpr std::string_view offline_source = "offline";
 
-inline bool is_offline_made(const nlohmann::json& entry) {
-  return prepare::string_field(entry, "source") == offline_source;
-}
+inline bool is_offline_made(const nlohmann::json& entry) { return prepare::string_field(entry, "source") == offline_source; }
 
 }  // namespace diary::generate::artifacts

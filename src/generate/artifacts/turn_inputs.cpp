@@ -34,8 +34,13 @@ class TurnHashCache {
   using Key = std::tuple<dev_t, ino_t, off_t, std::int64_t, std::int64_t, std::size_t, std::size_t>;
 
   static Key key_of(const struct stat& info, const workspace::TurnSpan& span) {
-    return Key{info.st_dev, info.st_ino, info.st_size, static_cast<std::int64_t>(info.st_mtim.tv_sec),
-               static_cast<std::int64_t>(info.st_mtim.tv_nsec), span.start_line, span.end_line};
+    return Key{info.st_dev,
+               info.st_ino,
+               info.st_size,
+               static_cast<std::int64_t>(info.st_mtim.tv_sec),
+               static_cast<std::int64_t>(info.st_mtim.tv_nsec),
+               span.start_line,
+               span.end_line};
   }
   std::optional<std::string> find(const Key& key) {
     std::lock_guard lock(mutex_);
@@ -65,7 +70,7 @@ agent::Result<std::vector<std::string>> hash_spans_of_file(const std::filesystem
 
 agent::Result<std::vector<std::string>> hash_spans(const std::filesystem::path& file,
                                                    const std::vector<workspace::TurnSpan>& spans) {
-  struct stat info{};
+  struct stat info {};
   if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return hash_spans_of_file(file, spans);
   std::vector<std::string> hashes(spans.size());
   bool all = true;
@@ -130,15 +135,13 @@ agent::Result<std::vector<std::string>> hash_spans_of_file(const std::filesystem
 
 }  // namespace
 
-agent::Result<std::vector<std::string>> session_turn_hashes(const workspace::DayWorkspace& day,
-                                                            std::string_view project_key,
+agent::Result<std::vector<std::string>> session_turn_hashes(const workspace::DayWorkspace& day, std::string_view project_key,
                                                             const workspace::SessionEntry& session) {
   return hash_spans(day.session_file(project_key, session), session.turns);
 }
 
 agent::Result<std::string> turn_inputs_sha256(const workspace::DayWorkspace& day, std::string_view project_key,
-                                              const workspace::SessionEntry& session,
-                                              const workspace::TurnSpan& turn) {
+                                              const workspace::SessionEntry& session, const workspace::TurnSpan& turn) {
   auto hashes = hash_spans(day.session_file(project_key, session), {turn});
   if (!hashes) return std::unexpected(hashes.error());
   return std::move(hashes->front());

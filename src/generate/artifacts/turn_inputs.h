@@ -16,13 +16,11 @@ namespace diary::generate::artifacts {
 
 // One hash per turn of `session`, in index order (one pass over the file). Fails when the
 // session copy cannot be read or ends before a turn does.
-agent::Result<std::vector<std::string>> session_turn_hashes(const workspace::DayWorkspace& day,
-                                                            std::string_view project_key,
+agent::Result<std::vector<std::string>> session_turn_hashes(const workspace::DayWorkspace& day, std::string_view project_key,
                                                             const workspace::SessionEntry& session);
 
 // The hash of one turn (reads the file only up to the turn's last line).
 agent::Result<std::string> turn_inputs_sha256(const workspace::DayWorkspace& day, std::string_view project_key,
-                                              const workspace::SessionEntry& session,
-                                              const workspace::TurnSpan& turn);
+                                              const workspace::SessionEntry& session, const workspace::TurnSpan& turn);
 
 }  // namespace diary::generate::artifacts

@@ -141,11 +141,16 @@ const Vocabulary* find_vocabulary(std::string_view name) {
     const Vocabulary* vocabulary;
   };
   static const std::array named{
-      Named{"trigger_types", &trigger_vocabulary},       Named{"outcome_categories", &outcome_vocabulary},
-      Named{"check_types", &check_vocabulary},           Named{"terminal_types", &terminal_vocabulary},
-      Named{"materiality_levels", &materiality_vocabulary}, Named{"confidence_levels", &confidence_vocabulary},
-      Named{"work_item_kinds", &work_item_vocabulary},   Named{"engagement_dimensions", &dimension_vocabulary},
-      Named{"pattern_kinds", &pattern_vocabulary},       Named{"dispositions", &disposition_vocabulary},
+      Named{"trigger_types", &trigger_vocabulary},
+      Named{"outcome_categories", &outcome_vocabulary},
+      Named{"check_types", &check_vocabulary},
+      Named{"terminal_types", &terminal_vocabulary},
+      Named{"materiality_levels", &materiality_vocabulary},
+      Named{"confidence_levels", &confidence_vocabulary},
+      Named{"work_item_kinds", &work_item_vocabulary},
+      Named{"engagement_dimensions", &dimension_vocabulary},
+      Named{"pattern_kinds", &pattern_vocabulary},
+      Named{"dispositions", &disposition_vocabulary},
   };
   for (const auto& entry : named)
     if (entry.name == name) return entry.vocabulary;

@@ -25,7 +25,7 @@ struct Vocabulary {
 
   bool contains(std::string_view value) const;
   std::vector<std::string> values() const;  // in declaration order
-  nlohmann::json enum_schema() const;        // {"type":"string","enum":[...]}
+  nlohmann::json enum_schema() const;       // {"type":"string","enum":[...]}
   // "- `value`: description." lines, one per term, for prompt templates.
   std::string prompt_list() const;
   // "a, b, c" sorted, for hints.

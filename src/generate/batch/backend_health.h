@@ -16,8 +16,7 @@ class BackendHealth {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit BackendHealth(std::chrono::milliseconds restart_window = std::chrono::seconds(60))
-      : restart_window_(restart_window) {}
+  explicit BackendHealth(std::chrono::milliseconds restart_window = std::chrono::seconds(60)) : restart_window_(restart_window) {}
 
   // A backend finished its start-up (the first one or a replacement).
   void started() { ++starts_; }

@@ -185,14 +185,15 @@ agent::Result<std::vector<ShardRun>> read_shard_runs(const std::vector<fs::path>
   std::set<std::string> seen;  // run ids, so overlapping inputs count a run once
   for (const auto& input : inputs) {
     std::error_code error;
-    if (!fs::exists(input, error)) return std::unexpected(bad_input(fmt::format("{}: no such file or directory", input.string())));
+    if (!fs::exists(input, error))
+      return std::unexpected(bad_input(fmt::format("{}: no such file or directory", input.string())));
     const auto files = result_files_in(input, error);
     if (error) return std::unexpected(bad_input(fmt::format("{}: {}", input.string(), error.message())));
     if (files.empty())
-      return std::unexpected(bad_input(fmt::format(
-          "{}: no batch result here (a run directory holds result.json; give a run directory or the directory above "
-          "them)",
-          input.string())));
+      return std::unexpected(bad_input(
+          fmt::format("{}: no batch result here (a run directory holds result.json; give a run directory or the directory above "
+                      "them)",
+                      input.string())));
     for (const auto& file : files) {
       auto run = parse_run(file);
       if (!run) return std::unexpected(run.error());
@@ -223,8 +224,8 @@ agent::Result<MergedBatch> merge_shard_runs(std::vector<ShardRun> runs) {
   std::vector<const ShardRun*> winners;
   for (auto& [index, of] : by_shard) {
     std::sort(of.begin(), of.end(), [](const ShardRun* a, const ShardRun* b) { return a->run_id > b->run_id; });
-    MergedShard shard{.index = index, .run_id = of.front()->run_id, .status = of.front()->status,
-                      .result_file = of.front()->result_file};
+    MergedShard shard{
+        .index = index, .run_id = of.front()->run_id, .status = of.front()->status, .result_file = of.front()->result_file};
     for (std::size_t i = 1; i < of.size(); ++i) shard.superseded.push_back(of[i]->run_id);
     merged.shards.push_back(std::move(shard));
     winners.push_back(of.front());
@@ -252,22 +253,21 @@ agent::Result<MergedBatch> merge_shard_runs(std::vector<ShardRun> runs) {
   for (auto& [name, shards] : shards_of_job) {
     if (shards.size() < 2) {
       if (merged.shard_count > 1 && shard_of(name, merged.shard_count) != shards.front())
-        merged.conflicts.push_back({name, shards,
-                                    fmt::format("job {} belongs to shard {}/{} by its name but shard {}/{} ran it", name,
-                                                shard_of(name, merged.shard_count), merged.shard_count, shards.front(),
-                                                merged.shard_count)});
+        merged.conflicts.push_back(
+            {name, shards,
+             fmt::format("job {} belongs to shard {}/{} by its name but shard {}/{} ran it", name,
+                         shard_of(name, merged.shard_count), merged.shard_count, shards.front(), merged.shard_count)});
       continue;
     }
     std::sort(shards.begin(), shards.end());
-    merged.conflicts.push_back({name, shards,
-                                fmt::format("job {} was reported by {} shards ({}); the result of shard {}/{} is kept",
-                                            name, shards.size(), shard_list(shards, merged.shard_count), shards.front(),
-                                            merged.shard_count)});
+    merged.conflicts.push_back(
+        {name, shards,
+         fmt::format("job {} was reported by {} shards ({}); the result of shard {}/{} is kept", name, shards.size(),
+                     shard_list(shards, merged.shard_count), shards.front(), merged.shard_count)});
   }
   // Batch-file order; runs from before the index was recorded sort by name after the rest.
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.order != b.order ? a.order < b.order : a.job->name < b.job->name;
-  });
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.order != b.order ? a.order < b.order : a.job->name < b.job->name; });
   bool every_job_complete = true;
   merged.jobs.reserve(entries.size());
   for (auto& entry : entries) {
@@ -282,37 +282,37 @@ agent::Result<MergedBatch> merge_shard_runs(std::vector<ShardRun> runs) {
   for (const ShardRun* run : winners) {
     if (!run->batch_jobs) continue;
     if (batch_jobs && *batch_jobs != *run->batch_jobs)
-      merged.problems.push_back(fmt::format("the shards disagree on the batch's size ({} and {} jobs): were they run "
-                                            "from the same batch file?",
-                                            *batch_jobs, *run->batch_jobs));
+      merged.problems.push_back(
+          fmt::format("the shards disagree on the batch's size ({} and {} jobs): were they run "
+                      "from the same batch file?",
+                      *batch_jobs, *run->batch_jobs));
     batch_jobs = run->batch_jobs;
   }
   if (merged.missing_shards.empty() && !any_filtered && batch_jobs && *batch_jobs != merged.jobs.size())
-    merged.problems.push_back(
-        fmt::format("the batch has {} job(s) but the shards reported {}", *batch_jobs, merged.jobs.size()));
+    merged.problems.push_back(fmt::format("the batch has {} job(s) but the shards reported {}", *batch_jobs, merged.jobs.size()));
 
   merged.totals = merged_totals(merged, winners);
   merged.complete = merged.missing_shards.empty() && merged.conflicts.empty() && merged.problems.empty() && every_job_complete;
   if (!merged.missing_shards.empty())
     merged.reason = fmt::format("{} of {} shard(s) missing: {}", merged.missing_shards.size(), merged.shard_count,
                                 shard_list(merged.missing_shards, merged.shard_count));
-  else if (!merged.conflicts.empty())
-    merged.reason = fmt::format("{} job(s) with conflicting results", merged.conflicts.size());
-  else if (!merged.problems.empty())
-    merged.reason = merged.problems.front();
+  else if (!merged.conflicts.empty()) merged.reason = fmt::format("{} job(s) with conflicting results", merged.conflicts.size());
+  else if (!merged.problems.empty()) merged.reason = merged.problems.front();
   else if (!every_job_complete)
-    merged.reason = fmt::format("{} of {} job(s) not complete",
-                                merged.jobs.size() - merged.totals["complete"].get<std::size_t>(), merged.jobs.size());
-  else
-    merged.reason = fmt::format("{} job(s) complete on {} shard(s)", merged.jobs.size(), merged.shard_count);
+    merged.reason = fmt::format("{} of {} job(s) not complete", merged.jobs.size() - merged.totals["complete"].get<std::size_t>(),
+                                merged.jobs.size());
+  else merged.reason = fmt::format("{} job(s) complete on {} shard(s)", merged.jobs.size(), merged.shard_count);
   return merged;
 }
 
 std::string merged_json_text(const MergedBatch& merged) {
   json shards = json::array();
   for (const auto& shard : merged.shards)
-    shards.push_back({{"index", shard.index}, {"run_id", shard.run_id}, {"status", shard.status},
-                      {"result_file", shard.result_file.string()}, {"superseded", shard.superseded}});
+    shards.push_back({{"index", shard.index},
+                      {"run_id", shard.run_id},
+                      {"status", shard.status},
+                      {"result_file", shard.result_file.string()},
+                      {"superseded", shard.superseded}});
   json conflicts = json::array();
   for (const auto& conflict : merged.conflicts)
     conflicts.push_back({{"job", conflict.job}, {"shards", conflict.shards}, {"message", conflict.message}});
@@ -367,8 +367,8 @@ std::string format_merge_table(const MergedBatch& merged) {
   for (const auto& conflict : merged.conflicts) out += "conflict: " + conflict.message + "\n";
   for (const auto& problem : merged.problems) out += "problem: " + problem + "\n";
   out += fmt::format("merge {}: {} job(s) from {} of {} shard(s); {} complete; {} turn(s); {} tokens\n",
-                     merged.complete ? "complete" : "incomplete", merged.jobs.size(), merged.shards.size(),
-                     merged.shard_count, merged.totals["complete"].get<long long>(), merged.totals["turns"].get<long long>(),
+                     merged.complete ? "complete" : "incomplete", merged.jobs.size(), merged.shards.size(), merged.shard_count,
+                     merged.totals["complete"].get<long long>(), merged.totals["turns"].get<long long>(),
                      merged.totals["tokens"].get<long long>());
   if (!merged.complete) out += "  " + merged.reason + "\n";
   return out;

@@ -26,19 +26,19 @@ struct ShardJob {
   std::optional<std::size_t> index;  // batch-file position, when recorded
   long long attempts = 0;
   std::vector<std::pair<std::string, long long>> usage;  // the numeric members of "usage"
-  std::string json;                  // the job object, minified
+  std::string json;                                      // the job object, minified
 };
 
 // One `diary batch run` as its result.json tells it.
 struct ShardRun {
   std::filesystem::path result_file;
-  std::string run_id;                 // sorts by start time (make_run_id)
-  std::string status;                 // the run's batch status
-  Shard shard;                        // 1/1 for an unsharded run
+  std::string run_id;                     // sorts by start time (make_run_id)
+  std::string status;                     // the run's batch status
+  Shard shard;                            // 1/1 for an unsharded run
   std::optional<std::size_t> batch_jobs;  // jobs in the batch file, when recorded
-  bool filtered = false;              // the run used --only: it need not hold its whole shard
+  bool filtered = false;                  // the run used --only: it need not hold its whole shard
   std::vector<ShardJob> jobs;
-  long long tokens = 0;               // from its totals
+  long long tokens = 0;  // from its totals
   long long duration_ms = 0;
   long long backend_starts = 0;
   long long backend_deaths = 0;
@@ -62,23 +62,23 @@ struct MergedShard {
 
 struct JobConflict {
   std::string job;
-  std::vector<int> shards;       // every shard that reported the job, ascending
+  std::vector<int> shards;  // every shard that reported the job, ascending
   std::string message;
 };
 
 struct MergedBatch {
-  bool complete = false;         // every shard present, no conflict, every job complete
-  std::string reason;            // one line
+  bool complete = false;  // every shard present, no conflict, every job complete
+  std::string reason;     // one line
   int shard_count = 1;
-  std::vector<MergedShard> shards;     // ascending index
-  std::vector<int> missing_shards;     // 1-based indices that reported nothing
+  std::vector<MergedShard> shards;  // ascending index
+  std::vector<int> missing_shards;  // 1-based indices that reported nothing
   std::vector<JobConflict> conflicts;
-  std::vector<std::string> problems;   // other inconsistencies (job counts)
+  std::vector<std::string> problems;  // other inconsistencies (job counts)
   struct Job {
     ShardJob result;
     int shard = 1;
   };
-  std::vector<Job> jobs;               // each once, batch-file order
+  std::vector<Job> jobs;  // each once, batch-file order
   nlohmann::json totals = nlohmann::json::object();
 };
 

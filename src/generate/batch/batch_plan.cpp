@@ -9,8 +9,8 @@
 
 namespace diary::generate {
 
-nlohmann::json plan_batch(const BatchSpec& spec, const std::vector<std::size_t>& selected,
-                          const JobSelection& selection, int concurrency) {
+nlohmann::json plan_batch(const BatchSpec& spec, const std::vector<std::size_t>& selected, const JobSelection& selection,
+                          int concurrency) {
   nlohmann::json jobs = nlohmann::json::array();
   for (auto index : selected) {
     const JobSpec& job = spec.jobs[index].spec;

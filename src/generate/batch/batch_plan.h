@@ -16,8 +16,8 @@ namespace diary::generate {
 
 // {batch, concurrency, shard, total_jobs, selected:[{name, index, shard, would_run,
 //  failing_checks, workdir, spec}]}  (shard: "K/N" or null; each job's shard of N when given)
-nlohmann::json plan_batch(const BatchSpec& spec, const std::vector<std::size_t>& selected,
-                          const JobSelection& selection, int concurrency);
+nlohmann::json plan_batch(const BatchSpec& spec, const std::vector<std::size_t>& selected, const JobSelection& selection,
+                          int concurrency);
 
 // One line per selected job ("would run" / "complete", failing checks), then a count.
 std::string format_batch_plan(const nlohmann::json& plan);

@@ -55,8 +55,9 @@ std::vector<std::string> BatchProgressView::frame() const {
     if (job.phase != JobState::Phase::running) continue;
     if (shown++ == options_.max_rows) break;
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - job.started);
-    rows.push_back(fit(fmt::format("  {}  turn {:>2}  {:>7}  {}", util::pad_to_width(util::fit_width(job.name, name_width), name_width),
-                                   job.turn, util::format_duration(elapsed), util::terminal_line(job.last_action))));
+    rows.push_back(
+        fit(fmt::format("  {}  turn {:>2}  {:>7}  {}", util::pad_to_width(util::fit_width(job.name, name_width), name_width),
+                        job.turn, util::format_duration(elapsed), util::terminal_line(job.last_action))));
   }
   if (running > options_.max_rows) rows.push_back(fit(fmt::format("  ... and {} more running", running - options_.max_rows)));
   const std::size_t total = jobs_.size();
@@ -64,8 +65,8 @@ std::vector<std::string> BatchProgressView::frame() const {
   const std::size_t filled = total == 0 ? bar_width : (complete + failed) * bar_width / total;
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_);
   rows.push_back(fit(fmt::format("[{}{}] {}/{} done: {} complete, {} failed, {} running, {} pending  {}",
-                                 std::string(filled, '#'), std::string(bar_width - filled, '.'), complete + failed,
-                                 total, complete, failed, running, pending, util::format_duration(elapsed))));
+                                 std::string(filled, '#'), std::string(bar_width - filled, '.'), complete + failed, total,
+                                 complete, failed, running, pending, util::format_duration(elapsed))));
   return rows;
 }
 

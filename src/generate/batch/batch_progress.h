@@ -36,9 +36,9 @@ class BatchProgressView : public BatchObserver {
   using Clock = std::chrono::steady_clock;
 
   struct Options {
-    bool live = false;       // a terminal: redraw in place; else plain lines
-    std::size_t width = 100;  // terminal columns (live lines are cut to fit: no wrapping)
-    std::size_t max_rows = 20;  // running jobs shown; the rest are counted
+    bool live = false;                            // a terminal: redraw in place; else plain lines
+    std::size_t width = 100;                      // terminal columns (live lines are cut to fit: no wrapping)
+    std::size_t max_rows = 20;                    // running jobs shown; the rest are counted
     std::function<void(std::string_view)> write;  // one call per update (e.g. to stderr)
     std::function<Clock::time_point()> now = [] { return Clock::now(); };
   };

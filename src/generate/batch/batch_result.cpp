@@ -113,8 +113,8 @@ std::string format_batch_table(const BatchResult& result) {
     const int turns = entry.job ? entry.job->attempts() : 0;
     const auto tokens = entry.job ? tokens_used(entry.job->usage) : 0;
     const auto duration = entry.job ? entry.job->duration : std::chrono::milliseconds(0);
-    table.add_row({entry.name, entry.status(), std::to_string(turns), std::to_string(tokens),
-                   util::format_duration(duration), problems_text(entry)});
+    table.add_row({entry.name, entry.status(), std::to_string(turns), std::to_string(tokens), util::format_duration(duration),
+                   problems_text(entry)});
   }
   std::string out = table.render();
   const nlohmann::json totals = batch_totals(result);

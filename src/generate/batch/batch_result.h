@@ -18,10 +18,10 @@
 namespace diary::generate {
 
 struct BatchJobResult {
-  std::size_t index = 0;           // position in the batch file
+  std::size_t index = 0;  // position in the batch file
   std::string name;
-  std::optional<JobResult> job;    // empty: the job never started (the batch stopped first)
-  std::string skipped_reason;      // why it never started
+  std::optional<JobResult> job;  // empty: the job never started (the batch stopped first)
+  std::string skipped_reason;    // why it never started
 
   bool complete() const { return job && job->status == RunStatus::complete; }
   // A RunStatus name, or "skipped".
@@ -44,14 +44,14 @@ std::string_view to_string(BatchStatus status);
 
 struct BatchResult {
   BatchStatus status = BatchStatus::failed;
-  std::string reason;                 // one line
-  std::vector<BatchJobResult> jobs;   // selected jobs, batch-file order
+  std::string reason;                // one line
+  std::vector<BatchJobResult> jobs;  // selected jobs, batch-file order
   std::string run_id;
-  std::filesystem::path ledger;       // the batch's events.jsonl
+  std::filesystem::path ledger;  // the batch's events.jsonl
   std::chrono::milliseconds duration{0};
   int concurrency = 0;
-  std::size_t backend_starts = 0;     // app-servers started during the batch
-  std::size_t backend_deaths = 0;     // app-servers that died under running work
+  std::size_t backend_starts = 0;  // app-servers started during the batch
+  std::size_t backend_deaths = 0;  // app-servers that died under running work
   // What `diary batch merge` needs to combine shards: which shard this run was (none = the
   // whole batch), the batch file, how many jobs it has and the --only names.
   std::optional<Shard> shard;

@@ -48,8 +48,8 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
     // A signal (requested on this executor's thread) stops the batch like any other stop.
     std::stop_callback on_signal(options_.stop, [this] { stop(BatchStatus::interrupted, "interrupted by a signal"); });
 
-    const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(options_.concurrency, 1)),
-                                                      selected_.size());
+    const std::size_t workers =
+        std::min<std::size_t>(static_cast<std::size_t>(std::max(options_.concurrency, 1)), selected_.size());
     for (std::size_t i = 0; i < workers; ++i) {
       ++active_;
       asio::co_spawn(executor_, worker(), [self](std::exception_ptr error) {
@@ -65,7 +65,8 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
       if (stopping() && !shut_down_ && Clock::now() >= stop_deadline_) {
         // The grace is over: take the backends down under the turns that did not end.
         shut_down_ = true;
-        note(fmt::format("jobs still running {} after the stop; shutting codex down", util::format_duration(options_.stop_grace)));
+        note(
+            fmt::format("jobs still running {} after the stop; shutting codex down", util::format_duration(options_.stop_grace)));
         co_await factory_.shutdown();
         continue;
       }
@@ -83,8 +84,7 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
         std::rethrow_exception(failure_);
       } catch (const std::exception& e) {
         what = e.what();
-      } catch (...) {
-      }
+      } catch (...) {}
       options_.ledger->append("worker_failed", {{"message", what}});
       note("a batch worker failed: " + what);
     }
@@ -174,18 +174,19 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
                                              {"deaths", options_.health->deaths()},
                                              {"action", give_up ? "stop" : "restart"}});
     if (give_up) {
-      stop_after_this_job(BatchStatus::failed, fmt::format("the codex app-server died again within {} ({}); stopping the batch",
-                                            util::format_duration(options_.health->restart_window()), error.message));
+      stop_after_this_job(BatchStatus::failed,
+                          fmt::format("the codex app-server died again within {} ({}); stopping the batch",
+                                      util::format_duration(options_.health->restart_window()), error.message));
     } else {
-      note(fmt::format("the codex app-server died ({}); its running jobs fail, the next job starts a new one",
-                       error.message));
+      note(fmt::format("the codex app-server died ({}); its running jobs fail, the next job starts a new one", error.message));
     }
   }
 
   asio::awaitable<void> run_one(std::size_t pos) {
     auto self = shared_from_this();
     const BatchJob& job = spec_.jobs[selected_[pos]];
-    options_.ledger->append("job_started", {{"job", job.spec.name}, {"index", job.index}, {"workdir", job.spec.workdir.string()}});
+    options_.ledger->append("job_started",
+                            {{"job", job.spec.name}, {"index", job.index}, {"workdir", job.spec.workdir.string()}});
     if (options_.observer) options_.observer->job_started(pos);
 
     TrackingHooks hooks;
@@ -261,9 +262,11 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
     for (std::size_t pos = 0; pos < selected_.size(); ++pos) {
       if (!results_[pos]) {
         const BatchJob& job = spec_.jobs[selected_[pos]];
-        results_[pos] = BatchJobResult{.index = job.index, .name = job.spec.name,
+        results_[pos] = BatchJobResult{.index = job.index,
+                                       .name = job.spec.name,
                                        .skipped_reason = "not started: " + stop_reason_.value_or("the batch stopped")};
-        options_.ledger->append("job_skipped", {{"job", job.spec.name}, {"index", job.index}, {"reason", results_[pos]->skipped_reason}});
+        options_.ledger->append("job_skipped",
+                                {{"job", job.spec.name}, {"index", job.index}, {"reason", results_[pos]->skipped_reason}});
         ++skipped;
       }
       if (results_[pos]->complete()) ++complete;

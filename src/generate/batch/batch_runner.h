@@ -37,12 +37,12 @@ struct BatchRunOptions {
   std::shared_ptr<BackendHealth> health;
   // The batch ledger (open_batch_ledger); empty = opened here with a new run id.
   std::shared_ptr<RunLedger> ledger;
-  std::shared_ptr<BatchObserver> observer;  // progress; empty = quiet
-  agent::AgentBackendOptions backend;       // for every job; each job's codex_config is appended
-  nlohmann::json backend_info = nlohmann::json::object();  // each job ledger's "backend" event
-  nlohmann::json request = nlohmann::json::object();       // extra batch_request fields (flags)
-  std::optional<Shard> shard;       // recorded in the result for `diary batch merge`
-  std::vector<std::string> only;    // likewise (a filtered shard need not hold all its jobs)
+  std::shared_ptr<BatchObserver> observer;                              // progress; empty = quiet
+  agent::AgentBackendOptions backend;                                   // for every job; each job's codex_config is appended
+  nlohmann::json backend_info = nlohmann::json::object();               // each job ledger's "backend" event
+  nlohmann::json request = nlohmann::json::object();                    // extra batch_request fields (flags)
+  std::optional<Shard> shard;                                           // recorded in the result for `diary batch merge`
+  std::vector<std::string> only;                                        // likewise (a filtered shard need not hold all its jobs)
   std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);  // of each job's loop
   std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
 };
@@ -59,7 +59,6 @@ std::string shard_run_id(const std::string& run_id, const std::optional<Shard>& 
 // Runs spec.jobs[i] for each i of `selected` (indices in batch-file order, see select_jobs).
 // Fails (ErrorKind::io) only when the batch ledger cannot be created: nothing runs then.
 boost::asio::awaitable<agent::Result<BatchResult>> run_batch(const BatchSpec& spec, std::vector<std::size_t> selected,
-                                                             agent::AgentSessionFactory& factory,
-                                                             BatchRunOptions options = {});
+                                                             agent::AgentSessionFactory& factory, BatchRunOptions options = {});
 
 }  // namespace diary::generate

@@ -35,7 +35,6 @@ std::string join(const std::set<std::string_view>& names) {
   return out;
 }
 
-
 class BatchReader {
  public:
   explicit BatchReader(fs::path shown) : shown_(std::move(shown)) {}
@@ -115,9 +114,8 @@ Defaults read_defaults(BatchReader& reader, toml::table& root, const fs::path& b
   const bool has_prompt = table->contains("prompt") || table->contains("prompt_file");
   table->insert("name", "defaults");
   if (!has_prompt) table->insert("prompt", "(each job's own)");
-  auto checked = parse_job_table(*table, JobTableContext{.spec_path = reader.shown(),
-                                                         .key_prefix = "defaults.",
-                                                         .line = node->source().begin.line});
+  auto checked = parse_job_table(
+      *table, JobTableContext{.spec_path = reader.shown(), .key_prefix = "defaults.", .line = node->source().begin.line});
   table->erase("name");
   if (!has_prompt) table->erase("prompt");
   if (!checked) {
@@ -194,15 +192,13 @@ ParsedJob read_file_job(BatchReader& reader, toml::table& entry, const std::stri
   return out;
 }
 
-ParsedJob read_inline_job(BatchReader& reader, toml::table& entry, const std::string& prefix,
-                          const Defaults& defaults) {
+ParsedJob read_inline_job(BatchReader& reader, toml::table& entry, const std::string& prefix, const Defaults& defaults) {
   ParsedJob out;
   if (const auto* name = entry.get_as<std::string>("name")) out.name = name->get();
   if (!defaults.usable) return out;
   merge_defaults(entry, defaults.table);
-  auto spec = parse_job_table(entry, JobTableContext{.spec_path = reader.shown(),
-                                                     .key_prefix = prefix,
-                                                     .line = entry.source().begin.line});
+  auto spec = parse_job_table(
+      entry, JobTableContext{.spec_path = reader.shown(), .key_prefix = prefix, .line = entry.source().begin.line});
   if (!spec) {
     reader.add(spec.error().message);
     return out;
@@ -219,8 +215,7 @@ void check_concurrency(BatchReader& reader, const toml::table& root, BatchSpec& 
     reader.problem("concurrency", *node, "expected an integer");
   } else if (value->get() < 1 || value->get() > max_batch_concurrency) {
     reader.problem("concurrency", *node,
-                   "must be between 1 and " + std::to_string(max_batch_concurrency) + ", got " +
-                       std::to_string(value->get()));
+                   "must be between 1 and " + std::to_string(max_batch_concurrency) + ", got " + std::to_string(value->get()));
   } else {
     spec.concurrency = static_cast<int>(value->get());
   }
@@ -228,8 +223,7 @@ void check_concurrency(BatchReader& reader, const toml::table& root, BatchSpec& 
 
 // Names must be unique (results, ledgers and --only refer to jobs by name); no file may be an
 // artifact of two jobs (they run at the same time).
-void check_across_jobs(BatchReader& reader, const std::vector<ParsedJob>& parsed,
-                       const std::vector<std::uint32_t>& lines) {
+void check_across_jobs(BatchReader& reader, const std::vector<ParsedJob>& parsed, const std::vector<std::uint32_t>& lines) {
   std::map<std::string, std::size_t> names;
   std::map<fs::path, std::size_t> artifacts;
   for (std::size_t i = 0; i < parsed.size(); ++i) {
@@ -238,8 +232,8 @@ void check_across_jobs(BatchReader& reader, const std::vector<ParsedJob>& parsed
       auto [first, inserted] = names.emplace(parsed[i].name, i);
       if (!inserted)
         reader.problem(prefix + ".name", lines[i],
-                       "duplicate job name '" + parsed[i].name + "' (also job[" + std::to_string(first->second) +
-                           "], line " + std::to_string(lines[first->second]) + ")");
+                       "duplicate job name '" + parsed[i].name + "' (also job[" + std::to_string(first->second) + "], line " +
+                           std::to_string(lines[first->second]) + ")");
     }
     if (!parsed[i].spec) continue;
     for (const auto& artifact : parsed[i].spec->artifacts) {
@@ -247,8 +241,8 @@ void check_across_jobs(BatchReader& reader, const std::vector<ParsedJob>& parsed
       auto [first, inserted] = artifacts.emplace(path, i);
       if (!inserted && first->second != i)
         reader.problem(prefix + ".artifact", lines[i],
-                       "artifact " + path.string() + " is also declared by job[" + std::to_string(first->second) +
-                           "] ('" + parsed[first->second].name + "'); jobs run concurrently, so each file needs one owner");
+                       "artifact " + path.string() + " is also declared by job[" + std::to_string(first->second) + "] ('" +
+                           parsed[first->second].name + "'); jobs run concurrently, so each file needs one owner");
     }
   }
 }
@@ -263,8 +257,8 @@ std::expected<BatchSpec, BatchProblems> parse_batch_spec_text(std::string_view t
   if (!parsed) {
     const auto& error = parsed.error();
     return std::unexpected(BatchProblems{batch_path.string() + ":" + std::to_string(error.source().begin.line) + ":" +
-                                         std::to_string(error.source().begin.column) + ": TOML syntax error: " +
-                                         std::string(error.description())});
+                                         std::to_string(error.source().begin.column) +
+                                         ": TOML syntax error: " + std::string(error.description())});
   }
   toml::table& root = parsed.table();
   BatchSpec spec;

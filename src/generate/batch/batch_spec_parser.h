@@ -23,7 +23,6 @@ std::expected<BatchSpec, BatchProblems> parse_batch_spec(const std::filesystem::
 
 // Parses `text` as if it were the content of `batch_path` (whose directory need exist only for
 // the paths the batch names).
-std::expected<BatchSpec, BatchProblems> parse_batch_spec_text(std::string_view text,
-                                                              const std::filesystem::path& batch_path);
+std::expected<BatchSpec, BatchProblems> parse_batch_spec_text(std::string_view text, const std::filesystem::path& batch_path);
 
 }  // namespace diary::generate

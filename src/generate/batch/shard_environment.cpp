@@ -12,11 +12,13 @@ namespace {
 
 // One engine's reading: the shard it names, or why it names none.
 struct Reading {
-  std::string engine;     // for messages: the variables it came from
+  std::string engine;  // for messages: the variables it came from
   agent::Result<Shard> shard;
 };
 
-agent::Error bad(std::string message) { return agent::Error{agent::ErrorKind::invalid_input, "--shard auto: " + std::move(message)}; }
+agent::Error bad(std::string message) {
+  return agent::Error{agent::ErrorKind::invalid_input, "--shard auto: " + std::move(message)};
+}
 
 std::optional<long long> whole_number(const std::string& text) {
   long long value = 0;
@@ -68,10 +70,10 @@ agent::Result<Shard> read_slurm(const EnvironmentLookup& env) {
     auto max = number_of(env, "SLURM_ARRAY_TASK_MAX");
     if (!max) return std::unexpected(max.error());
     if (*max - min + 1 != *count)
-      return std::unexpected(bad(fmt::format(
-          "the Slurm array {}-{} has {} task(s) but is not contiguous (SLURM_ARRAY_TASK_COUNT={}); use --array=0-{} "
-          "without a step",
-          min, *max, *max - min + 1, *count, *count - 1)));
+      return std::unexpected(bad(
+          fmt::format("the Slurm array {}-{} has {} task(s) but is not contiguous (SLURM_ARRAY_TASK_COUNT={}); use --array=0-{} "
+                      "without a step",
+                      min, *max, *max - min + 1, *count, *count - 1)));
   }
   return shard_of_zero_based("SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN", *id - min, "SLURM_ARRAY_TASK_COUNT", *count);
 }
@@ -99,17 +101,17 @@ agent::Result<Shard> shard_from_environment(const EnvironmentLookup& env) {
   if (readings.empty()) {
     if (env("DIARY_SHARD_COUNT"))
       return std::unexpected(bad("DIARY_SHARD_COUNT is set but no index is (DIARY_SHARD_INDEX or JOB_COMPLETION_INDEX)"));
-    return std::unexpected(bad(
-        "no shard in the environment: set DIARY_SHARD_INDEX (0-based) and DIARY_SHARD_COUNT, run as a Kubernetes "
-        "Indexed Job (JOB_COMPLETION_INDEX + DIARY_SHARD_COUNT) or a Slurm job array, or pass --shard K/N"));
+    return std::unexpected(
+        bad("no shard in the environment: set DIARY_SHARD_INDEX (0-based) and DIARY_SHARD_COUNT, run as a Kubernetes "
+            "Indexed Job (JOB_COMPLETION_INDEX + DIARY_SHARD_COUNT) or a Slurm job array, or pass --shard K/N"));
   }
   for (const auto& reading : readings)
     if (!reading.shard) return std::unexpected(reading.shard.error());
   for (const auto& reading : readings)
     if (*reading.shard != *readings.front().shard)
-      return std::unexpected(bad(fmt::format("{} says shard {}/{} but {} says {}/{}", readings.front().engine,
-                                             readings.front().shard->index, readings.front().shard->count,
-                                             reading.engine, reading.shard->index, reading.shard->count)));
+      return std::unexpected(
+          bad(fmt::format("{} says shard {}/{} but {} says {}/{}", readings.front().engine, readings.front().shard->index,
+                          readings.front().shard->count, reading.engine, reading.shard->index, reading.shard->count)));
   return *readings.front().shard;
 }
 

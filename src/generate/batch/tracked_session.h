@@ -14,7 +14,7 @@
 namespace diary::generate {
 
 struct TrackingHooks {
-  std::function<void(int turn)> on_turn_start;              // 1-based turn of this job
+  std::function<void(int turn)> on_turn_start;               // 1-based turn of this job
   std::function<void(const agent::Error&)> on_backend_lost;  // the app-server died under a turn
 };
 
@@ -23,8 +23,7 @@ class TrackedSessionFactory : public agent::AgentSessionFactory {
   TrackedSessionFactory(agent::AgentSessionFactory& shared, TrackingHooks hooks)
       : shared_(shared), hooks_(std::make_shared<TrackingHooks>(std::move(hooks))) {}
 
-  boost::asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(
-      agent::AgentConfig config) override;
+  boost::asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(agent::AgentConfig config) override;
   boost::asio::awaitable<void> shutdown() override;
 
  private:

@@ -1,6 +1,5 @@
 #include "generate/check/artifact_check.h"
 
-
 #include "util/text_file.h"
 #include "generate/check/workdir_path.h"
 
@@ -26,7 +25,6 @@ std::string requirements(const ArtifactSpec& spec) {
   }
   return out;
 }
-
 
 }  // namespace
 
@@ -81,8 +79,7 @@ ArtifactCheckResult check_artifact(const fs::path& workdir, const ArtifactSpec& 
     ++result.failing_checks;
   };
   if (content->size() < spec.min_bytes)
-    failed_check("too small: " + std::to_string(content->size()) + " byte(s), needs at least " +
-                 std::to_string(spec.min_bytes));
+    failed_check("too small: " + std::to_string(content->size()) + " byte(s), needs at least " + std::to_string(spec.min_bytes));
   for (const auto& text : spec.contains)
     if (content->find(text) == std::string::npos) failed_check("missing substring " + quote(text));
   if (spec.matches_regex) {
@@ -92,16 +89,15 @@ ArtifactCheckResult check_artifact(const fs::path& workdir, const ArtifactSpec& 
     else if (!*found) failed_check("no match for regex " + util::shown_pattern(spec.matches_regex->pattern()));
   }
   if (spec.json_schema) {
-    const std::string schema_name =
-        spec.json_schema_path ? spec.json_schema_path->filename().string() : std::string("schema");
+    const std::string schema_name = spec.json_schema_path ? spec.json_schema_path->filename().string() : std::string("schema");
     auto violations = validate_json_text(*spec.json_schema, *content);
     // One failing check however many violations: every violation is still listed (bounded).
     if (!violations.empty()) ++result.failing_checks;
     for (std::size_t i = 0; i < violations.size() && i < max_schema_problems; ++i)
       result.problems.push_back("schema " + schema_name + ": " + to_string(violations[i]));
     if (violations.size() > max_schema_problems)
-      result.problems.push_back("schema " + schema_name + ": ... and " +
-                                std::to_string(violations.size() - max_schema_problems) + " more violation(s)");
+      result.problems.push_back("schema " + schema_name + ": ... and " + std::to_string(violations.size() - max_schema_problems) +
+                                " more violation(s)");
   }
   result.ok = result.problems.empty();
   return result;

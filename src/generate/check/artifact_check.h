@@ -20,12 +20,12 @@
 namespace diary::generate {
 
 struct ArtifactSpec {
-  std::string path;                 // relative to the working directory, normalized
-  std::uintmax_t min_bytes = 1;     // 0 = may be empty (but must exist)
+  std::string path;              // relative to the working directory, normalized
+  std::uintmax_t min_bytes = 1;  // 0 = may be empty (but must exist)
   std::vector<std::string> contains;
-  std::optional<std::string> matches;  // PCRE2 regex source, multiline (docs/jobs.md)
+  std::optional<std::string> matches;                       // PCRE2 regex source, multiline (docs/jobs.md)
   std::shared_ptr<const util::BoundedRegex> matches_regex;  // compiled `matches`, bounded
-  std::optional<std::filesystem::path> json_schema_path;  // as resolved, for messages
+  std::optional<std::filesystem::path> json_schema_path;    // as resolved, for messages
   std::shared_ptr<const JsonSchema> json_schema;
 
   // Number of individual checks this artifact has (exists, size, each substring, ...).
@@ -40,7 +40,7 @@ struct ArtifactCheckResult {
   bool ok = false;
   std::vector<std::string> problems;  // one line each, e.g. `missing substring "## Highlights"`
   int failing_checks = 0;
-  std::uintmax_t bytes = 0;           // size on disk when the file exists inside the workdir
+  std::uintmax_t bytes = 0;  // size on disk when the file exists inside the workdir
 
   friend bool operator==(const ArtifactCheckResult&, const ArtifactCheckResult&) = default;
 };

@@ -94,8 +94,8 @@ int number(std::string_view text, std::size_t at, std::size_t count) {
 std::size_t date_length(std::string_view text) {
   std::size_t year = 0;
   while (year < text.size() && text[year] >= '0' && text[year] <= '9') ++year;
-  if (year == 0 || !(year + 6 <= text.size() && text[year] == '-' && digits(text, year + 1, 2) &&
-                     text[year + 3] == '-' && digits(text, year + 4, 2)))
+  if (year == 0 || !(year + 6 <= text.size() && text[year] == '-' && digits(text, year + 1, 2) && text[year + 3] == '-' &&
+                     digits(text, year + 4, 2)))
     return 0;
   const int month = number(text, year + 1, 2), day = number(text, year + 4, 2);
   if (month < 1 || month > 12 || day < 1 || day > 31) return 0;
@@ -105,8 +105,7 @@ std::size_t date_length(std::string_view text) {
 
 // valijson's "time": HH:MM:SS(.frac)?(Z|z|[+-|]HH:MM), to the end of `text`.
 bool is_time(std::string_view text) {
-  if (!(digits(text, 0, 2) && text.size() >= 8 && text[2] == ':' && digits(text, 3, 2) && text[5] == ':' &&
-        digits(text, 6, 2)))
+  if (!(digits(text, 0, 2) && text.size() >= 8 && text[2] == ':' && digits(text, 3, 2) && text[5] == ':' && digits(text, 6, 2)))
     return false;
   if (number(text, 0, 2) > 23 || number(text, 3, 2) > 59 || number(text, 6, 2) > 60) return false;
   std::size_t at = 8;
@@ -117,8 +116,8 @@ bool is_time(std::string_view text) {
   }
   const std::string_view zone = text.substr(at);
   if (zone == "Z" || zone == "z") return true;
-  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-' || zone[0] == '|') && digits(zone, 1, 2) &&
-         zone[3] == ':' && digits(zone, 4, 2) && number(zone, 1, 2) <= 23 && number(zone, 4, 2) <= 59;
+  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-' || zone[0] == '|') && digits(zone, 1, 2) && zone[3] == ':' &&
+         digits(zone, 4, 2) && number(zone, 1, 2) <= 23 && number(zone, 4, 2) <= 59;
 }
 
 // `format`, with valijson's semantics (date, time, date-time; other formats always pass) in
@@ -242,9 +241,7 @@ InstancePlace instance_place(const std::vector<std::string>& context, const nloh
 
 }  // namespace
 
-std::string to_string(const SchemaViolation& violation) {
-  return violation.path + ": " + violation.message;
-}
+std::string to_string(const SchemaViolation& violation) { return violation.path + ": " + violation.message; }
 
 // One validator lives as long as the schema (the lock keeps validate() safe from several
 // threads), beside what schema_preflight made of the document and every pattern, compiled once
@@ -362,8 +359,7 @@ std::vector<SchemaViolation> JsonSchema::validate(const nlohmann::json& instance
   return violations;
 }
 
-std::vector<SchemaViolation> validate_json_text(const JsonSchema& schema, const std::string& text,
-                                                nlohmann::json* parsed) {
+std::vector<SchemaViolation> validate_json_text(const JsonSchema& schema, const std::string& text, nlohmann::json* parsed) {
   nlohmann::json value;
   try {
     value = nlohmann::json::parse(text);

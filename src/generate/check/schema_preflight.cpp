@@ -14,12 +14,9 @@ using Pointer = json::json_pointer;
 // Keywords whose values are data, never schemas.
 const std::set<std::string, std::less<>> value_keywords = {"enum", "const", "default", "examples"};
 // Keywords whose values map names to schemas (the names are not keywords).
-const std::set<std::string, std::less<>> schema_map_keywords = {"properties", "patternProperties", "definitions",
-                                                                "dependencies"};
+const std::set<std::string, std::less<>> schema_map_keywords = {"properties", "patternProperties", "definitions", "dependencies"};
 
-agent::Result<void> invalid(const std::string& message) {
-  return agent::fail(agent::ErrorKind::invalid_input, message);
-}
+agent::Result<void> invalid(const std::string& message) { return agent::fail(agent::ErrorKind::invalid_input, message); }
 
 std::string shown(const Pointer& pointer) { return "#" + pointer.to_string(); }
 
@@ -36,8 +33,7 @@ void walk_schemas(Json& node, const Pointer& at, Visit& visit) {
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (value_keywords.contains(it.key())) continue;
     if (schema_map_keywords.contains(it.key()) && it->is_object()) {
-      for (auto entry = it->begin(); entry != it->end(); ++entry)
-        walk_schemas(*entry, at / it.key() / entry.key(), visit);
+      for (auto entry = it->begin(); entry != it->end(); ++entry) walk_schemas(*entry, at / it.key() / entry.key(), visit);
       continue;
     }
     walk_schemas(*it, at / it.key(), visit);
@@ -197,7 +193,8 @@ agent::Result<PreparedSchema> prepare_schema(const json& document) {
   auto bounds = [&](const json& node, const Pointer& at) {
     if (problem || !node.is_object()) return;
     for (const char* keyword : {"$ref", "$id"})
-      if (auto it = node.find(keyword); it != node.end() && it->is_string() && it->get_ref<const std::string&>().size() > max_ref_length)
+      if (auto it = node.find(keyword);
+          it != node.end() && it->is_string() && it->get_ref<const std::string&>().size() > max_ref_length)
         problem = shown(at / keyword) + ": longer than " + std::to_string(max_ref_length) + " characters";
   };
   walk_schemas(document, Pointer(), bounds);

@@ -28,15 +28,15 @@ namespace diary::generate {
 inline constexpr std::string_view bounded_pattern_keyword = "x-diary-bounded-pattern";
 inline constexpr std::string_view bounded_format_keyword = "x-diary-bounded-format";
 
-inline constexpr std::size_t max_schema_depth = 200;      // nested JSON levels of a schema document
-inline constexpr std::size_t max_instance_depth = 500;    // nested JSON levels of a validated instance
-inline constexpr std::size_t max_ref_length = 1024;       // characters of one `$ref` or `$id`
-inline constexpr std::size_t max_ref_chain = 64;          // schemas applied in turn to one value
+inline constexpr std::size_t max_schema_depth = 200;    // nested JSON levels of a schema document
+inline constexpr std::size_t max_instance_depth = 500;  // nested JSON levels of a validated instance
+inline constexpr std::size_t max_ref_length = 1024;     // characters of one `$ref` or `$id`
+inline constexpr std::size_t max_ref_chain = 64;        // schemas applied in turn to one value
 
 struct PreparedSchema {
-  nlohmann::json document;             // what valijson parses
+  nlohmann::json document;              // what valijson parses
   bool has_pattern_properties = false;  // then validation binds them per instance
-  std::vector<std::string> patterns;   // every `pattern` and `patternProperties` key (to compile once)
+  std::vector<std::string> patterns;    // every `pattern` and `patternProperties` key (to compile once)
 };
 
 // Checks the bounds and the `$ref` graph, and renames the regex keywords. ErrorKind::invalid_input
@@ -47,8 +47,7 @@ agent::Result<PreparedSchema> prepare_schema(const nlohmann::json& document);
 bool nests_deeper_than(const nlohmann::json& value, std::size_t limit);
 
 // Whether `pattern` matches `name`, or an error message (a limit was hit).
-using NameMatcher = std::function<std::optional<std::string>(const std::string& pattern, const std::string& name,
-                                                             bool& matched)>;
+using NameMatcher = std::function<std::optional<std::string>(const std::string& pattern, const std::string& name, bool& matched)>;
 
 // `prepared` with every `patternProperties` replaced by what it means for `instance`: each
 // object key k of the instance that matches pattern P gets `properties[k]` (true when absent, so

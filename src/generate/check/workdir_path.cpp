@@ -46,21 +46,18 @@ agent::Result<fs::path> resolve_in_workdir(const fs::path& workdir, std::string_
   const fs::path joined = root / *normal;
   // weakly_canonical follows every symlink of the part that exists.
   const fs::path resolved = fs::weakly_canonical(joined, ec);
-  if (ec)
-    return agent::fail(agent::ErrorKind::invalid_input,
-                       "cannot resolve '" + std::string(relative) + "': " + ec.message());
+  if (ec) return agent::fail(agent::ErrorKind::invalid_input, "cannot resolve '" + std::string(relative) + "': " + ec.message());
   if (!is_within(root, resolved))
-    return agent::fail(agent::ErrorKind::invalid_input, "path '" + std::string(relative) +
-                                                            "' resolves outside the working directory (" +
-                                                            resolved.string() + ")");
+    return agent::fail(agent::ErrorKind::invalid_input,
+                       "path '" + std::string(relative) + "' resolves outside the working directory (" + resolved.string() + ")");
   // A dangling symlink is left unresolved by weakly_canonical; its target must stay inside too,
   // or a later write through it would land outside.
   if (fs::is_symlink(fs::symlink_status(joined, ec))) {
     fs::path target = fs::read_symlink(joined, ec);
     if (!ec && target.is_relative()) target = joined.parent_path() / target;
     if (ec || !is_within(root, target.lexically_normal()))
-      return agent::fail(agent::ErrorKind::invalid_input, "path '" + std::string(relative) +
-                                                              "' is a symlink pointing outside the working directory");
+      return agent::fail(agent::ErrorKind::invalid_input,
+                         "path '" + std::string(relative) + "' is a symlink pointing outside the working directory");
   }
   return joined;
 }

@@ -19,7 +19,6 @@ bool is_within(const std::filesystem::path& root, const std::filesystem::path& p
 
 // `workdir / relative` after normalize_relative, also refusing a path whose existing part
 // resolves (through symlinks) outside canonical(workdir). `workdir` must exist.
-agent::Result<std::filesystem::path> resolve_in_workdir(const std::filesystem::path& workdir,
-                                                         std::string_view relative);
+agent::Result<std::filesystem::path> resolve_in_workdir(const std::filesystem::path& workdir, std::string_view relative);
 
 }  // namespace diary::generate

@@ -47,8 +47,8 @@ agent::Result<CitationIndex> CitationIndex::load(workspace::DayWorkspace day) {
   std::set<TurnId> committed;
   for (const auto& project : day.projects())
     for (const auto& session : project.sessions) {
-      const auto chained = chained_turns(day.evidence_card(project.project_key, session.session_ref),
-                                         project.project_key, session.session_ref);
+      const auto chained =
+          chained_turns(day.evidence_card(project.project_key, session.session_ref), project.project_key, session.session_ref);
       for (const auto& turn : session.turns)
         if (chained.contains(turn.turn_ref)) committed.insert(TurnId{project.project_key, session.session_ref, turn.turn_ref});
     }
@@ -108,8 +108,8 @@ std::optional<artifacts::Problem> CitationIndex::check_stored(const json& citati
   return std::nullopt;
 }
 
-std::optional<json> CitationIndex::resolve_requested(const json& citation, std::string_view own_project,
-                                                     const std::string& path, artifacts::Problems& problems) const {
+std::optional<json> CitationIndex::resolve_requested(const json& citation, std::string_view own_project, const std::string& path,
+                                                     artifacts::Problems& problems) const {
   auto session = string_field(citation, "session_ref");
   auto turn = string_field(citation, "turn_ref");
   auto project = string_field(citation, "project_key");
@@ -128,8 +128,9 @@ std::optional<json> CitationIndex::resolve_requested(const json& citation, std::
   }
   const std::string key(own_project.empty() ? *project : own_project);
   auto resolved = resolve(TurnId{key, std::string(*session), std::string(*turn)});
-  if (!resolved) problems.push_back({path, fmt::format("{}/{} has no committed evidence in project '{}'", *session, *turn, key),
-                                     std::string(cite_hint)});
+  if (!resolved)
+    problems.push_back(
+        {path, fmt::format("{}/{} has no committed evidence in project '{}'", *session, *turn, key), std::string(cite_hint)});
   return resolved;
 }
 

@@ -35,7 +35,8 @@ json report_item(const CitationIndex& index, const std::string& project_key, con
                         {"citations", citations_for(index, project_key, outcome.evidence_refs)}});
   json terminals = json::array();
   for (const auto& terminal : item.terminal_states)
-    terminals.push_back({{"summary", terminal.summary}, {"citations", citations_for(index, project_key, terminal.evidence_refs)}});
+    terminals.push_back(
+        {{"summary", terminal.summary}, {"citations", citations_for(index, project_key, terminal.evidence_refs)}});
   const auto disposition = work_item_disposition(item);
   json out = {{"work_item_ref", item.work_item_ref},
               {"title", item.title},
@@ -116,7 +117,8 @@ json build_skeleton(const CitationIndex& index, const std::vector<ProjectSynthes
     json items = json::array();
     json messages = json::array();
     if (entry.synthesis != nullptr) {
-      for (const auto* item : ordered_items(*entry.synthesis)) items.push_back(report_item(index, entry.project->project_key, *item));
+      for (const auto* item : ordered_items(*entry.synthesis))
+        items.push_back(report_item(index, entry.project->project_key, *item));
       messages = entry.synthesis->source_user_messages;
     }
     projects.push_back({{"project_key", entry.project->project_key},

@@ -98,8 +98,7 @@ json offline_slot_value(const json& report, const CitationIndex& index, const Sl
   json lead = {{"text", text}, {"citations", citations}, {"confidence", "low"}};
   switch (slot.kind) {
     case SlotKind::project_summary: return {{"text", text}, {"citations", citations}, {"source", "offline"}};
-    case SlotKind::report_title:
-      return {{"text", offline_title(report)}, {"citations", citations}, {"source", "offline"}};
+    case SlotKind::report_title: return {{"text", offline_title(report)}, {"citations", citations}, {"source", "offline"}};
     case SlotKind::engagement:
       return {{"overall_reading", lead}, {"observations", json::array()}, {"limits", json::array()}, {"source", "offline"}};
     case SlotKind::team_learning:

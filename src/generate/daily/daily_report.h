@@ -20,8 +20,8 @@
 namespace diary::generate::daily {
 
 struct BuiltReport {
-  nlohmann::json report;       // as written
-  std::vector<SlotRef> kept;   // slots carried over from the previous file
+  nlohmann::json report;      // as written
+  std::vector<SlotRef> kept;  // slots carried over from the previous file
 };
 
 // invalid_input when the workspace or a project synthesis cannot be read; io when the file

@@ -36,10 +36,8 @@ std::optional<json> find_offline_part(const json& report, const SlotRef& slot) {
 void restore_offline_part(json& report, const SlotRef& slot, json part) {
   json& parts = parts_of(report);
   auto existing = std::find_if(parts.begin(), parts.end(), [&](const json& p) { return names_slot(p, slot); });
-  if (existing != parts.end())
-    *existing = std::move(part);
-  else
-    parts.push_back(std::move(part));
+  if (existing != parts.end()) *existing = std::move(part);
+  else parts.push_back(std::move(part));
 }
 
 void put_offline_part(json& report, const SlotRef& slot, std::string_view reason) {

@@ -108,10 +108,8 @@ SynthesisWorkItem read_item(ShapeReader& reader, const json& item, const std::st
   }
   const json& limits = reader.array(item, "limits", at);
   for (std::size_t i = 0; i < limits.size(); ++i) {
-    if (limits[i].is_string())
-      out.limits.push_back(limits[i].get<std::string>());
-    else
-      reader.fail(child_path(child_path(at, "limits"), i), "must be a string");
+    if (limits[i].is_string()) out.limits.push_back(limits[i].get<std::string>());
+    else reader.fail(child_path(child_path(at, "limits"), i), "must be a string");
   }
   out.offline = prepare::string_field(item, "source") == std::optional<std::string_view>("offline");
   return out;
@@ -126,10 +124,8 @@ json read_source_messages(ShapeReader& reader, const json& synthesis) {
     json messages = json::array();
     const json& given = reader.array(entries[i], "messages", at);
     for (std::size_t m = 0; m < given.size(); ++m) {
-      if (given[m].is_string())
-        messages.push_back(given[m]);
-      else
-        reader.fail(child_path(child_path(at, "messages"), m), "must be a string");
+      if (given[m].is_string()) messages.push_back(given[m]);
+      else reader.fail(child_path(child_path(at, "messages"), m), "must be a string");
     }
     out.push_back({{"session_ref", reader.text(entries[i], "session_ref", at)},
                    {"turn_ref", reader.text(entries[i], "turn_ref", at)},

@@ -13,8 +13,8 @@ json project_substrate(const json& project) {
 json title_substrate(const json& report) {
   json view = report;
   if (!view.is_object()) return view;
-  for (const char* key : {"report_title", "overall_confidence", "engagement_assessment", "team_learning", "generated_by",
-                          "offline_parts"})
+  for (const char* key :
+       {"report_title", "overall_confidence", "engagement_assessment", "team_learning", "generated_by", "offline_parts"})
     view.erase(key);
   return view;
 }

@@ -61,7 +61,8 @@ class SlotChecker {
     }
     if (mode_ == CitationCheck::count_only) return;
     for (std::size_t i = 0; i < value->size(); ++i)
-      if (auto problem = index_.check_stored((*value)[i], own_project_, child_path(at, i))) problems_.push_back(std::move(*problem));
+      if (auto problem = index_.check_stored((*value)[i], own_project_, child_path(at, i)))
+        problems_.push_back(std::move(*problem));
   }
 
   void limits(const json& object, const std::string& path) {

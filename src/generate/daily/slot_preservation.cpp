@@ -33,10 +33,8 @@ class Preserver {
     target = *old_value;
     if (offline) {
       auto part = find_offline_part(previous_, slot);
-      if (part)
-        restore_offline_part(fresh_, slot, std::move(*part));
-      else
-        put_offline_part(fresh_, slot, "needs a model");
+      if (part) restore_offline_part(fresh_, slot, std::move(*part));
+      else put_offline_part(fresh_, slot, "needs a model");
     }
     kept_.push_back(slot);
   }

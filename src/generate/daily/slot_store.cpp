@@ -19,8 +19,8 @@ agent::Result<artifacts::Problems> store_slot(const workspace::DayWorkspace& wor
 
 agent::Result<artifacts::Problems> store_slots(const workspace::DayWorkspace& workspace, std::vector<SlotWrite> writes) {
   artifacts::Problems problems;
-  auto written = artifacts::update_json_locked(
-      workspace.daily_report(), [&](const artifacts::StoredJson& current) -> std::optional<json> {
+  auto written =
+      artifacts::update_json_locked(workspace.daily_report(), [&](const artifacts::StoredJson& current) -> std::optional<json> {
         if (!current.value || !current.value->is_object()) {
           problems.push_back({"", "daily report skeleton not found",
                               "the daily build writes daily-report.json before any pass; run `diary generate daily`"});
@@ -31,11 +31,12 @@ agent::Result<artifacts::Problems> store_slots(const workspace::DayWorkspace& wo
           const SlotRef& slot = write.slot;
           const std::string pointer = slot_pointer(report, slot);
           if (pointer.empty()) {
-            problems.push_back({"", fmt::format("daily report skeleton is missing the '{}' slot{}", slot_key(slot.kind),
-                                                slot.kind == SlotKind::project_summary
-                                                    ? fmt::format(" of project '{}'", slot.project_key)
-                                                    : std::string()),
-                                "use the project_key from the assignment; rebuild the skeleton with `diary generate daily`"});
+            problems.push_back(
+                {"",
+                 fmt::format(
+                     "daily report skeleton is missing the '{}' slot{}", slot_key(slot.kind),
+                     slot.kind == SlotKind::project_summary ? fmt::format(" of project '{}'", slot.project_key) : std::string()),
+                 "use the project_key from the assignment; rebuild the skeleton with `diary generate daily`"});
             return std::nullopt;
           }
           if (write.offline_reason) {

@@ -22,8 +22,8 @@ class DayWorkspace;
 namespace diary::generate::daily {
 
 // Empty problems = written. An error only when the file cannot be locked or written.
-agent::Result<artifacts::Problems> store_slot(const workspace::DayWorkspace& workspace, const SlotRef& slot,
-                                              nlohmann::json value, std::optional<std::string_view> offline_reason = std::nullopt);
+agent::Result<artifacts::Problems> store_slot(const workspace::DayWorkspace& workspace, const SlotRef& slot, nlohmann::json value,
+                                              std::optional<std::string_view> offline_reason = std::nullopt);
 
 // Several slots in one locked read-modify-write (an offline run fills ~all slots of a day at
 // once: one parse and one write of the report instead of one per slot). All or nothing: the

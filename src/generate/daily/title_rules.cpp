@@ -43,9 +43,9 @@ std::string normalized(std::string_view text) {
 }
 
 bool is_generic(std::string_view text) {
-  static constexpr std::array labels{std::string_view("prompt diary report"), std::string_view("diary report"),
-                                     std::string_view("daily report"),        std::string_view("work report"),
-                                     std::string_view("work log"),            std::string_view("updates")};
+  static constexpr std::array labels{
+      std::string_view("prompt diary report"), std::string_view("diary report"), std::string_view("daily report"),
+      std::string_view("work report"),         std::string_view("work log"),     std::string_view("updates")};
   const std::string folded = normalized(text);
   return std::find(labels.begin(), labels.end(), folded) != labels.end() ||
          folded.find("prompt diary report") != std::string::npos;
@@ -66,8 +66,8 @@ artifacts::Problems title_problems(std::string_view text, const std::string& pat
     problems.push_back({path, fmt::format("{} must be at most {} characters (it has {})", path, max_title_chars, count),
                         "shorten the title to one short headline"});
   if (has_iso_date(text))
-    problems.push_back({path, fmt::format("{} must not contain a date", path),
-                        "leave the date out; the report shows it next to the title"});
+    problems.push_back(
+        {path, fmt::format("{} must not contain a date", path), "leave the date out; the report shows it next to the title"});
   if (is_generic(text))
     problems.push_back({path, fmt::format("{} must not be a generic label", path),
                         "name what the day's work achieved, grounded in the cited turns"});

@@ -13,9 +13,8 @@ agent::Result<util::RunLock> claim_job(const JobSpec& spec) {
   if (lock) return std::move(*lock);
   if (lock.error().io_error) return agent::fail(agent::ErrorKind::io, lock.error().message);
   return agent::fail(agent::ErrorKind::invalid_input,
-                     fmt::format("job {} is already running in {} ({} {}); wait for it to end or stop it first",
-                                 spec.name, spec.workdir.string(), job_lock_path(spec).string(),
-                                 lock.error().message));
+                     fmt::format("job {} is already running in {} ({} {}); wait for it to end or stop it first", spec.name,
+                                 spec.workdir.string(), job_lock_path(spec).string(), lock.error().message));
 }
 
 }  // namespace diary::generate

@@ -13,15 +13,13 @@ agent::Result<void> apply_job_overrides(JobSpec& spec, const JobOverrides& overr
     return agent::fail(ErrorKind::invalid_input, "--max-turns: must be between 1 and 1000");
   for (const auto& entry : overrides.config_overrides) {
     const auto eq = entry.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return agent::fail(ErrorKind::invalid_input, "-c " + entry + ": expected key=value");
+    if (eq == std::string::npos || eq == 0) return agent::fail(ErrorKind::invalid_input, "-c " + entry + ": expected key=value");
   }
   if (overrides.model) spec.model = overrides.model;
   if (overrides.turn_timeout) spec.turn_timeout = *overrides.turn_timeout;
   if (overrides.max_no_progress) spec.max_no_progress = *overrides.max_no_progress;
   if (overrides.max_turns) spec.max_turns = *overrides.max_turns;
-  spec.config_overrides.insert(spec.config_overrides.end(), overrides.config_overrides.begin(),
-                               overrides.config_overrides.end());
+  spec.config_overrides.insert(spec.config_overrides.end(), overrides.config_overrides.begin(), overrides.config_overrides.end());
   return {};
 }
 

@@ -33,9 +33,8 @@ nlohmann::json to_json(const JobResult& result) {
 }
 
 std::string format_job_summary(const JobResult& result) {
-  std::string out = fmt::format("{}: {} ({} turn{}, {})\n", result.name, to_string(result.status),
-                                result.attempts(), result.attempts() == 1 ? "" : "s",
-                                util::format_duration(result.duration));
+  std::string out = fmt::format("{}: {} ({} turn{}, {})\n", result.name, to_string(result.status), result.attempts(),
+                                result.attempts() == 1 ? "" : "s", util::format_duration(result.duration));
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
   for (const auto& artifact : result.checks.artifacts.artifacts) {
     out += "  " + util::pad_to_width(artifact.ok ? "ok" : "FAIL", 4) + "  " + util::terminal_line(artifact.path) + "\n";
@@ -48,8 +47,8 @@ std::string format_job_summary(const JobResult& result) {
   }
   if (result.error && result.status != RunStatus::complete)
     out += fmt::format("  last error: {}: {}\n", agent::to_string(result.error->kind), result.error->message);
-  out += fmt::format("  tokens: {} (input {}, cached {}, output {})\n", tokens_used(result.usage),
-                     result.usage.input_tokens, result.usage.cached_input_tokens, result.usage.output_tokens);
+  out += fmt::format("  tokens: {} (input {}, cached {}, output {})\n", tokens_used(result.usage), result.usage.input_tokens,
+                     result.usage.cached_input_tokens, result.usage.output_tokens);
   if (!result.ledger.empty()) out += "  ledger: " + result.ledger.string() + "\n";
   return out;
 }

@@ -35,7 +35,6 @@ std::string type_name(const toml::node& node) {
   }
 }
 
-
 bool valid_name(const std::string& name) {
   if (name.empty()) return false;
   for (unsigned char c : name)
@@ -105,7 +104,8 @@ class SpecReader {
     const std::string name = std::string(prefix) + std::string(key);
     if (!node->is_integer()) return error(name, *node, "expected an integer, got " + type_name(*node));
     const std::int64_t value = node->as_integer()->get();
-    if (value < minimum) return error(name, *node, "must be at least " + std::to_string(minimum) + ", got " + std::to_string(value));
+    if (value < minimum)
+      return error(name, *node, "must be at least " + std::to_string(minimum) + ", got " + std::to_string(value));
     return value;
   }
 
@@ -140,7 +140,7 @@ class SpecReader {
 
   // A schema file named by `key`, relative to the spec file.
   agent::Result<std::pair<fs::path, std::shared_ptr<const JsonSchema>>> schema_file(const toml::node& node,
-                                                                                   const std::string& key) const {
+                                                                                    const std::string& key) const {
     const fs::path path = (base_ / node.as_string()->get()).lexically_normal();
     auto schema = JsonSchema::load(path);
     if (!schema) return error(key, node, schema.error().message);
@@ -155,10 +155,10 @@ class SpecReader {
 };
 
 const std::set<std::string_view> root_keys = {
-    "name",           "workdir",        "prompt",        "prompt_file",   "model",
-    "model_provider", "reasoning_effort", "sandbox",     "approval_policy", "developer_instructions",
-    "turn_timeout",   "max_no_progress", "max_turns", "output_schema", "resume_prompt", "max_tokens",
-    "fallback_model", "artifact",       "policy"};
+    "name",           "workdir",          "prompt",    "prompt_file",     "model",
+    "model_provider", "reasoning_effort", "sandbox",   "approval_policy", "developer_instructions",
+    "turn_timeout",   "max_no_progress",  "max_turns", "output_schema",   "resume_prompt",
+    "max_tokens",     "fallback_model",   "artifact",  "policy"};
 const std::set<std::string_view> artifact_keys = {"path", "min_bytes", "contains", "matches", "json_schema"};
 const std::set<std::string_view> policy_keys = {"allow_commands", "deny_commands", "allow_write_paths"};
 
@@ -237,11 +237,11 @@ agent::Result<ApprovalPolicy> parse_policy(const SpecReader& reader, const toml:
   return policy;
 }
 
-#define DIARY_TRY_ASSIGN(target, expr)                          \
-  do {                                                          \
-    auto diary_value_ = (expr);                                 \
+#define DIARY_TRY_ASSIGN(target, expr)                               \
+  do {                                                               \
+    auto diary_value_ = (expr);                                      \
     if (!diary_value_) return std::unexpected(diary_value_.error()); \
-    target = std::move(*diary_value_);                          \
+    target = std::move(*diary_value_);                               \
   } while (false)
 
 }  // namespace
@@ -361,10 +361,9 @@ agent::Result<JobSpec> parse_job_spec_text(std::string_view text, const fs::path
   toml::parse_result parsed = toml::parse(text, spec_path.string());
   if (!parsed) {
     const auto& error = parsed.error();
-    return agent::fail(ErrorKind::invalid_input,
-                       spec_path.string() + ":" + std::to_string(error.source().begin.line) + ":" +
-                           std::to_string(error.source().begin.column) + ": TOML syntax error: " +
-                           std::string(error.description()));
+    return agent::fail(ErrorKind::invalid_input, spec_path.string() + ":" + std::to_string(error.source().begin.line) + ":" +
+                                                     std::to_string(error.source().begin.column) +
+                                                     ": TOML syntax error: " + std::string(error.description()));
   }
   if (before_validation) before_validation(parsed.table());
   return parse_job_table(parsed.table(), JobTableContext{.spec_path = spec_path});

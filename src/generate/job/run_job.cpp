@@ -35,8 +35,7 @@ agent::AgentConfig make_agent_config(const JobSpec& spec, agent::AgentBackendOpt
   config.approval_policy = spec.approval_policy;
   config.sandbox = spec.sandbox;
   config.developer_instructions = spec.developer_instructions;
-  backend.config_overrides.insert(backend.config_overrides.end(), spec.config_overrides.begin(),
-                                  spec.config_overrides.end());
+  backend.config_overrides.insert(backend.config_overrides.end(), spec.config_overrides.begin(), spec.config_overrides.end());
   config.backend = std::move(backend);
   config.approval_handler = std::move(approval_handler);
   return config;
@@ -114,9 +113,8 @@ boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, ag
   };
   hooks.on_progress = progress;
 
-  ResumeLoopOptions loop_options{.initial_backoff = options.initial_backoff,
-                                 .max_backoff = options.max_backoff,
-                                 .stop = options.stop};
+  ResumeLoopOptions loop_options{
+      .initial_backoff = options.initial_backoff, .max_backoff = options.max_backoff, .stop = options.stop};
   LoopResult outcome = co_await run_resume_loop(factory, make_agent_config(spec, options.backend, std::move(handler)),
                                                 std::move(loop), std::move(hooks), std::move(loop_options));
 

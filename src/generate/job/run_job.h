@@ -20,15 +20,15 @@
 namespace diary::generate {
 
 struct JobRunOptions {
-  std::function<void(const std::string& line)> progress;  // human progress lines (stderr)
+  std::function<void(const std::string& line)> progress;   // human progress lines (stderr)
   bool quiet = false;                                      // no progress lines at all
   std::stop_token stop;                                    // SIGINT/SIGTERM: end as interrupted
   nlohmann::json backend_info = nlohmann::json::object();  // ledger "backend" event (no secrets)
-  agent::AgentBackendOptions backend;  // binary, environment; the spec's -c overrides are appended
+  agent::AgentBackendOptions backend;                      // binary, environment; the spec's -c overrides are appended
   // The run's ledger when the caller opened it first (e.g. to record backend start-up from the
   // session factory's callback); empty = run_job opens <workdir>/.diary/runs/<run_id>.
   std::shared_ptr<RunLedger> ledger;
-  std::string run_id;                  // for the ledger run_job opens; empty = make_run_id()
+  std::string run_id;  // for the ledger run_job opens; empty = make_run_id()
   std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);
   std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
 };

@@ -34,14 +34,14 @@ int millis_of(std::chrono::system_clock::time_point now) {
 
 std::string utc_timestamp(std::chrono::system_clock::time_point now) {
   const std::tm tm = utc_tm(now);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, millis_of(now));
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec, millis_of(now));
 }
 
 std::string make_run_id(std::chrono::system_clock::time_point now, std::uint32_t random) {
   const std::tm tm = utc_tm(now);
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z-{:06x}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, millis_of(now), random & 0xffffffu);
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z-{:06x}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec, millis_of(now), random & 0xffffffu);
 }
 
 std::string make_run_id() {
@@ -67,11 +67,12 @@ agent::Result<std::shared_ptr<RunLedger>> RunLedger::open(const fs::path& workdi
 agent::Result<std::shared_ptr<RunLedger>> RunLedger::open_directory(const fs::path& directory, const std::string& run_id) {
   std::error_code ec;
   fs::create_directories(directory, ec);
-  if (ec) return agent::fail(agent::ErrorKind::io, "cannot create the run ledger directory " + directory.string() + ": " + ec.message());
+  if (ec)
+    return agent::fail(agent::ErrorKind::io,
+                       "cannot create the run ledger directory " + directory.string() + ": " + ec.message());
   const fs::path events = directory / "events.jsonl";
   const int fd = ::open(events.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return agent::fail(agent::ErrorKind::io, "cannot create " + events.string() + ": " + std::strerror(errno));
+  if (fd < 0) return agent::fail(agent::ErrorKind::io, "cannot create " + events.string() + ": " + std::strerror(errno));
   return std::shared_ptr<RunLedger>(new RunLedger(run_id, directory, fd));
 }
 

@@ -43,9 +43,7 @@ bool blocks(const agent::TurnError& error) {
   return error.kind == ErrorKind::blocked || error.kind == ErrorKind::protocol || error.cause == FailureCause::unauthorized;
 }
 
-std::string failing_text(const LoopCheck& check) {
-  return fmt::format("{} failing check(s)", check.tally().failing_checks);
-}
+std::string failing_text(const LoopCheck& check) { return fmt::format("{} failing check(s)", check.tally().failing_checks); }
 
 }  // namespace
 
@@ -63,12 +61,12 @@ std::string_view to_string(RunStatus status) {
 
 TurnOutcome outcome_of(const agent::Result<agent::AgentTurnResult>& turn) {
   if (!turn)
-    return {agent::TurnError{.kind = turn.error().kind, .message = turn.error().message,
-                             .cause = agent::cause_of(turn.error().kind)}};
+    return {agent::TurnError{
+        .kind = turn.error().kind, .message = turn.error().message, .cause = agent::cause_of(turn.error().kind)}};
   if (turn->error) return {turn->error};
   if (!turn->ok())
-    return {agent::TurnError{.kind = ErrorKind::turn_failed,
-                             .message = "turn ended " + std::string(agent::to_string(turn->status))}};
+    return {
+        agent::TurnError{.kind = ErrorKind::turn_failed, .message = "turn ended " + std::string(agent::to_string(turn->status))}};
   return {};
 }
 
@@ -96,8 +94,7 @@ Decision decide_next(const LoopState& state, const TurnOutcome& turn, const Loop
     return finish(RunStatus::budget_exceeded,
                   fmt::format("token budget reached: {} of {} tokens used", state.tokens, *limits.max_tokens));
 
-  if (turn.error && fallback_left &&
-      (turn.error->retryable() || turn.error->cause == FailureCause::model_not_found)) {
+  if (turn.error && fallback_left && (turn.error->retryable() || turn.error->cause == FailureCause::model_not_found)) {
     out.switch_to_fallback = true;
     next.fallback_used = true;
   }
@@ -122,8 +119,8 @@ Decision decide_next(const LoopState& state, const TurnOutcome& turn, const Loop
     if (next.no_progress >= limits.max_no_progress) {
       std::string reason = fmt::format("gave up after {} consecutive turn(s) without progress", next.no_progress);
       if (next.byte_only_progress > limits.max_byte_only_progress)
-        reason += fmt::format(" (artifacts only grew for {} turns in a row; growth alone counts for {})",
-                              next.byte_only_progress, limits.max_byte_only_progress);
+        reason += fmt::format(" (artifacts only grew for {} turns in a row; growth alone counts for {})", next.byte_only_progress,
+                              limits.max_byte_only_progress);
       return finish(gave_up, std::move(reason));
     }
   }

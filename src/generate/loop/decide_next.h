@@ -53,11 +53,11 @@ struct LoopLimits {
 
 struct LoopState {
   LoopLimits limits;
-  int turns = 0;              // turns run, the one just decided on included
-  CheckTally best;            // the best tally seen so far (before any turn: the first check's)
-  int no_progress = 0;        // consecutive turns without progress
-  int byte_only_progress = 0; // consecutive turns whose only gain was more bytes
-  std::int64_t tokens = 0;    // used over all turns, the one just decided on included
+  int turns = 0;               // turns run, the one just decided on included
+  CheckTally best;             // the best tally seen so far (before any turn: the first check's)
+  int no_progress = 0;         // consecutive turns without progress
+  int byte_only_progress = 0;  // consecutive turns whose only gain was more bytes
+  std::int64_t tokens = 0;     // used over all turns, the one just decided on included
   bool fallback_used = false;
   std::chrono::milliseconds backoff{0};  // the next wait after no progress (0 = initial_backoff)
   bool stop_requested = false;

@@ -5,8 +5,8 @@ namespace diary::generate {
 namespace {
 
 std::string turn_failure(const agent::Result<agent::AgentTurnResult>& turn) {
-  if (!turn) return "the turn did not complete: " + std::string(agent::to_string(turn.error().kind)) + ": " +
-                    turn.error().message;
+  if (!turn)
+    return "the turn did not complete: " + std::string(agent::to_string(turn.error().kind)) + ": " + turn.error().message;
   if (turn->error) return "the turn " + std::string(agent::to_string(turn->status)) + ": " + turn->error->message;
   return "the turn ended " + std::string(agent::to_string(turn->status));
 }

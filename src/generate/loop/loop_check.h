@@ -20,10 +20,10 @@ namespace diary::generate {
 
 struct LoopCheck {
   ArtifactReport artifacts;
-  std::vector<std::string> turn_problems;        // work without artifacts: the turn must succeed
-  std::vector<SchemaViolation> output_problems;  // the final message against the output schema
+  std::vector<std::string> turn_problems;           // work without artifacts: the turn must succeed
+  std::vector<SchemaViolation> output_problems;     // the final message against the output schema
   std::optional<nlohmann::json> structured_output;  // the final message, when it validated
-  std::vector<std::string> work_missing;  // a phase's own check: what is still missing, one each
+  std::vector<std::string> work_missing;            // a phase's own check: what is still missing, one each
 
   // Turn and output problems count one failing check each, artifacts and missing work count
   // theirs (so fewer missing turns is progress).

@@ -57,8 +57,8 @@ std::int64_t tokens_used(const agent::TokenUsage& usage) {
   return split > 0 ? split : usage.total_tokens;
 }
 
-asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory, agent::AgentConfig config,
-                                            ResumeLoopSpec spec, ResumeLoopHooks hooks, ResumeLoopOptions options) {
+asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory, agent::AgentConfig config, ResumeLoopSpec spec,
+                                            ResumeLoopHooks hooks, ResumeLoopOptions options) {
   auto progress = [&](const std::string& line) {
     if (hooks.on_progress) hooks.on_progress(line);
   };
@@ -140,16 +140,16 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
       break;
     }
     if (hooks.on_turn_start) hooks.on_turn_start(TurnStart{index, kind, prompt, model});
-    progress(fmt::format("turn {} started ({}{}{})", index, kind,
-                         index > 1 ? fmt::format(" prompt for {} failing check(s)", result.last_check.tally().failing_checks) : std::string(),
-                         model ? ", model " + *model : std::string()));
+    progress(fmt::format(
+        "turn {} started ({}{}{})", index, kind,
+        index > 1 ? fmt::format(" prompt for {} failing check(s)", result.last_check.tally().failing_checks) : std::string(),
+        model ? ", model " + *model : std::string()));
     agent::TurnOptions turn_options;
     turn_options.timeout = spec.turn_timeout;
     if (spec.targets.output_schema) turn_options.output_schema = spec.targets.output_schema->document();
     turn_options.model = model;
-    if (hooks.on_event) turn_options.on_event = [&hooks, index](const agent::AgentTurnEvent& event) {
-      hooks.on_event(index, event);
-    };
+    if (hooks.on_event)
+      turn_options.on_event = [&hooks, index](const agent::AgentTurnEvent& event) { hooks.on_event(index, event); };
 
     const auto started = std::chrono::steady_clock::now();
     agent::Result<agent::AgentTurnResult> turn = co_await runner->turn(prompt, std::move(turn_options));
@@ -217,9 +217,9 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
     kind = std::string(to_string(resume_kind(result.last_check)));
     prompt = spec.build_resume_prompt
                  ? spec.build_resume_prompt(result.last_check)
-                 : build_resume_prompt(result.last_check, {.original_prompt = spec.prompt,
-                                                           .restate_original = !any_turn_completed,
-                                                           .extra = spec.resume_prompt});
+                 : build_resume_prompt(
+                       result.last_check,
+                       {.original_prompt = spec.prompt, .restate_original = !any_turn_completed, .extra = spec.resume_prompt});
   }
   co_return result;
 }

@@ -25,10 +25,10 @@
 namespace diary::generate {
 
 struct TurnRecord {
-  int index = 0;             // 1-based
-  std::string kind;          // first | resume | repair
+  int index = 0;     // 1-based
+  std::string kind;  // first | resume | repair
   std::string turn_id;
-  std::string status;        // completed | failed | interrupted | timeout | error
+  std::string status;  // completed | failed | interrupted | timeout | error
   std::chrono::milliseconds duration{0};
   agent::TokenUsage usage;
   std::optional<agent::TurnError> error;

@@ -28,8 +28,8 @@ constexpr std::string_view pattern_message = "Failed to match regex specified by
 // Reported by valijson on the parent of every failing child: noise once the child is reported.
 bool is_wrapper(std::string_view message) {
   for (std::string_view prefix : {"Failed to validate against schema associated with property name '",
-                                  "Failed to validate against schema associated with pattern '",
-                                  "Failed to validate item #", "Failed to validate against additional properties schema"})
+                                  "Failed to validate against schema associated with pattern '", "Failed to validate item #",
+                                  "Failed to validate against additional properties schema"})
     if (message.starts_with(prefix)) return true;
   return false;
 }
@@ -131,8 +131,7 @@ std::string type_of(const json& value) {
 }
 
 // The problem for one violation, worded from the schema at that place when it can be read.
-artifacts::Problem describe(const SchemaViolation& violation, const json& schema, const json& arguments,
-                            std::string_view tool) {
+artifacts::Problem describe(const SchemaViolation& violation, const json& schema, const json& arguments, std::string_view tool) {
   const std::string generic_hint = fmt::format("send arguments that match the inputSchema of {} in tools/list", tool);
   const json* here = subschema_at(schema, violation.pointer);
   auto hint_or_description = [&](std::string fallback) {
@@ -161,12 +160,10 @@ artifacts::Problem describe(const SchemaViolation& violation, const json& schema
 
   const bool readable = here != nullptr && here->is_object();
   if (violation.message == enum_message && readable && here->contains("enum") && (*here)["enum"].is_array())
-    return {violation.pointer, "is not one of the allowed values",
-            fmt::format("use one of: {}", joined_values((*here)["enum"]))};
+    return {violation.pointer, "is not one of the allowed values", fmt::format("use one of: {}", joined_values((*here)["enum"]))};
 
   if (violation.message == const_message && readable && here->contains("const"))
-    return {violation.pointer, fmt::format("must be {}", dump((*here)["const"])),
-            fmt::format("use {}", dump((*here)["const"]))};
+    return {violation.pointer, fmt::format("must be {}", dump((*here)["const"])), fmt::format("use {}", dump((*here)["const"]))};
 
   if (violation.message == type_message && readable && here->contains("type")) {
     const json& type = (*here)["type"];
@@ -180,8 +177,7 @@ artifacts::Problem describe(const SchemaViolation& violation, const json& schema
       try {
         const json::json_pointer pointer(violation.pointer);
         if (arguments.contains(pointer)) got = with_article(type_of(arguments.at(pointer)));
-      } catch (const json::exception&) {
-      }
+      } catch (const json::exception&) {}
       const std::string expected = fmt::format("{}", fmt::join(types, " or "));
       return {violation.pointer, fmt::format("must be {}", expected),
               got.empty() ? hint_or_description(fmt::format("send {}", expected))
@@ -200,8 +196,7 @@ artifacts::Problem describe(const SchemaViolation& violation, const json& schema
 
 artifacts::Problems argument_problems(const JsonSchema& schema, const json& arguments, std::string_view tool) {
   const std::vector<SchemaViolation> violations = schema.validate(arguments);
-  const bool has_cause =
-      std::any_of(violations.begin(), violations.end(), [](const auto& v) { return !is_wrapper(v.message); });
+  const bool has_cause = std::any_of(violations.begin(), violations.end(), [](const auto& v) { return !is_wrapper(v.message); });
   artifacts::Problems problems;
   for (const auto& violation : violations) {
     if (has_cause && is_wrapper(violation.message)) continue;

@@ -16,7 +16,6 @@
 namespace diary::generate::mcp {
 
 // Empty when `arguments` satisfies `schema`. `tool` names the tool in generic hints.
-artifacts::Problems argument_problems(const JsonSchema& schema, const nlohmann::json& arguments,
-                                      std::string_view tool);
+artifacts::Problems argument_problems(const JsonSchema& schema, const nlohmann::json& arguments, std::string_view tool);
 
 }  // namespace diary::generate::mcp

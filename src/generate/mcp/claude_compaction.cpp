@@ -16,12 +16,11 @@ using prepare::field;
 using prepare::string_field;
 
 constexpr std::array<std::string_view, 9> claude_metadata_types = {
-    "summary", "file-history-snapshot", "permission-mode", "last-prompt", "ai-title",
-    "custom-title", "queue-operation", "attachment", "agent-name"};
+    "summary",      "file-history-snapshot", "permission-mode", "last-prompt", "ai-title",
+    "custom-title", "queue-operation",       "attachment",      "agent-name"};
 
-constexpr std::array<std::string_view, 5> claude_metadata_system = {
-    "compact_boundary", "turn_duration", "stop_hook_summary", "away_summary", "microcompact_boundary"};
-
+constexpr std::array<std::string_view, 5> claude_metadata_system = {"compact_boundary", "turn_duration", "stop_hook_summary",
+                                                                    "away_summary", "microcompact_boundary"};
 
 // structuredPatch hunks [{oldStart, oldLines, newStart, newLines, lines: [...]}] as diff text.
 std::string claude_patch_text(const json& hunks) {
@@ -48,8 +47,8 @@ void apply_claude_tool_use_result(const json& meta, ToolResult& result) {
   if (!meta.is_object()) return;
   const std::string file_path = str(meta, "filePath");
   const std::string type = str(meta, "type");
-  const bool edits = !file_path.empty() && (meta.contains("structuredPatch") || meta.contains("oldString") ||
-                                            type == "create" || type == "update" || meta.contains("edits"));
+  const bool edits = !file_path.empty() && (meta.contains("structuredPatch") || meta.contains("oldString") || type == "create" ||
+                                            type == "update" || meta.contains("edits"));
   if (edits) {
     result.kind = ToolResultKind::file_change;
     FileChange change;
@@ -124,8 +123,8 @@ std::optional<CompactRecord> claude_user(const prepare::ClaudeHead& head, prepar
   if (content == nullptr) content = &empty;
   const bool sidechain = head.is_sidechain.is_true();
   if (content->is_array() && !sidechain) {
-    const bool tool_results = std::any_of(content->begin(), content->end(),
-                                          [](const json& block) { return str(block, "type") == "tool_result"; });
+    const bool tool_results =
+        std::any_of(content->begin(), content->end(), [](const json& block) { return str(block, "type") == "tool_result"; });
     if (tool_results) return claude_tool_results(record, *content, line);
   }
   prepare::SessionFacts facts;

@@ -19,21 +19,38 @@ using prepare::string_field;
 
 // Rollout items that only keep codex's own books.
 constexpr std::array<std::string_view, 10> codex_metadata_types = {
-    "session_meta",         "turn_context",           "token_usage_record", "world_state",
-    "inter_agent_communication_metadata", "compacted", "retained_context",   "dynamic_tools_updated",
-    "security_risk_score",  "realtime_item"};
+    "session_meta", "turn_context",     "token_usage_record",    "world_state",         "inter_agent_communication_metadata",
+    "compacted",    "retained_context", "dynamic_tools_updated", "security_risk_score", "realtime_item"};
 
 // Events that are bookkeeping, reasoning, streaming deltas, or the start of a call whose end
 // event (or item_completed) carries the same facts.
-constexpr std::array<std::string_view, 27> codex_metadata_events = {
-    "token_count",          "task_started",           "thread_settings_applied", "agent_reasoning",
-    "agent_reasoning_raw_content", "agent_reasoning_section_break", "reasoning_content_delta",
-    "reasoning_raw_content_delta", "agent_message_delta", "agent_message_content_delta",
-    "agent_reasoning_delta", "item_started",          "exec_command_begin",      "exec_command_output_delta",
-    "patch_apply_begin",    "patch_apply_updated",    "mcp_tool_call_begin",     "web_search_begin",
-    "turn_diff",            "context_compacted",      "mcp_startup_update",      "mcp_startup_complete",
-    "turn_started",         "session_configured",     "plan_delta",              "background_event",
-    "terminal_interaction"};
+constexpr std::array<std::string_view, 27> codex_metadata_events = {"token_count",
+                                                                    "task_started",
+                                                                    "thread_settings_applied",
+                                                                    "agent_reasoning",
+                                                                    "agent_reasoning_raw_content",
+                                                                    "agent_reasoning_section_break",
+                                                                    "reasoning_content_delta",
+                                                                    "reasoning_raw_content_delta",
+                                                                    "agent_message_delta",
+                                                                    "agent_message_content_delta",
+                                                                    "agent_reasoning_delta",
+                                                                    "item_started",
+                                                                    "exec_command_begin",
+                                                                    "exec_command_output_delta",
+                                                                    "patch_apply_begin",
+                                                                    "patch_apply_updated",
+                                                                    "mcp_tool_call_begin",
+                                                                    "web_search_begin",
+                                                                    "turn_diff",
+                                                                    "context_compacted",
+                                                                    "mcp_startup_update",
+                                                                    "mcp_startup_complete",
+                                                                    "turn_started",
+                                                                    "session_configured",
+                                                                    "plan_delta",
+                                                                    "background_event",
+                                                                    "terminal_interaction"};
 
 // Response items that are reasoning or codex's own context management.
 constexpr std::array<std::string_view, 5> codex_metadata_items = {"reasoning", "compaction", "additional_tools",
@@ -59,12 +76,11 @@ std::optional<long long> exit_code_in_output(std::string_view output) {
   return std::nullopt;
 }
 
-
 // The text of a neighbouring response_item message of `role`, if the line is one.
 std::optional<std::string> codex_message_text(std::string_view line, std::string_view role) {
   prepare::CodexHead head;
-  if (!prepare::skim_codex_record(line, head) || !head.type.equals("response_item") ||
-      !head.payload_type.equals("message") || !head.payload_role.equals(role))
+  if (!prepare::skim_codex_record(line, head) || !head.type.equals("response_item") || !head.payload_type.equals("message") ||
+      !head.payload_role.equals(role))
     return std::nullopt;
   prepare::RecordBody body(line);
   const auto* record = body.get();
@@ -101,9 +117,9 @@ void note_images(const json& holder, CompactRecord& record) {
 }
 
 // A user-role message (response_item or event echo): prepare decides prompt or injected context.
-std::optional<CompactRecord> codex_user_message(const prepare::CodexHead& head, prepare::RecordBody& body,
-                                                const json& holder, bool echo, std::size_t line,
-                                                const Neighbours& neighbours, std::string source_type) {
+std::optional<CompactRecord> codex_user_message(const prepare::CodexHead& head, prepare::RecordBody& body, const json& holder,
+                                                bool echo, std::size_t line, const Neighbours& neighbours,
+                                                std::string source_type) {
   prepare::SessionFacts facts;
   const prepare::RecordClass role = prepare::classify_codex_record(head, body, facts);
   if (role.role != prepare::RecordRole::trigger) {
@@ -152,8 +168,7 @@ std::string command_of_arguments(std::string_view name, const std::string& argum
   return {};
 }
 
-CompactRecord codex_tool_call(const json& payload, std::string_view payload_type, std::size_t line,
-                              std::string source_type) {
+CompactRecord codex_tool_call(const json& payload, std::string_view payload_type, std::size_t line, std::string source_type) {
   CompactRecord record = make_record(line, RecordKind::tool_call, std::move(source_type));
   ToolUse use;
   use.call_id = str(payload, "call_id");
@@ -226,7 +241,7 @@ std::optional<CompactRecord> skimmed_tool_output(std::string_view raw, std::size
 
 std::optional<CompactRecord> skimmed_command_execution(std::string_view raw, std::size_t line) {
   static constexpr prepare::SkimPath paths[] = {
-      {{"payload", "item", "type"}, 3},    {{"payload", "item", "id"}, 3},     {{"payload", "item", "command"}, 3},
+      {{"payload", "item", "type"}, 3},      {{"payload", "item", "id"}, 3},     {{"payload", "item", "command"}, 3},
       {{"payload", "item", "exit_code"}, 3}, {{"payload", "item", "status"}, 3}, {{"payload", "item", "aggregated_output"}, 3}};
   prepare::SkimValue values[std::size(paths)];
   if (!prepare::skim_json(raw, paths, values) || !values[0].equals("CommandExecution") ||
@@ -331,8 +346,8 @@ ToolResult codex_mcp_result(const json& item, CompactRecord& record) {
   return result;
 }
 
-std::optional<CompactRecord> codex_item_completed(const prepare::CodexHead& head, prepare::RecordBody& body,
-                                                  const json& payload, std::size_t line, const Neighbours& neighbours) {
+std::optional<CompactRecord> codex_item_completed(const prepare::CodexHead& head, prepare::RecordBody& body, const json& payload,
+                                                  std::size_t line, const Neighbours& neighbours) {
   const json* item = object_field(payload, "item");
   if (item == nullptr) return make_record(line, RecordKind::unknown, "event_msg:item_completed");
   const std::string type = str(*item, "type");
@@ -369,7 +384,8 @@ std::optional<CompactRecord> codex_event(const prepare::CodexHead& head, prepare
     return codex_agent_message(str(payload, "message"), true, line, neighbours, std::move(source_type));
   if (payload_type == "item_completed") return codex_item_completed(head, body, payload, line, neighbours);
   if (payload_type == "exec_command_end") return tool_result_record(codex_command_result(payload), line, std::move(source_type));
-  if (payload_type == "patch_apply_end") return tool_result_record(codex_file_change_result(payload), line, std::move(source_type));
+  if (payload_type == "patch_apply_end")
+    return tool_result_record(codex_file_change_result(payload), line, std::move(source_type));
   if (payload_type == "mcp_tool_call_end") {
     CompactRecord record = make_record(line, RecordKind::tool_result, std::move(source_type));
     record.tool_results.push_back(codex_mcp_result(payload, record));
@@ -378,22 +394,23 @@ std::optional<CompactRecord> codex_event(const prepare::CodexHead& head, prepare
   if (payload_type == "task_complete") return terminal_record(line, std::move(source_type), TurnEnd::completed, "turn completed");
   if (payload_type == "turn_aborted") {
     const std::string reason = str(payload, "reason");
-    return terminal_record(line, std::move(source_type), TurnEnd::interrupted, reason.empty() ? "turn aborted" : "turn aborted: " + reason);
+    return terminal_record(line, std::move(source_type), TurnEnd::interrupted,
+                           reason.empty() ? "turn aborted" : "turn aborted: " + reason);
   }
-  if (payload_type == "error") return terminal_record(line, std::move(source_type), TurnEnd::failed, "error: " + str(payload, "message"));
+  if (payload_type == "error")
+    return terminal_record(line, std::move(source_type), TurnEnd::failed, "error: " + str(payload, "message"));
   return make_record(line, RecordKind::unknown, std::move(source_type));
 }
 
-std::optional<CompactRecord> codex_response_item(const prepare::CodexHead& head, prepare::RecordBody& body,
-                                                 const json& payload, std::string_view payload_type, std::size_t line,
-                                                 const Neighbours& neighbours) {
+std::optional<CompactRecord> codex_response_item(const prepare::CodexHead& head, prepare::RecordBody& body, const json& payload,
+                                                 std::string_view payload_type, std::size_t line, const Neighbours& neighbours) {
   std::string source_type = "response_item:" + std::string(payload_type);
   if (payload_type == "message") {
     const std::string role = str(payload, "role");
     if (role == "user") return codex_user_message(head, body, payload, false, line, neighbours, std::move(source_type));
     if (role == "assistant") {
-      CompactRecord record = codex_agent_message(prepare::codex_content_text(payload), false, line, neighbours,
-                                                 std::move(source_type));
+      CompactRecord record =
+          codex_agent_message(prepare::codex_content_text(payload), false, line, neighbours, std::move(source_type));
       note_images(payload, record);
       return record;
     }
@@ -403,8 +420,7 @@ std::optional<CompactRecord> codex_response_item(const prepare::CodexHead& head,
   if (payload_type == "function_call" || payload_type == "custom_tool_call" || payload_type == "local_shell_call" ||
       payload_type == "web_search_call" || payload_type == "tool_search_call" || payload_type == "image_generation_call")
     return codex_tool_call(payload, payload_type, line, std::move(source_type));
-  if (payload_type == "function_call_output" || payload_type == "custom_tool_call_output" ||
-      payload_type == "tool_search_output")
+  if (payload_type == "function_call_output" || payload_type == "custom_tool_call_output" || payload_type == "tool_search_output")
     return codex_tool_output(payload, line, std::move(source_type));
   if (payload_type == "agent_message") {
     CompactRecord record = make_record(line, RecordKind::subagent_message, std::move(source_type));
@@ -426,9 +442,9 @@ std::optional<CompactRecord> compact_codex(std::string_view raw, std::size_t lin
   if (one_of(type, codex_metadata_types)) return std::nullopt;
   if (type == "event_msg" && (one_of(payload_type, codex_metadata_events) || payload_type.ends_with("_delta")))
     return std::nullopt;
-  if (type == "response_item" && (one_of(payload_type, codex_metadata_items) ||
-                                  (payload_type == "message" && (head.payload_role.equals("developer") ||
-                                                                 head.payload_role.equals("system")))))
+  if (type == "response_item" &&
+      (one_of(payload_type, codex_metadata_items) ||
+       (payload_type == "message" && (head.payload_role.equals("developer") || head.payload_role.equals("system")))))
     return std::nullopt;
   if (type == "response_item" && (payload_type == "function_call_output" || payload_type == "custom_tool_call_output"))
     if (auto record = skimmed_tool_output(raw, line, payload_type)) return record;

@@ -77,7 +77,9 @@ void resolve_citations(json& value, const std::string& path, const daily::Citati
   }
 }
 
-json rejected(std::string message, std::string hint) { return artifacts::invalid_result({{"", std::move(message), std::move(hint)}}); }
+json rejected(std::string message, std::string hint) {
+  return artifacts::invalid_result({{"", std::move(message), std::move(hint)}});
+}
 
 }  // namespace
 
@@ -86,8 +88,8 @@ json write_daily_slot(const ToolContext& context, const daily::SlotRef& slot, js
   if (!index) return rejected(index.error().message, "generate runs inside a prepared workspace (DIARY_WORKSPACE)");
   Problems problems;
   if (slot.kind == daily::SlotKind::project_summary && index->workspace().find_project(slot.project_key) == nullptr) {
-    problems.push_back({"/project_key", fmt::format("unknown project_key '{}'", slot.project_key),
-                        "use the project_key from the assignment"});
+    problems.push_back(
+        {"/project_key", fmt::format("unknown project_key '{}'", slot.project_key), "use the project_key from the assignment"});
     return artifacts::invalid_result(problems);
   }
   if (value.is_object()) value.erase("source");  // only the offline fallback marks a slot offline

@@ -17,7 +17,7 @@ namespace diary::generate::mcp {
 
 struct VisitedLine {
   std::size_t number = 0;
-  std::string_view text;  // without '\n'; valid during the call
+  std::string_view text;   // without '\n'; valid during the call
   bool truncated = false;  // longer than the cap: `text` is its beginning
   Neighbours neighbours;
 };

@@ -30,9 +30,7 @@ bool is_safe_tool_name(const std::string& name) {
   });
 }
 
-bool is_blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r") == std::string_view::npos;
-}
+bool is_blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
 
 std::string error_reply(const std::optional<rpc::RequestId>& id, int error_code, std::string_view message) {
   return rpc::encode_error(id, error_code, message, v2);
@@ -42,9 +40,7 @@ std::string error_reply(const std::optional<rpc::RequestId>& id, int error_code,
 // the object itself for those that read `structuredContent`.
 json call_result(const json& answer) {
   const std::string text = answer.dump(-1, ' ', false, json::error_handler_t::replace);
-  return {{"content", json::array({{{"type", "text"}, {"text", text}}})},
-          {"structuredContent", answer},
-          {"isError", false}};
+  return {{"content", json::array({{{"type", "text"}, {"text", text}}})}, {"structuredContent", answer}, {"isError", false}};
 }
 
 }  // namespace
@@ -60,11 +56,11 @@ std::vector<std::string> tool_definition_problems(const std::vector<McpTool>& to
     if (tool.description.empty()) problems.push_back(fmt::format("{}: the description is empty", who));
     if (!tool.call) problems.push_back(fmt::format("{}: there is no call function", who));
     const json& schema = tool.input_schema;
-    if (!schema.is_object() || schema.value("type", json()) != "object" ||
-        schema.value("additionalProperties", json()) != false)
-      problems.push_back(fmt::format("{}: the input schema must be a closed object "
-                                     "(\"type\":\"object\", \"additionalProperties\":false)",
-                                     who));
+    if (!schema.is_object() || schema.value("type", json()) != "object" || schema.value("additionalProperties", json()) != false)
+      problems.push_back(
+          fmt::format("{}: the input schema must be a closed object "
+                      "(\"type\":\"object\", \"additionalProperties\":false)",
+                      who));
     if (auto compiled = JsonSchema::compile(schema); !compiled)
       problems.push_back(fmt::format("{}: {}", who, compiled.error().message));
   }
@@ -96,8 +92,7 @@ std::optional<std::string> McpServer::answer(std::string_view line) {
   if (message.is_discarded()) return error_reply(std::nullopt, code::parse_error, "parse error: the line is not JSON");
   if (message.is_array())
     return error_reply(std::nullopt, code::invalid_request, "batches are not supported: send one message per line");
-  if (!message.is_object())
-    return error_reply(std::nullopt, code::invalid_request, "a JSON-RPC message must be a JSON object");
+  if (!message.is_object()) return error_reply(std::nullopt, code::invalid_request, "a JSON-RPC message must be a JSON object");
 
   std::optional<rpc::RequestId> id;
   if (auto it = message.find("id"); it != message.end()) id = rpc::parse_request_id(*it);
@@ -144,9 +139,8 @@ std::string McpServer::initialize(const rpc::RequestId& id, const json& params) 
 std::string McpServer::list_tools(const rpc::RequestId& id) const {
   json tools = json::array();
   for (const auto& entry : entries_)
-    tools.push_back({{"name", entry.tool.name},
-                     {"description", entry.tool.description},
-                     {"inputSchema", entry.tool.input_schema}});
+    tools.push_back(
+        {{"name", entry.tool.name}, {"description", entry.tool.description}, {"inputSchema", entry.tool.input_schema}});
   return rpc::encode_result(id, json{{"tools", std::move(tools)}}, v2);
 }
 
@@ -168,8 +162,7 @@ std::string McpServer::call_tool(const rpc::RequestId& id, const json& params) {
   static const json no_arguments = json::object();
   const json* arguments = &no_arguments;
   if (auto it = params.find("arguments"); it != params.end() && !it->is_null()) arguments = &*it;
-  if (!arguments->is_object())
-    return error_reply(id, code::invalid_params, "params.arguments must be an object");
+  if (!arguments->is_object()) return error_reply(id, code::invalid_params, "params.arguments must be an object");
 
   if (!entry->schema)
     return error_reply(id, code::internal_error, fmt::format("tool {} has an input schema diary cannot compile", tool_name));

@@ -24,8 +24,7 @@
 namespace diary::generate::mcp {
 
 // Newest first; a client asking for another version is answered with the first.
-inline constexpr std::array<std::string_view, 3> supported_protocol_versions = {"2025-06-18", "2025-03-26",
-                                                                                  "2024-11-05"};
+inline constexpr std::array<std::string_view, 3> supported_protocol_versions = {"2025-06-18", "2025-03-26", "2024-11-05"};
 
 // What is wrong with a tool list as a published MCP surface: empty or unsafe names, duplicate
 // names, empty descriptions, schemas that do not compile or are not closed objects

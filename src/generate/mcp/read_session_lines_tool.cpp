@@ -77,8 +77,10 @@ json call(const ToolContext& context, const json& arguments) {
   auto session_ref = text(arguments, "session_ref");
   auto start_line = integer(arguments, "start_line");
   auto end_line = integer(arguments, "end_line");
-  if (!project_key) return invalid(problem("/project_key", "project_key must be a string", "use the project_key from the prepared workspace"));
-  if (!session_ref) return invalid(problem("/session_ref", "session_ref must be a string", "use a session_ref listed in sessions.index.jsonl"));
+  if (!project_key)
+    return invalid(problem("/project_key", "project_key must be a string", "use the project_key from the prepared workspace"));
+  if (!session_ref)
+    return invalid(problem("/session_ref", "session_ref must be a string", "use a session_ref listed in sessions.index.jsonl"));
   if (!start_line) return invalid(problem("/start_line", "start_line must be an integer", range_hint));
   if (!end_line) return invalid(problem("/end_line", "end_line must be an integer", range_hint));
 
@@ -111,11 +113,11 @@ json call(const ToolContext& context, const json& arguments) {
   const auto file = day->session_file(*project_key, *session);
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error))
-    return invalid(problem("/session_ref",
-                           fmt::format("the session file {} of {} is missing from the workspace", session->session_path,
-                                       *session_ref),
-                           "use a session_ref listed in sessions.index.jsonl whose session file exists (the workspace "
-                           "needs `diary prepare --force`)"));
+    return invalid(
+        problem("/session_ref",
+                fmt::format("the session file {} of {} is missing from the workspace", session->session_path, *session_ref),
+                "use a session_ref listed in sessions.index.jsonl whose session file exists (the workspace "
+                "needs `diary prepare --force`)"));
   request.source = session->source;
 
   auto outcome = read_session_page(file, request);
@@ -128,8 +130,6 @@ json call(const ToolContext& context, const json& arguments) {
 
 }  // namespace
 
-McpTool read_session_lines_tool() {
-  return McpTool{"read_session_lines", description(), input_schema(), call};
-}
+McpTool read_session_lines_tool() { return McpTool{"read_session_lines", description(), input_schema(), call}; }
 
 }  // namespace diary::generate::mcp

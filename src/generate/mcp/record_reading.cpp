@@ -69,7 +69,6 @@ std::string command_text(const json& command) {
   return text;
 }
 
-
 CompactRecord make_record(std::size_t line, RecordKind kind, std::string source_type) {
   CompactRecord record;
   record.line = line;

@@ -9,7 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-
 void put_trimmed(json& out, const char* key, std::string_view value, bool& truncated) {
   if (value.empty()) return;
   bool cut = false;
@@ -61,9 +60,7 @@ json tool_result_json(const ToolResult& result, bool& record_truncated) {
   return out;
 }
 
-
 }  // namespace
-
 
 std::string_view to_string(RecordKind kind) {
   switch (kind) {

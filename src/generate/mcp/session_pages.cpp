@@ -43,10 +43,10 @@ class PageBuilder {
       auto compact = compact_record(raw, line, request_.source, neighbours);
       if (!compact) {
         if (offset > 0)
-          problem_ = cursor_problem("/cursor/offset",
-                                    fmt::format("line {} has no compact record (metadata lines are omitted), so the "
-                                                "cursor offset must be 0",
-                                                line));
+          problem_ =
+              cursor_problem("/cursor/offset", fmt::format("line {} has no compact record (metadata lines are omitted), so the "
+                                                           "cursor offset must be 0",
+                                                           line));
         return;
       }
       if (truncated_line) compact->unavailable.push_back("line over 256 MiB, cut");
@@ -140,7 +140,13 @@ class PageBuilder {
     const auto lead = static_cast<unsigned char>(character.front());
     if (character.size() > 1) return character.size();
     switch (lead) {
-      case '"': case '\\': case '\b': case '\t': case '\n': case '\f': case '\r': return 2;
+      case '"':
+      case '\\':
+      case '\b':
+      case '\t':
+      case '\n':
+      case '\f':
+      case '\r': return 2;
       default: return lead < 0x20 ? 6 : 1;
     }
   }
@@ -173,10 +179,9 @@ agent::Result<PageOutcome> read_session_page(const std::filesystem::path& file, 
   if (request.cursor) {
     const auto& cursor = *request.cursor;
     if (cursor.line < request.start_line || cursor.line > request.end_line)
-      cursor_error = cursor_problem("/cursor/line", fmt::format("cursor line {} is outside the requested range {}-{}",
-                                                                cursor.line, start, end));
-    else if (cursor.offset < 0)
-      cursor_error = cursor_problem("/cursor/offset", "cursor offset must not be negative");
+      cursor_error = cursor_problem("/cursor/line",
+                                    fmt::format("cursor line {} is outside the requested range {}-{}", cursor.line, start, end));
+    else if (cursor.offset < 0) cursor_error = cursor_problem("/cursor/offset", "cursor offset must not be negative");
   }
   const bool serve = !cursor_error;
   const std::size_t first = serve && request.cursor ? static_cast<std::size_t>(request.cursor->line) : start;
@@ -192,8 +197,7 @@ agent::Result<PageOutcome> read_session_page(const std::filesystem::path& file, 
     return problem("/start_line", fmt::format("start_line {} is past the end of the session ({} lines)", start, *total),
                    range_hint);
   if (*total < end)
-    return problem("/end_line", fmt::format("end_line {} is past the end of the session ({} lines)", end, *total),
-                   range_hint);
+    return problem("/end_line", fmt::format("end_line {} is past the end of the session ({} lines)", end, *total), range_hint);
   if (cursor_error) return PageOutcome{std::move(cursor_error), json()};
   if (builder.problem()) return PageOutcome{builder.problem(), json()};
   return PageOutcome{std::nullopt, builder.page()};

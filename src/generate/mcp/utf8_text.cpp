@@ -37,7 +37,10 @@ std::size_t sequence_length(std::string_view text, std::size_t at) {
 std::size_t invalid_span(std::string_view text, std::size_t at) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char lead = byte(at);
-  std::size_t expected = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xC2 && lead <= 0xDF ? 2 : 1;
+  std::size_t expected = lead >= 0xF0 && lead <= 0xF4   ? 4
+                         : lead >= 0xE0 && lead <= 0xEF ? 3
+                         : lead >= 0xC2 && lead <= 0xDF ? 2
+                                                        : 1;
   unsigned char low = 0x80, high = 0xBF;
   if (lead == 0xE0) low = 0xA0;
   if (lead == 0xED) high = 0x9F;

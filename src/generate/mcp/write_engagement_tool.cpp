@@ -19,8 +19,7 @@ McpTool write_engagement_tool() {
       "{\"status\":\"invalid\",\"errors\":[...]} to fix and retry.";
   tool.input_schema = daily_schema::closed_object(
       {{"overall_reading", daily_schema::cited_lead()},
-       {"observations",
-        daily_schema::claims({{"dimension", artifacts::engagement_dimensions().enum_schema()}}, {"statement"})},
+       {"observations", daily_schema::claims({{"dimension", artifacts::engagement_dimensions().enum_schema()}}, {"statement"})},
        {"limits", daily_schema::limits()}});
   tool.call = [](const ToolContext& context, const json& arguments) {
     return write_daily_slot(context, {daily::SlotKind::engagement, {}}, arguments, "");

@@ -104,11 +104,12 @@ json call(const ToolContext& context, const json& arguments) {
                                  "this is not a problem of your arguments: stop and report it"}});
 
   art::ChainCommit commit;
-  auto written = art::update_json_locked(day->evidence_card(pk, sref), [&](const art::StoredJson& current) -> std::optional<json> {
-    commit = art::commit_chain(current, chain, *hash, *day, pk, session);
-    if (!commit.problems.empty()) return std::nullopt;
-    return std::move(commit.card);
-  });
+  auto written =
+      art::update_json_locked(day->evidence_card(pk, sref), [&](const art::StoredJson& current) -> std::optional<json> {
+        commit = art::commit_chain(current, chain, *hash, *day, pk, session);
+        if (!commit.problems.empty()) return std::nullopt;
+        return std::move(commit.card);
+      });
   if (!written) return commit_failed(written.error());
   if (!commit.problems.empty()) return art::invalid_result(commit.problems);
   return {{"status", "appended"},

@@ -14,8 +14,8 @@ McpTool write_project_summary_tool() {
       "Write the summary of one project in daily-report.json: a short qualitative paragraph (a roll-up, not a tally) "
       "citing committed turns of this project as {session_ref, turn_ref}. Replaces the whole slot; returns "
       "{\"status\":\"written\"} or {\"status\":\"invalid\",\"errors\":[...]} to fix and retry.";
-  tool.input_schema = daily_schema::closed_object(
-      {{"project_key", daily_schema::text()}, {"summary", daily_schema::cited_text(false)}});
+  tool.input_schema =
+      daily_schema::closed_object({{"project_key", daily_schema::text()}, {"summary", daily_schema::cited_text(false)}});
   tool.call = [](const ToolContext& context, const json& arguments) {
     const auto key = prepare::string_field(arguments, "project_key");
     const json* summary = prepare::field(arguments, "summary");

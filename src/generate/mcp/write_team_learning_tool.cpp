@@ -17,11 +17,11 @@ McpTool write_team_learning_tool() {
       "confidence, each citing committed turns as {project_key, session_ref, turn_ref}; single sightings go into "
       "limits. Replaces the whole slot; returns {\"status\":\"written\"} or {\"status\":\"invalid\",\"errors\":[...]} "
       "to fix and retry.";
-  tool.input_schema = daily_schema::closed_object(
-      {{"takeaways", daily_schema::cited_lead()},
-       {"patterns", daily_schema::claims({{"kind", artifacts::pattern_kinds().enum_schema()}},
-                                         {"statement", "rationale", "recurrence"})},
-       {"limits", daily_schema::limits()}});
+  tool.input_schema =
+      daily_schema::closed_object({{"takeaways", daily_schema::cited_lead()},
+                                   {"patterns", daily_schema::claims({{"kind", artifacts::pattern_kinds().enum_schema()}},
+                                                                     {"statement", "rationale", "recurrence"})},
+                                   {"limits", daily_schema::limits()}});
   tool.call = [](const ToolContext& context, const json& arguments) {
     return write_daily_slot(context, {daily::SlotKind::team_learning, {}}, arguments, "");
   };

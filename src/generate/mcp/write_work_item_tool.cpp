@@ -38,9 +38,9 @@ json refs_schema() { return array_schema(turn_schema(), "covered turns with an e
 json input_schema() {
   json trigger = object_schema({{"summary", text_schema("what started the work")}, {"evidence_refs", refs_schema()}},
                                {"summary", "evidence_refs"});
-  json reaction = object_schema({{"summary", text_schema("what the agent did")},
-                                 {"main_actions", array_schema(text_schema("one action in a few words"))}},
-                                {"summary", "main_actions"});
+  json reaction = object_schema(
+      {{"summary", text_schema("what the agent did")}, {"main_actions", array_schema(text_schema("one action in a few words"))}},
+      {"summary", "main_actions"});
   json outcome = object_schema({{"category", term_schema(art::outcome_categories())},
                                 {"summary", text_schema("what changed")},
                                 {"evidence_refs", refs_schema()},

@@ -72,9 +72,7 @@ std::string shown_path(std::string_view path, std::string_view cwd) {
   return std::string(path);
 }
 
-std::string command_shown(std::string_view command) {
-  return "`" + redact_secrets(condensed(first_line(command), 100)) + "`";
-}
+std::string command_shown(std::string_view command) { return "`" + redact_secrets(condensed(first_line(command), 100)) + "`"; }
 
 std::string joined(const std::vector<std::string>& items, std::size_t max_items) {
   std::string out;
@@ -84,8 +82,8 @@ std::string joined(const std::vector<std::string>& items, std::size_t max_items)
 }
 
 bool is_document(std::string_view path) {
-  static constexpr std::array<std::string_view, 13> extensions = {".md", ".markdown", ".txt", ".rst", ".adoc", ".asciidoc",
-                                                                  ".org", ".tex", ".rtf", ".doc", ".docx", ".odt", ".pdf"};
+  static constexpr std::array<std::string_view, 13> extensions = {
+      ".md", ".markdown", ".txt", ".rst", ".adoc", ".asciidoc", ".org", ".tex", ".rtf", ".doc", ".docx", ".odt", ".pdf"};
   const auto slash = path.rfind('/');
   const auto name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
   const auto dot = name.rfind('.');
@@ -98,7 +96,10 @@ bool is_document(std::string_view path) {
 std::string operations_shown(const FileEdit& edit) {
   std::vector<std::string> words;
   for (const auto& operation : edit.operations)
-    words.push_back(operation == "add" ? "added" : operation == "delete" ? "deleted" : operation == "write" ? "written" : "updated");
+    words.push_back(operation == "add"      ? "added"
+                    : operation == "delete" ? "deleted"
+                    : operation == "write"  ? "written"
+                                            : "updated");
   std::string out;
   for (std::size_t i = 0; i < words.size(); ++i) out += (i ? ", then " : "") + words[i];
   return out;
@@ -143,10 +144,9 @@ json reactions_of(const TurnFacts& facts, std::string_view cwd) {
       paths.push_back(shown_path(edit.path, cwd));
       lines.insert(lines.end(), edit.lines.begin(), edit.lines.end());
     }
-    std::string summary = facts.edits.empty()
-                              ? std::string("The agent tried to change files; the change was not applied.")
-                              : fmt::format("The agent changed {} file{}: {}.", facts.edits.size(),
-                                            facts.edits.size() == 1 ? "" : "s", joined(paths, 5));
+    std::string summary = facts.edits.empty() ? std::string("The agent tried to change files; the change was not applied.")
+                                              : fmt::format("The agent changed {} file{}: {}.", facts.edits.size(),
+                                                            facts.edits.size() == 1 ? "" : "s", joined(paths, 5));
     if (!facts.edits.empty() && !facts.failed_edit_lines.empty()) summary += " Another change was not applied.";
     reactions.push_back(claim(std::move(summary), lines));
   }
@@ -271,7 +271,9 @@ json build_offline_chain(const TurnRecords& turn, std::string_view cwd) {
       {"agent_reactions", reactions_of(facts, cwd)},
       {"observed_checks", checks_of(facts)},
       {"terminal_state", terminal_of(turn, facts, !outcomes.empty())},
-      {"materiality", !outcomes.empty() ? "material" : facts.has_reaction() ? "minor" : "none"},
+      {"materiality", !outcomes.empty()      ? "material"
+                      : facts.has_reaction() ? "minor"
+                                             : "none"},
   };
   chain["outcomes"] = std::move(outcomes);
   return chain;

@@ -17,13 +17,22 @@ bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c
 
 struct TokenShape {
   std::string_view prefix;
-  std::size_t min_body;  // token characters required after the prefix
+  std::size_t min_body;           // token characters required after the prefix
   bool upper_alnum_only = false;  // AWS key ids: [0-9A-Z]
 };
 
 constexpr std::array<TokenShape, 11> token_shapes = {{
-    {"sk-", 16},  {"ghp_", 20}, {"gho_", 20}, {"ghu_", 20}, {"ghs_", 20}, {"ghr_", 20},
-    {"github_pat_", 20}, {"AKIA", 16, true}, {"xoxb-", 10}, {"xoxp-", 10}, {"AIza", 35},
+    {"sk-", 16},
+    {"ghp_", 20},
+    {"gho_", 20},
+    {"ghu_", 20},
+    {"ghs_", 20},
+    {"ghr_", 20},
+    {"github_pat_", 20},
+    {"AKIA", 16, true},
+    {"xoxb-", 10},
+    {"xoxp-", 10},
+    {"AIza", 35},
 }};
 
 // Length of a well-known token starting at text[at], 0 if none starts there.
@@ -32,9 +41,9 @@ std::size_t token_at(std::string_view text, std::size_t at) {
   for (const auto& shape : token_shapes) {
     if (text.compare(at, shape.prefix.size(), shape.prefix) != 0) continue;
     std::size_t end = at + shape.prefix.size();
-    while (end < text.size() &&
-           (shape.upper_alnum_only ? (std::isdigit(static_cast<unsigned char>(text[end])) || std::isupper(static_cast<unsigned char>(text[end])))
-                                   : token_char(text[end])))
+    while (end < text.size() && (shape.upper_alnum_only ? (std::isdigit(static_cast<unsigned char>(text[end])) ||
+                                                           std::isupper(static_cast<unsigned char>(text[end])))
+                                                        : token_char(text[end])))
       ++end;
     if (end - at - shape.prefix.size() >= shape.min_body) return end - at;
   }
@@ -48,8 +57,8 @@ bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::strin
   return true;
 }
 
-constexpr std::array<std::string_view, 8> secret_keys = {"password", "passwd", "secret", "token",
-                                                         "api_key", "api-key", "apikey", "access_key"};
+constexpr std::array<std::string_view, 8> secret_keys = {"password", "passwd",  "secret", "token",
+                                                         "api_key",  "api-key", "apikey", "access_key"};
 
 // For `password = value` at text[at]: the offset where the value starts and its length.
 std::optional<std::pair<std::size_t, std::size_t>> assignment_at(std::string_view text, std::size_t at) {
@@ -64,8 +73,8 @@ std::optional<std::pair<std::size_t, std::size_t>> assignment_at(std::string_vie
     while (i < text.size() && text[i] == ' ') ++i;
     if (i < text.size() && (text[i] == '"' || text[i] == '\'')) ++i;
     std::size_t end = i;
-    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '"' &&
-           text[end] != '\'' && text[end] != ',' && text[end] != ';')
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '"' && text[end] != '\'' &&
+           text[end] != ',' && text[end] != ';')
       ++end;
     while (end > i && (text[end - 1] == '.' || text[end - 1] == ')')) --end;  // sentence punctuation
     if (end - i >= 4) return std::pair{i, end - i};

@@ -94,16 +94,11 @@ class Gatherer {
       case RecordKind::tool_result:
         for (const auto& result : record.tool_results) add_result(result, record.line);
         break;
-      case RecordKind::subagent_message:
-        facts_.subagent_lines.push_back(record.line);
-        break;
-      case RecordKind::terminal:
-        facts_.ends.push_back({record.line, record.turn_end, record.text});
-        break;
+      case RecordKind::subagent_message: facts_.subagent_lines.push_back(record.line); break;
+      case RecordKind::terminal: facts_.ends.push_back({record.line, record.turn_end, record.text}); break;
       case RecordKind::duplicate:  // counted once, at the line it echoes
       case RecordKind::malformed:
-      case RecordKind::unknown:
-        break;
+      case RecordKind::unknown: break;
     }
   }
 
@@ -153,7 +148,8 @@ class Gatherer {
         facts_.failed_edit_lines.push_back(line);
         return;
       }
-      for (const auto& change : result.changes) add_edit(change.path, change.operation.empty() ? "update" : change.operation, line);
+      for (const auto& change : result.changes)
+        add_edit(change.path, change.operation.empty() ? "update" : change.operation, line);
       return;
     }
     if (auto pending = pending_edits_.find(result.call_id); !result.call_id.empty() && pending != pending_edits_.end()) {
@@ -207,9 +203,8 @@ TurnFacts gather_turn_facts(const TurnRecords& turn) {
 }
 
 bool looks_like_test_run(std::string_view command, std::string_view output) {
-  static constexpr std::array<std::string_view, 13> runners = {"pytest", "ctest",   "jest",  "vitest", "mocha",
-                                                               "rspec",  "tox",     "phpunit", "unittest", "karma",
-                                                               "bats",   "nextest", "prove"};
+  static constexpr std::array<std::string_view, 13> runners = {
+      "pytest", "ctest", "jest", "vitest", "mocha", "rspec", "tox", "phpunit", "unittest", "karma", "bats", "nextest", "prove"};
   // Commands that only look at test files are no test run.
   static constexpr std::array<std::string_view, 14> viewers = {"cat", "less", "more", "head", "tail", "grep", "rg",
                                                                "sed", "ls",   "find", "vim",  "nano", "git",  "wc"};
@@ -231,14 +226,14 @@ bool looks_like_test_run(std::string_view command, std::string_view output) {
       if (std::find(runners.begin(), runners.end(), base) != runners.end()) return true;
       if (!viewer && w.find("test") != std::string::npos) return true;
     }
-    if ((program == "make" || program == "ninja") && std::find(words.begin(), words.end(), "check") != words.end())
-      return true;
+    if ((program == "make" || program == "ninja") && std::find(words.begin(), words.end(), "check") != words.end()) return true;
   }
   // Test reports: "3 passed", "test result: ok", "Ran 12 tests".
   const std::string head = lower(output.substr(0, 4096));
   if (head.find("test") == std::string::npos) return false;
   static constexpr std::array<std::string_view, 4> reports = {" passed", " failed", "test result:", "ran "};
-  return std::any_of(reports.begin(), reports.end(), [&](std::string_view report) { return head.find(report) != std::string::npos; });
+  return std::any_of(reports.begin(), reports.end(),
+                     [&](std::string_view report) { return head.find(report) != std::string::npos; });
 }
 
 }  // namespace diary::generate::offline

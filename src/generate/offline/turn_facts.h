@@ -54,8 +54,8 @@ struct TurnFacts {
   std::vector<TurnEndRecord> ends;
 
   bool has_reaction() const {
-    return !answer_lines.empty() || !commands.empty() || !edits.empty() || !failed_edit_lines.empty() ||
-           !other_tools.empty() || !subagent_lines.empty();
+    return !answer_lines.empty() || !commands.empty() || !edits.empty() || !failed_edit_lines.empty() || !other_tools.empty() ||
+           !subagent_lines.empty();
   }
 };
 

@@ -34,16 +34,16 @@ agent::Result<SessionRecords> read_turn_records(const std::filesystem::path& fil
   if (!first) return std::unexpected(first.error());
 
   std::size_t current = 0;  // the turn the next lines may belong to
-  auto walked = mcp::visit_lines(
-      file, turns.front().start_line, turns.back().end_line, 0, mcp::session_line_cap, [&](const mcp::VisitedLine& line) {
-        while (current < turns.size() && line.number > turns[current].end_line) ++current;
-        if (current == turns.size()) return false;
-        if (line.number < turns[current].start_line) return true;  // scaffolding between turns
-        if (out.cwd.empty() && line.number == turns[current].start_line) out.cwd = cwd_of(line.text);
-        if (auto record = mcp::compact_record(line.text, line.number, source, line.neighbours))
-          out.turns[current].records.push_back(std::move(*record));
-        return true;
-      });
+  auto walked = mcp::visit_lines(file, turns.front().start_line, turns.back().end_line, 0, mcp::session_line_cap,
+                                 [&](const mcp::VisitedLine& line) {
+                                   while (current < turns.size() && line.number > turns[current].end_line) ++current;
+                                   if (current == turns.size()) return false;
+                                   if (line.number < turns[current].start_line) return true;  // scaffolding between turns
+                                   if (out.cwd.empty() && line.number == turns[current].start_line) out.cwd = cwd_of(line.text);
+                                   if (auto record = mcp::compact_record(line.text, line.number, source, line.neighbours))
+                                     out.turns[current].records.push_back(std::move(*record));
+                                   return true;
+                                 });
   if (!walked) return std::unexpected(walked.error());
   return out;
 }

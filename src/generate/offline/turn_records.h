@@ -22,7 +22,7 @@ struct TurnRecords {
 };
 
 struct SessionRecords {
-  std::string cwd;  // "" when the records name none
+  std::string cwd;                 // "" when the records name none
   std::vector<TurnRecords> turns;  // as requested
 };
 

@@ -42,9 +42,7 @@ std::string shortened(std::string_view text, std::size_t max_bytes) {
   return std::string(mcp::utf8_head(text, max_bytes)) + "…";
 }
 
-json turn_ref(std::string_view session_ref, std::string_view turn) {
-  return {{"session_ref", session_ref}, {"turn_ref", turn}};
-}
+json turn_ref(std::string_view session_ref, std::string_view turn) { return {{"session_ref", session_ref}, {"turn_ref", turn}}; }
 
 struct Chain {
   const TurnSpan* turn;
@@ -61,7 +59,8 @@ void add_to(std::vector<std::pair<std::string, Group>>& groups, const std::strin
             const json& ref) {
   auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& group) { return group.first == key; });
   if (it == groups.end()) it = groups.insert(groups.end(), {key, Group{}});
-  if (!summary.empty() && std::find(it->second.summaries.begin(), it->second.summaries.end(), summary) == it->second.summaries.end())
+  if (!summary.empty() &&
+      std::find(it->second.summaries.begin(), it->second.summaries.end(), summary) == it->second.summaries.end())
     it->second.summaries.push_back(summary);
   if (std::find(it->second.refs.begin(), it->second.refs.end(), ref) == it->second.refs.end()) it->second.refs.push_back(ref);
 }
@@ -92,8 +91,8 @@ std::string title_of(const std::vector<Chain>& chains, const std::string& sessio
 }
 
 json session_item(const std::string& ref, const std::string& session_ref, const std::vector<Chain>& chains) {
-  const bool material = std::any_of(chains.begin(), chains.end(),
-                                    [](const Chain& c) { return text_of(*c.chain, "materiality") == "material"; });
+  const bool material =
+      std::any_of(chains.begin(), chains.end(), [](const Chain& c) { return text_of(*c.chain, "materiality") == "material"; });
   json covered = json::array();
   json trigger_refs = json::array();
   std::string first_trigger;
@@ -112,7 +111,8 @@ json session_item(const std::string& ref, const std::string& session_ref, const 
       if (!summary.empty() && std::find(actions.begin(), actions.end(), summary) == actions.end()) actions.push_back(summary);
     }
     for (const auto& outcome : array_of(*c.chain, "outcomes"))
-      if (auto category = text_of(outcome, "category"); !category.empty()) add_to(outcomes, category, text_of(outcome, "summary"), ref_json);
+      if (auto category = text_of(outcome, "category"); !category.empty())
+        add_to(outcomes, category, text_of(outcome, "summary"), ref_json);
     const json& terminal = object_of(*c.chain, "terminal_state");
     if (auto type = text_of(terminal, "type"); !type.empty()) add_to(terminals, type, text_of(terminal, "summary"), ref_json);
   }
@@ -126,8 +126,9 @@ json session_item(const std::string& ref, const std::string& session_ref, const 
                {"source", offline_source}};
   if (!first_trigger.empty()) {
     const std::size_t more = trigger_refs.size() - 1;
-    item["trigger"] = {{"summary", more == 0 ? first_trigger : fmt::format("{} (and {} later request{} in this session)",
-                                                                           first_trigger, more, more == 1 ? "" : "s")},
+    item["trigger"] = {{"summary", more == 0 ? first_trigger
+                                             : fmt::format("{} (and {} later request{} in this session)", first_trigger, more,
+                                                           more == 1 ? "" : "s")},
                        {"evidence_refs", trigger_refs}};
   }
   if (!actions.empty()) {
@@ -194,7 +195,8 @@ json offline_work_items(const workspace::DayWorkspace& day, std::string_view pro
   if (project == nullptr) return items;
   std::set<std::pair<std::string, std::string>> covered;
   for (const auto& item : committed)
-    for (const auto& turn : array_of(item, "covered_turns")) covered.emplace(text_of(turn, "session_ref"), text_of(turn, "turn_ref"));
+    for (const auto& turn : array_of(item, "covered_turns"))
+      covered.emplace(text_of(turn, "session_ref"), text_of(turn, "turn_ref"));
   std::map<std::string, const json*> card_of;
   for (const auto& card : cards)
     if (auto ref = text_of(card, "session_ref"); !ref.empty()) card_of.emplace(ref, &card);

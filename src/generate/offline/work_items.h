@@ -23,7 +23,6 @@ namespace diary::generate::offline {
 // Returns the new items in order (W0001, W0002, ... when nothing is committed); an unknown
 // project gives none.
 nlohmann::json offline_work_items(const workspace::DayWorkspace& day, std::string_view project_key,
-                                  const std::vector<nlohmann::json>& cards,
-                                  const std::vector<nlohmann::json>& committed = {});
+                                  const std::vector<nlohmann::json>& cards, const std::vector<nlohmann::json>& committed = {});
 
 }  // namespace diary::generate::offline

@@ -61,7 +61,8 @@ asio::awaitable<AgentPassResult> run_agent_pass(const PipelineContext& context, 
   ResumeLoopHooks hooks;
   const PipelineContext* ctx = &context;
   hooks.on_turn_start = [ctx, task_id](const TurnStart& start) {
-    ctx->log("turn_start", {{"task", task_id}, {"turn", start.index}, {"kind", start.kind}, {"prompt_bytes", start.prompt.size()}});
+    ctx->log("turn_start",
+             {{"task", task_id}, {"turn", start.index}, {"kind", start.kind}, {"prompt_bytes", start.prompt.size()}});
   };
   hooks.on_event = [ctx, task_id, shared_errors](int turn, const agent::AgentTurnEvent& event) {
     if (event.kind == agent::EventKind::tool_call) {
@@ -69,8 +70,7 @@ asio::awaitable<AgentPassResult> run_agent_pass(const PipelineContext& context, 
       if (event.metadata.contains("result_status")) {
         if (event.metadata["result_status"] == "invalid" && event.metadata.contains("result_errors"))
           *shared_errors = event.metadata["result_errors"];
-        else if (event.metadata["result_status"] != "invalid")
-          *shared_errors = nlohmann::json::array();
+        else if (event.metadata["result_status"] != "invalid") *shared_errors = nlohmann::json::array();
       }
     }
     ctx->log("item", {{"task", task_id}, {"turn", turn}, {"item", agent::to_json(event)}});

@@ -20,11 +20,11 @@ namespace diary::generate::phases {
 
 struct AgentPassSpec {
   std::string task_id;
-  std::string pass;                 // settings name: evidence, project, project_summary, ...
-  std::string instructions;         // prompt template name of the base instructions
-  std::vector<std::string> tools;   // MCP tools of this pass
-  std::string prompt;               // the first prompt (rendered)
-  WorkCheck missing;                // from disk; empty = complete
+  std::string pass;                // settings name: evidence, project, project_summary, ...
+  std::string instructions;        // prompt template name of the base instructions
+  std::vector<std::string> tools;  // MCP tools of this pass
+  std::string prompt;              // the first prompt (rendered)
+  WorkCheck missing;               // from disk; empty = complete
   // Builds the resume prompt from what is missing and the last validation errors (JSON array of
   // {path,message,hint}, possibly empty).
   std::function<std::string(const std::vector<std::string>& missing, const nlohmann::json& last_errors)> resume;

@@ -39,8 +39,8 @@ std::string str(const json& object, const char* key) { return std::string(prepar
 // re-hashing of every session here.
 json offline_parts_of_inputs(const DayWorkspace& day, bool offline_run) {
   json parts = json::array();
-  const std::string reason = offline_run ? "made with --offline, no model was asked"
-                                         : "the model did not produce it after its retries";
+  const std::string reason =
+      offline_run ? "made with --offline, no model was asked" : "the model did not produce it after its retries";
   for (const auto& project : day.projects()) {
     for (const auto& session : project.sessions) {
       const auto stored = artifacts::read_stored_json(day.evidence_card(project.project_key, session.session_ref));
@@ -98,8 +98,11 @@ std::string instructions_of(SlotKind kind) {
 }
 
 json work_item_view(const json& item) {
-  return {{"work_item_ref", str(item, "work_item_ref")}, {"title", str(item, "title")}, {"kind", str(item, "kind")},
-          {"disposition", item.value("disposition", json())}, {"confidence", str(item, "confidence")},
+  return {{"work_item_ref", str(item, "work_item_ref")},
+          {"title", str(item, "title")},
+          {"kind", str(item, "kind")},
+          {"disposition", item.value("disposition", json())},
+          {"confidence", str(item, "confidence")},
           {"covered_turns", item.value("covered_turns", json::array())}};
 }
 
@@ -112,7 +115,8 @@ json daily_assignment(const json& report, const daily::CitationIndex& index, con
     const std::string pk = str(project, "project_key");
     if (slot.kind == SlotKind::project_summary && pk != slot.project_key) continue;
     for (const auto& turn : index.committed_turns(pk)) {
-      if (slot.kind == SlotKind::project_summary) citable.push_back({{"session_ref", turn.session_ref}, {"turn_ref", turn.turn_ref}});
+      if (slot.kind == SlotKind::project_summary)
+        citable.push_back({{"session_ref", turn.session_ref}, {"turn_ref", turn.turn_ref}});
       else citable.push_back({{"project_key", pk}, {"session_ref", turn.session_ref}, {"turn_ref", turn.turn_ref}});
     }
     json items = json::array();
@@ -144,12 +148,12 @@ std::string daily_context(const json& report, const SlotRef& slot) {
     if (slot.kind == SlotKind::report_title && project.contains("summary") && project["summary"].is_object())
       out += "Summary: " + project["summary"].value("text", "") + "\n\n";
     for (const auto& item : project.value("work_items", json::array())) {
-      out += fmt::format("**{}** [{}] (confidence: {}) {}\n", str(item, "work_item_ref"), str(item, "kind"), str(item, "confidence"),
-                         str(item, "title"));
+      out += fmt::format("**{}** [{}] (confidence: {}) {}\n", str(item, "work_item_ref"), str(item, "kind"),
+                         str(item, "confidence"), str(item, "title"));
       std::string turns;
       for (const auto& t : item.value("covered_turns", json::array()))
-        turns += (turns.empty() ? "" : ", ") + (slot.kind == SlotKind::project_summary ? "" : pk + "/") + str(t, "session_ref") + "/" +
-                 str(t, "turn_ref");
+        turns += (turns.empty() ? "" : ", ") + (slot.kind == SlotKind::project_summary ? "" : pk + "/") + str(t, "session_ref") +
+                 "/" + str(t, "turn_ref");
       out += "covered turns: " + turns + "\n";
       if (!str(item, "trigger_summary").empty()) out += "trigger: " + str(item, "trigger_summary") + "\n";
       if (!str(item, "agent_reaction_summary").empty()) out += "reaction: " + str(item, "agent_reaction_summary") + "\n";
@@ -256,7 +260,8 @@ asio::awaitable<TaskOutcome> run_daily_task(const PipelineContext& context) {
   const DayWorkspace& day = *shared_day;
   std::vector<std::filesystem::path> needed{day.root() / "metadata.json"};
   for (const auto& project : day.projects()) needed.push_back(day.project_synthesis(project.project_key));
-  if (auto missing = missing_prerequisite(day.root(), needed)) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {*missing}};
+  if (auto missing = missing_prerequisite(day.root(), needed))
+    co_return TaskOutcome{.status = TaskStatus::failed, .errors = {*missing}};
 
   daily::BuildOptions options;
   options.generated_by.offline = context.offline();
@@ -305,7 +310,8 @@ asio::awaitable<TaskOutcome> run_daily_task(const PipelineContext& context) {
   co_await run_slots(first);
   if (!context.stop.stop_requested()) co_await run_slots(last);
   if (context.stop.stop_requested())
-    co_return TaskOutcome{.status = TaskStatus::interrupted, .errors = outcome.errors, .usage = outcome.usage, .turns = outcome.turns};
+    co_return TaskOutcome{
+        .status = TaskStatus::interrupted, .errors = outcome.errors, .usage = outcome.usage, .turns = outcome.turns};
 
   auto finalized = daily::finalize_daily_report(day.root());
   if (!finalized) {
@@ -313,7 +319,8 @@ asio::awaitable<TaskOutcome> run_daily_task(const PipelineContext& context) {
     outcome.errors.push_back(finalized.error().message);
   } else if (!finalized->problems.empty()) {
     outcome.status = TaskStatus::failed;
-    for (const auto& problem : finalized->problems) outcome.errors.push_back("finalize: " + problem.path + ": " + problem.message);
+    for (const auto& problem : finalized->problems)
+      outcome.errors.push_back("finalize: " + problem.path + ": " + problem.message);
   } else {
     outcome.status = any_offline && !context.offline() ? TaskStatus::degraded : TaskStatus::ok;
   }

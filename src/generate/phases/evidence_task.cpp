@@ -51,35 +51,33 @@ json assignment_for(const std::string& pk, const workspace::SessionEntry& sessio
 bool turn_missing(const DayWorkspace& day, const std::string& pk, const std::string& sref, const std::string& turn_ref,
                   bool offline_counts) {
   const auto state = artifacts::inspect_evidence_card(day, pk, sref);
-  if (std::find(state.missing_turns.begin(), state.missing_turns.end(), turn_ref) != state.missing_turns.end())
-    return true;
-  if (!offline_counts &&
-      std::find(state.offline_turns.begin(), state.offline_turns.end(), turn_ref) != state.offline_turns.end())
+  if (std::find(state.missing_turns.begin(), state.missing_turns.end(), turn_ref) != state.missing_turns.end()) return true;
+  if (!offline_counts && std::find(state.offline_turns.begin(), state.offline_turns.end(), turn_ref) != state.offline_turns.end())
     return true;
   return false;
 }
 
 // Commits the offline extractor's chain for one turn (under the card's lock, like the tool).
-agent::Result<void> commit_offline_chain(const DayWorkspace& day, const std::string& pk,
-                                         const workspace::SessionEntry& session, const workspace::TurnSpan& turn) {
+agent::Result<void> commit_offline_chain(const DayWorkspace& day, const std::string& pk, const workspace::SessionEntry& session,
+                                         const workspace::TurnSpan& turn) {
   auto chain = offline::offline_chain(day, pk, session, turn);
   if (!chain) return std::unexpected(chain.error());
   if (chain->is_null())
-    return agent::fail(agent::ErrorKind::invalid_input,
-                       fmt::format("{}/{}: nothing to extract (no readable prompt): an evidence gap", session.session_ref,
-                                   turn.turn_ref));
+    return agent::fail(
+        agent::ErrorKind::invalid_input,
+        fmt::format("{}/{}: nothing to extract (no readable prompt): an evidence gap", session.session_ref, turn.turn_ref));
   auto hash = artifacts::turn_inputs_sha256(day, pk, session, turn);
   if (!hash) return std::unexpected(hash.error());
   artifacts::Problems problems;
-  auto written = artifacts::update_json_locked(
-      day.evidence_card(pk, session.session_ref), [&](const artifacts::StoredJson& current) -> std::optional<json> {
-        auto commit = artifacts::commit_chain(current, *chain, *hash, day, pk, session);
-        if (!commit.problems.empty()) {
-          problems = commit.problems;
-          return std::nullopt;
-        }
-        return commit.card;
-      });
+  auto written = artifacts::update_json_locked(day.evidence_card(pk, session.session_ref),
+                                               [&](const artifacts::StoredJson& current) -> std::optional<json> {
+                                                 auto commit = artifacts::commit_chain(current, *chain, *hash, day, pk, session);
+                                                 if (!commit.problems.empty()) {
+                                                   problems = commit.problems;
+                                                   return std::nullopt;
+                                                 }
+                                                 return commit.card;
+                                               });
   if (!written) return std::unexpected(written.error());
   if (!problems.empty())
     return agent::fail(agent::ErrorKind::invalid_output,
@@ -105,8 +103,8 @@ agent::Result<void> commit_offline_session(const DayWorkspace& day, const std::s
           if (std::find(todo.begin(), todo.end(), session.turns[i].turn_ref) == todo.end()) continue;
           auto commit = artifacts::commit_chain(card, (*chains)[i], (*hashes)[i], day, pk, session);
           if (!commit.problems.empty()) {
-            problem = fmt::format("the offline chain for {}/{} is invalid: {} {}", session.session_ref,
-                                  session.turns[i].turn_ref, commit.problems.front().path, commit.problems.front().message);
+            problem = fmt::format("the offline chain for {}/{} is invalid: {} {}", session.session_ref, session.turns[i].turn_ref,
+                                  commit.problems.front().path, commit.problems.front().message);
             return std::nullopt;
           }
           card.exists = true;
@@ -135,12 +133,13 @@ CardCheck check_card(const DayWorkspace& day, const std::string& pk, const std::
   if (!check.state.needs_repair()) return check;
   json dropped = json::array();
   for (const auto& chain : check.state.dropped_chains)
-    dropped.push_back({{"turn_ref", chain.turn_ref}, {"stale", chain.stale},
+    dropped.push_back({{"turn_ref", chain.turn_ref},
+                       {"stale", chain.stale},
                        {"problem", chain.problems.empty() ? "" : chain.problems.front().message}});
-  check.decision = json{{"task", "evidence:" + pk + ":" + sref},
-                        {"what", check.state.status == artifacts::EvidenceCardState::Status::unparsable ? "card_removed"
-                                                                                                         : "chains_dropped"},
-                        {"details", {{"dropped", dropped}}}};
+  check.decision =
+      json{{"task", "evidence:" + pk + ":" + sref},
+           {"what", check.state.status == artifacts::EvidenceCardState::Status::unparsable ? "card_removed" : "chains_dropped"},
+           {"details", {{"dropped", dropped}}}};
   if (auto repaired = artifacts::repair_evidence_card(day, pk, sref); !repaired) {
     check.error = repaired.error().message;
     return check;
@@ -182,8 +181,10 @@ asio::awaitable<TurnResult> extract_turn(const PipelineContext& context, const D
     result.turns = static_cast<int>(pass.loop.turns.size());
     if (pass.complete()) {
       result.committed = true;
-      context.report({.kind = ProgressEvent::Kind::turn_committed, .phase = "evidence",
-                      .task_id = "evidence:" + pk + ":" + session.session_ref, .label = pk + "/" + label,
+      context.report({.kind = ProgressEvent::Kind::turn_committed,
+                      .phase = "evidence",
+                      .task_id = "evidence:" + pk + ":" + session.session_ref,
+                      .label = pk + "/" + label,
                       .detail = turn.turn_ref});
       co_return result;
     }
@@ -214,29 +215,29 @@ std::string evidence_prompt(const json& assignment, const std::string& project_l
                            assignment["previous_turn"]["turn_ref"].get<std::string>(),
                            assignment["previous_turn"]["turn_start_line"].get<std::size_t>(),
                            assignment["previous_turn"]["turn_end_line"].get<std::size_t>());
-  auto text = render_prompt("evidence-input",
-                            {{"project_key", assignment["project_key"].get<std::string>()},
-                             {"project_label", project_label},
-                             {"session_ref", assignment["session_ref"].get<std::string>()},
-                             {"source", source},
-                             {"turn_ref", assignment["turn_ref"].get<std::string>()},
-                             {"turn_start_line", std::to_string(assignment["turn_start_line"].get<std::size_t>())},
-                             {"turn_end_line", std::to_string(assignment["turn_end_line"].get<std::size_t>())},
-                             {"previous_turn_line", previous},
-                             {"assignment", assignment.dump(2)}});
+  auto text =
+      render_prompt("evidence-input", {{"project_key", assignment["project_key"].get<std::string>()},
+                                       {"project_label", project_label},
+                                       {"session_ref", assignment["session_ref"].get<std::string>()},
+                                       {"source", source},
+                                       {"turn_ref", assignment["turn_ref"].get<std::string>()},
+                                       {"turn_start_line", std::to_string(assignment["turn_start_line"].get<std::size_t>())},
+                                       {"turn_end_line", std::to_string(assignment["turn_end_line"].get<std::size_t>())},
+                                       {"previous_turn_line", previous},
+                                       {"assignment", assignment.dump(2)}});
   return text ? *text : text.error().message;
 }
 
 std::string evidence_resume_prompt(const json& assignment, const json& last_errors) {
   json with_errors = assignment;
   with_errors["last_errors"] = last_errors;
-  auto text = render_prompt("evidence-resume",
-                            {{"session_ref", assignment["session_ref"].get<std::string>()},
-                             {"turn_ref", assignment["turn_ref"].get<std::string>()},
-                             {"turn_start_line", std::to_string(assignment["turn_start_line"].get<std::size_t>())},
-                             {"turn_end_line", std::to_string(assignment["turn_end_line"].get<std::size_t>())},
-                             {"last_errors", describe_errors(last_errors)},
-                             {"assignment", with_errors.dump(2)}});
+  auto text =
+      render_prompt("evidence-resume", {{"session_ref", assignment["session_ref"].get<std::string>()},
+                                        {"turn_ref", assignment["turn_ref"].get<std::string>()},
+                                        {"turn_start_line", std::to_string(assignment["turn_start_line"].get<std::size_t>())},
+                                        {"turn_end_line", std::to_string(assignment["turn_end_line"].get<std::size_t>())},
+                                        {"last_errors", describe_errors(last_errors)},
+                                        {"assignment", with_errors.dump(2)}});
   return text ? *text : text.error().message;
 }
 
@@ -248,8 +249,9 @@ asio::awaitable<TaskOutcome> run_evidence_task(const PipelineContext& context, s
   const DayWorkspace& day = *shared_day;
   const workspace::SessionEntry* session = day.find_session(pk, sref);
   if (!session)
-    co_return TaskOutcome{.status = TaskStatus::failed,
-                          .errors = {fmt::format("generation task is not present in the prepared workspace: evidence:{}:{}", pk, sref)}};
+    co_return TaskOutcome{
+        .status = TaskStatus::failed,
+        .errors = {fmt::format("generation task is not present in the prepared workspace: evidence:{}:{}", pk, sref)}};
   const auto project_dir = day.project_dir(pk);
   if (auto missing = missing_prerequisite(day.root(), {day.root() / "metadata.json", project_dir / "project.json",
                                                        project_dir / "sessions.index.jsonl", day.session_file(pk, *session)}))
@@ -307,7 +309,8 @@ asio::awaitable<TaskOutcome> run_evidence_task(const PipelineContext& context, s
   if (context.stop.stop_requested() && !final_state.complete()) outcome.status = TaskStatus::interrupted;
   // A turn nothing can be extracted from is an evidence gap, not a failure: the project
   // synthesis covers it with an evidence_gap_item.
-  else if (!final_state.complete()) outcome.status = !only_gaps ? TaskStatus::failed : (context.offline() ? TaskStatus::ok : TaskStatus::degraded);
+  else if (!final_state.complete())
+    outcome.status = !only_gaps ? TaskStatus::failed : (context.offline() ? TaskStatus::ok : TaskStatus::degraded);
   else if (any_offline && !context.offline()) outcome.status = TaskStatus::degraded;
   else outcome.status = TaskStatus::ok;
   if (outcome.status == TaskStatus::ok && context.offline()) outcome.errors.clear();

@@ -21,8 +21,7 @@ constexpr std::string_view efforts[] = {"none", "minimal", "low", "medium", "hig
 
 std::unexpected<agent::Error> settings_error(const std::filesystem::path& shown, const toml::source_region& where,
                                              std::string_view key, const std::string& message) {
-  return agent::fail(ErrorKind::invalid_input,
-                     fmt::format("{}:{}: {}: {}", shown.string(), where.begin.line, key, message));
+  return agent::fail(ErrorKind::invalid_input, fmt::format("{}:{}: {}: {}", shown.string(), where.begin.line, key, message));
 }
 
 agent::Result<void> apply_table(const toml::table& table, std::string_view name, PassSettings& pass,
@@ -48,11 +47,13 @@ agent::Result<void> apply_table(const toml::table& table, std::string_view name,
       pass.turn_timeout = *parsed;
     } else if (key == "max_no_progress") {
       auto value = node.value<std::int64_t>();
-      if (!value || *value < 1 || *value > 100) return settings_error(shown, node.source(), full, "must be an integer from 1 to 100");
+      if (!value || *value < 1 || *value > 100)
+        return settings_error(shown, node.source(), full, "must be an integer from 1 to 100");
       pass.max_no_progress = static_cast<int>(*value);
     } else if (key == "max_turns") {
       auto value = node.value<std::int64_t>();
-      if (!value || *value < 1 || *value > 1000) return settings_error(shown, node.source(), full, "must be an integer from 1 to 1000");
+      if (!value || *value < 1 || *value > 1000)
+        return settings_error(shown, node.source(), full, "must be an integer from 1 to 1000");
       pass.max_turns = static_cast<int>(*value);
     } else {
       return settings_error(shown, node.source(), full,
@@ -65,8 +66,8 @@ agent::Result<void> apply_table(const toml::table& table, std::string_view name,
 }  // namespace
 
 const std::vector<std::string>& pass_names() {
-  static const std::vector<std::string> names{"evidence",       "project",    "project_summary",
-                                              "report_title",   "engagement", "team_learning"};
+  static const std::vector<std::string> names{"evidence",     "project",    "project_summary",
+                                              "report_title", "engagement", "team_learning"};
   return names;
 }
 

@@ -27,17 +27,21 @@ std::vector<PipelineTask> plan(PipelineContext& context, const DayWorkspace& day
     std::vector<std::string> sessions;
     for (const auto& session : project.sessions) {
       const std::string pk = project.project_key, sref = session.session_ref;
-      tasks.push_back(PipelineTask{.id = evidence_id(pk, sref), .kind = "evidence", .project_key = pk, .session_ref = sref,
-                                   .run = [ctx, pk, sref] { return run_evidence_task(*ctx, pk, sref); }});
+      tasks.push_back(PipelineTask{
+          .id = evidence_id(pk, sref), .kind = "evidence", .project_key = pk, .session_ref = sref, .run = [ctx, pk, sref] {
+            return run_evidence_task(*ctx, pk, sref);
+          }});
       sessions.push_back(tasks.back().id);
     }
     const std::string pk = project.project_key;
-    tasks.push_back(PipelineTask{.id = project_id(pk), .kind = "project", .project_key = pk, .needs = sessions,
-                                 .run = [ctx, pk] { return run_project_task(*ctx, pk); }});
+    tasks.push_back(PipelineTask{.id = project_id(pk), .kind = "project", .project_key = pk, .needs = sessions, .run = [ctx, pk] {
+                                   return run_project_task(*ctx, pk);
+                                 }});
     projects.push_back(tasks.back().id);
   }
   tasks.push_back(PipelineTask{.id = "daily", .kind = "daily", .needs = projects, .run = [ctx] { return run_daily_task(*ctx); }});
-  tasks.push_back(PipelineTask{.id = "render", .kind = "render", .needs = {"daily"}, .run = [ctx] { return run_render_task(*ctx); }});
+  tasks.push_back(
+      PipelineTask{.id = "render", .kind = "render", .needs = {"daily"}, .run = [ctx] { return run_render_task(*ctx); }});
   return tasks;
 }
 
@@ -70,8 +74,10 @@ nlohmann::json to_json(const PipelineResult& result) {
   for (const auto& [id, outcome] : result.outcomes) tasks[id] = to_json(outcome);
   nlohmann::json phases = nlohmann::json::object();
   for (const auto& [name, totals] : result.phases)
-    phases[name] = {{"busy_ms", totals.busy.count()}, {"usage", agent::to_json(totals.usage)},
-                    {"tasks", totals.tasks}, {"turns", totals.turns}};
+    phases[name] = {{"busy_ms", totals.busy.count()},
+                    {"usage", agent::to_json(totals.usage)},
+                    {"tasks", totals.tasks},
+                    {"turns", totals.turns}};
   return {{"tasks", tasks}, {"phases", phases}, {"elapsed_ms", result.elapsed.count()}, {"errors", result.error_lines()}};
 }
 
@@ -130,7 +136,10 @@ asio::awaitable<agent::Result<PipelineResult>> run_pipeline(PipelineContext& con
     data["task"] = task.id;
     context.log("task_end", data);
     const std::string label = task.session_ref.empty() ? task.project_key : task.project_key + "/" + task.session_ref;
-    context.report({.kind = ProgressEvent::Kind::task_done, .phase = task.kind, .task_id = task.id, .label = label,
+    context.report({.kind = ProgressEvent::Kind::task_done,
+                    .phase = task.kind,
+                    .task_id = task.id,
+                    .label = label,
                     .status = std::string(to_string(outcome.status)),
                     .detail = outcome.errors.empty() ? std::string() : outcome.errors.front()});
   };

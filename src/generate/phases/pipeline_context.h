@@ -26,7 +26,7 @@ struct ProgressEvent {
   enum class Kind { task_start, task_done, turn_committed, note } kind = Kind::note;
   std::string phase;  // evidence | project | daily | render
   std::string task_id;
-  std::string label;  // <pk>/<S> or <pk>
+  std::string label;   // <pk>/<S> or <pk>
   std::string status;  // task_done: ok | degraded | failed | blocked | interrupted
   std::string detail;  // task_done: first error; turn_committed: turn ref; note: the text
 };

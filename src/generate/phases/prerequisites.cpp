@@ -4,8 +4,8 @@ namespace diary::generate::phases {
 
 namespace {
 
-std::optional<std::string> first_missing(const std::filesystem::path& workspace,
-                                         const std::vector<std::filesystem::path>& paths, const char* what) {
+std::optional<std::string> first_missing(const std::filesystem::path& workspace, const std::vector<std::filesystem::path>& paths,
+                                         const char* what) {
   for (const auto& path : paths) {
     std::error_code error;
     if (!std::filesystem::exists(path, error))

@@ -61,8 +61,9 @@ std::vector<std::string> GenerateProgressView::frame() const {
     if (c.failed > 0) line += fmt::format("  {} failed", c.failed);
     lines.push_back(line);
   }
-  lines.push_back(fmt::format("  elapsed {}{}", util::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(options_.now() - started_)),
-                              last_note_.empty() ? std::string() : "  " + last_note_));
+  lines.push_back(fmt::format(
+      "  elapsed {}{}", util::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(options_.now() - started_)),
+      last_note_.empty() ? std::string() : "  " + last_note_));
   return lines;
 }
 

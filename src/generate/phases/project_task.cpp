@@ -52,7 +52,8 @@ std::string chain_paste(const artifacts::ProjectChains& chains, const std::vecto
       block += fmt::format(" [{}]\n", str(chain, "materiality"));
       block += "trigger: " + str(chain.value("trigger", json::object()), "summary") + "\n";
       std::string reaction;
-      for (const auto& r : chain.value("agent_reactions", json::array())) reaction += (reaction.empty() ? "" : " ") + str(r, "summary");
+      for (const auto& r : chain.value("agent_reactions", json::array()))
+        reaction += (reaction.empty() ? "" : " ") + str(r, "summary");
       if (!reaction.empty()) block += "reaction: " + reaction + "\n";
       const json outcomes = chain.value("outcomes", json::array());
       if (outcomes.is_array() && !outcomes.empty()) {
@@ -77,7 +78,8 @@ json project_assignment(const workspace::ProjectEntry& project, const artifacts:
   json committed = json::array();
   for (const auto& item : state.kept_items) {
     if (str(item, "source") == "offline") continue;
-    committed.push_back({{"work_item_ref", str(item, "work_item_ref")}, {"covered_turns", item.value("covered_turns", json::array())}});
+    committed.push_back(
+        {{"work_item_ref", str(item, "work_item_ref")}, {"covered_turns", item.value("covered_turns", json::array())}});
   }
   json turns = json::array();
   for (const auto& turn : todo) {
@@ -94,8 +96,11 @@ json project_assignment(const workspace::ProjectEntry& project, const artifacts:
     }
     turns.push_back(entry);
   }
-  return {{"pass", "project"}, {"project_key", project.project_key}, {"project_label", project.project_label},
-          {"committed_work_items", committed}, {"turns", turns}};
+  return {{"pass", "project"},
+          {"project_key", project.project_key},
+          {"project_label", project.project_label},
+          {"committed_work_items", committed},
+          {"turns", turns}};
 }
 
 std::string committed_list(const artifacts::ProjectSynthesisState& state) {
@@ -125,21 +130,21 @@ agent::Result<int> commit_offline_items(const DayWorkspace& day, const workspace
   // Every item in one locked read-modify-write, the synthesis judged once: all or nothing.
   artifacts::Problems problems;
   int committed = 0;
-  auto written = artifacts::update_json_locked(
-      day.project_synthesis(project.project_key), [&](const artifacts::StoredJson& current) -> std::optional<json> {
-        auto commit = artifacts::commit_work_items(current, items, day, project, chains);
-        if (!commit.problems.empty()) {
-          problems = commit.problems;
-          return std::nullopt;
-        }
-        committed = static_cast<int>(items.size());
-        return commit.envelope;
-      });
+  auto written = artifacts::update_json_locked(day.project_synthesis(project.project_key),
+                                               [&](const artifacts::StoredJson& current) -> std::optional<json> {
+                                                 auto commit = artifacts::commit_work_items(current, items, day, project, chains);
+                                                 if (!commit.problems.empty()) {
+                                                   problems = commit.problems;
+                                                   return std::nullopt;
+                                                 }
+                                                 committed = static_cast<int>(items.size());
+                                                 return commit.envelope;
+                                               });
   if (!written) return std::unexpected(written.error());
   if (!problems.empty())
     return agent::fail(agent::ErrorKind::invalid_output,
-                       fmt::format("an offline work item of {} is invalid: {} {}", project.project_key,
-                                   problems.front().path, problems.front().message));
+                       fmt::format("an offline work item of {} is invalid: {} {}", project.project_key, problems.front().path,
+                                   problems.front().message));
   return committed;
 }
 
@@ -165,7 +170,8 @@ asio::awaitable<TaskOutcome> run_project_task(const PipelineContext& context, st
   std::vector<std::filesystem::path> needed{day.root() / "metadata.json", day.project_dir(pk) / "project.json",
                                             day.project_dir(pk) / "sessions.index.jsonl"};
   for (const auto& session : project->sessions) needed.push_back(day.evidence_card(pk, session.session_ref));
-  if (auto missing = missing_prerequisite(day.root(), needed)) co_return TaskOutcome{.status = TaskStatus::failed, .errors = {*missing}};
+  if (auto missing = missing_prerequisite(day.root(), needed))
+    co_return TaskOutcome{.status = TaskStatus::failed, .errors = {*missing}};
 
   if (project->turn_count() == 0) {
     auto written = artifacts::write_empty_synthesis(day, pk);
@@ -174,9 +180,10 @@ asio::awaitable<TaskOutcome> run_project_task(const PipelineContext& context, st
   }
   auto state = artifacts::inspect_project_synthesis(day, pk);
   if (state.needs_repair()) {
-    context.log("decision", {{"task", "project:" + pk},
-                             {"what", "synthesis_repaired"},
-                             {"details", {{"status", static_cast<int>(state.status)}, {"dropped_items", state.dropped_items.size()}}}});
+    context.log("decision",
+                {{"task", "project:" + pk},
+                 {"what", "synthesis_repaired"},
+                 {"details", {{"status", static_cast<int>(state.status)}, {"dropped_items", state.dropped_items.size()}}}});
     if (auto repaired = artifacts::repair_project_synthesis(day, pk); !repaired)
       co_return TaskOutcome{.status = TaskStatus::failed, .errors = {repaired.error().message}};
     state = artifacts::inspect_project_synthesis(day, pk);
@@ -205,7 +212,8 @@ asio::awaitable<TaskOutcome> run_project_task(const PipelineContext& context, st
       const auto now = artifacts::inspect_project_synthesis(*workspace, pk);
       std::vector<std::string> missing;
       for (const auto& turn : turns_to_do(now, false)) missing.push_back(turn.session_ref + "/" + turn.turn_ref);
-      if (now.status != artifacts::ProjectSynthesisState::Status::valid && missing.empty()) missing.push_back("the synthesis is not valid");
+      if (now.status != artifacts::ProjectSynthesisState::Status::valid && missing.empty())
+        missing.push_back("the synthesis is not valid");
       return missing;
     };
     spec.resume = [workspace, pk, project](const std::vector<std::string>&, const json& last_errors) {
@@ -227,8 +235,9 @@ asio::awaitable<TaskOutcome> run_project_task(const PipelineContext& context, st
     outcome.turns = static_cast<int>(pass.loop.turns.size());
     if (!pass.complete()) {
       outcome.errors.push_back(pass.loop.reason.empty() ? "the model left turns uncovered" : pass.loop.reason);
-      if (pass.loop.status == RunStatus::interrupted) co_return TaskOutcome{.status = TaskStatus::interrupted, .errors = outcome.errors,
-                                                                            .usage = outcome.usage, .turns = outcome.turns};
+      if (pass.loop.status == RunStatus::interrupted)
+        co_return TaskOutcome{
+            .status = TaskStatus::interrupted, .errors = outcome.errors, .usage = outcome.usage, .turns = outcome.turns};
       fallback = true;
     }
   }

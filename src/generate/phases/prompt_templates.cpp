@@ -50,8 +50,7 @@ agent::Result<std::string> render_prompt(std::string_view name, const PromptValu
     } else {
       auto value = values.find(key);
       if (value == values.end())
-        return agent::fail(agent::ErrorKind::invalid_input,
-                           std::string(name) + ": no value for {{" + std::string(key) + "}}");
+        return agent::fail(agent::ErrorKind::invalid_input, std::string(name) + ": no value for {{" + std::string(key) + "}}");
       out += value->second;
     }
     pos = close + 2;

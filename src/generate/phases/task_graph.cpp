@@ -26,12 +26,9 @@ std::string_view to_string(TaskStatus status) {
 }
 
 nlohmann::json to_json(const TaskOutcome& outcome) {
-  return {{"status", to_string(outcome.status)},
-          {"errors", outcome.errors},
-          {"usage", agent::to_json(outcome.usage)},
-          {"turns", outcome.turns},
-          {"duration_ms", outcome.duration.count()},
-          {"skipped", outcome.skipped}};
+  return {{"status", to_string(outcome.status)},     {"errors", outcome.errors},
+          {"usage", agent::to_json(outcome.usage)},  {"turns", outcome.turns},
+          {"duration_ms", outcome.duration.count()}, {"skipped", outcome.skipped}};
 }
 
 asio::awaitable<std::map<std::string, TaskOutcome>> run_task_graph(std::vector<PipelineTask> tasks,
@@ -65,8 +62,8 @@ asio::awaitable<std::map<std::string, TaskOutcome>> run_task_graph(std::vector<P
       for (std::size_t i = 0; i < tasks.size(); ++i) {
         if (started[i]) continue;
         const auto& task = tasks[i];
-        const bool ready = std::all_of(task.needs.begin(), task.needs.end(),
-                                       [&](const std::string& need) { return outcomes.contains(need); });
+        const bool ready =
+            std::all_of(task.needs.begin(), task.needs.end(), [&](const std::string& need) { return outcomes.contains(need); });
         if (!ready) continue;
         auto limit = limits.find(task.kind);
         if (limit != limits.end() && state->running_by_kind[task.kind] >= limit->second) continue;
@@ -88,8 +85,8 @@ asio::awaitable<std::map<std::string, TaskOutcome>> run_task_graph(std::vector<P
                            }
                          }
                          if (outcome.duration.count() == 0)
-                           outcome.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::steady_clock::now() - begun);
+                           outcome.duration =
+                               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begun);
                          outcomes[task.id] = outcome;
                          --state->running;
                          --state->running_by_kind[task.kind];
@@ -105,9 +102,9 @@ asio::awaitable<std::map<std::string, TaskOutcome>> run_task_graph(std::vector<P
   }
   for (std::size_t i = 0; i < tasks.size(); ++i)
     if (!outcomes.contains(tasks[i].id))
-      outcomes[tasks[i].id] = TaskOutcome{.status = stop.stop_requested() ? TaskStatus::interrupted : TaskStatus::failed,
-                                          .errors = {stop.stop_requested() ? "not started: stopped on request"
-                                                                           : "not started: dependencies never finished"}};
+      outcomes[tasks[i].id] = TaskOutcome{
+          .status = stop.stop_requested() ? TaskStatus::interrupted : TaskStatus::failed,
+          .errors = {stop.stop_requested() ? "not started: stopped on request" : "not started: dependencies never finished"}};
   co_return outcomes;
 }
 

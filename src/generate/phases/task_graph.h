@@ -43,7 +43,7 @@ nlohmann::json to_json(const TaskOutcome& outcome);
 
 struct PipelineTask {
   std::string id;
-  std::string kind;  // evidence | project | daily | render
+  std::string kind;         // evidence | project | daily | render
   std::string project_key;  // for progress lines
   std::string session_ref;
   std::vector<std::string> needs;  // ids of tasks that must finish first
@@ -57,8 +57,8 @@ struct TaskGraphHooks {
 
 // Outcomes by task id; tasks that never started (stop requested, unknown dependency) are
 // reported interrupted or failed respectively.
-boost::asio::awaitable<std::map<std::string, TaskOutcome>> run_task_graph(
-    std::vector<PipelineTask> tasks, std::map<std::string, int, std::less<>> limits, TaskGraphHooks hooks,
-    std::stop_token stop);
+boost::asio::awaitable<std::map<std::string, TaskOutcome>> run_task_graph(std::vector<PipelineTask> tasks,
+                                                                          std::map<std::string, int, std::less<>> limits,
+                                                                          TaskGraphHooks hooks, std::stop_token stop);
 
 }  // namespace diary::generate::phases

@@ -82,8 +82,7 @@ std::string relative_inside(const fs::path& workdir, const fs::path& path) {
   return relative.generic_string();
 }
 
-PolicyVerdict decide_file_change(const ApprovalPolicy& policy, const fs::path& workdir,
-                                 const std::vector<fs::path>& paths) {
+PolicyVerdict decide_file_change(const ApprovalPolicy& policy, const fs::path& workdir, const std::vector<fs::path>& paths) {
   if (paths.empty()) return decline("file change without paths");
   std::string first_rule;
   for (const auto& path : paths) {
@@ -112,8 +111,7 @@ nlohmann::json to_json(const ApprovalPolicy& policy) {
           {"allow_write_paths", policy.allow_write_paths}};
 }
 
-PolicyVerdict decide_approval(const ApprovalPolicy& policy, const fs::path& workdir,
-                              const agent::ApprovalRequest& request) {
+PolicyVerdict decide_approval(const ApprovalPolicy& policy, const fs::path& workdir, const agent::ApprovalRequest& request) {
   switch (request.kind) {
     case ApprovalKind::command: return decide_command(policy, request.command);
     case ApprovalKind::file_change: return decide_file_change(policy, workdir, request.paths);
@@ -127,10 +125,14 @@ PolicyVerdict decide_approval(const ApprovalPolicy& policy, const fs::path& work
 nlohmann::json to_json(const agent::ApprovalRequest& request, const PolicyVerdict& verdict) {
   nlohmann::json paths = nlohmann::json::array();
   for (const auto& path : request.paths) paths.push_back(path.string());
-  return {{"kind", kind_name(request.kind)},   {"method", request.method},
-          {"command", request.command},        {"cwd", request.cwd.string()},
-          {"paths", std::move(paths)},         {"reason", request.reason},
-          {"decision", agent::to_string(verdict.decision)}, {"rule", verdict.rule},
+  return {{"kind", kind_name(request.kind)},
+          {"method", request.method},
+          {"command", request.command},
+          {"cwd", request.cwd.string()},
+          {"paths", std::move(paths)},
+          {"reason", request.reason},
+          {"decision", agent::to_string(verdict.decision)},
+          {"rule", verdict.rule},
           {"why", verdict.reason}};
 }
 

@@ -53,7 +53,6 @@ using ApprovalObserver = std::function<void(const agent::ApprovalRequest&, const
 
 // A handler for AgentConfig::approval_handler that decides by `policy` and reports each
 // decision to `observer` (may be empty).
-agent::ApprovalHandler make_approval_handler(ApprovalPolicy policy, std::filesystem::path workdir,
-                                             ApprovalObserver observer);
+agent::ApprovalHandler make_approval_handler(ApprovalPolicy policy, std::filesystem::path workdir, ApprovalObserver observer);
 
 }  // namespace diary::generate

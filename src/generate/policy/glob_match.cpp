@@ -40,8 +40,8 @@ bool segment_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-bool match_from(const std::vector<std::string_view>& pattern, std::size_t pi,
-                const std::vector<std::string_view>& path, std::size_t si) {
+bool match_from(const std::vector<std::string_view>& pattern, std::size_t pi, const std::vector<std::string_view>& path,
+                std::size_t si) {
   if (pi == pattern.size()) return si == path.size();
   if (pattern[pi] == "**") {
     for (std::size_t skip = si; skip <= path.size(); ++skip)
@@ -54,8 +54,6 @@ bool match_from(const std::vector<std::string_view>& pattern, std::size_t pi,
 
 }  // namespace
 
-bool glob_match(std::string_view pattern, std::string_view path) {
-  return match_from(segments(pattern), 0, segments(path), 0);
-}
+bool glob_match(std::string_view pattern, std::string_view path) { return match_from(segments(pattern), 0, segments(path), 0); }
 
 }  // namespace diary::generate

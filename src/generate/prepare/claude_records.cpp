@@ -11,8 +11,8 @@ namespace {
 
 // Session-level records Claude Code writes just before a prompt (snapshots, titles, modes).
 bool is_pre_prompt_record(std::string_view type) {
-  static constexpr std::array<std::string_view, 6> types = {
-      "file-history-snapshot", "permission-mode", "last-prompt", "ai-title", "custom-title", "summary"};
+  static constexpr std::array<std::string_view, 6> types = {"file-history-snapshot", "permission-mode", "last-prompt", "ai-title",
+                                                            "custom-title",          "summary"};
   return std::find(types.begin(), types.end(), type) != types.end();
 }
 
@@ -52,10 +52,17 @@ bool skim_claude_record(std::string_view line, ClaudeHead& head) {
       {{"toolUseResult"}, 1},
       {{"message", "role"}, 2},
   };
-  SkimValue* out[] = {&head.root,     &head.timestamp,          &head.type,
-                      &head.subtype,  &head.cwd,                &head.is_sidechain,
-                      &head.is_meta,  &head.is_compact_summary, &head.tool_assistant_uuid,
-                      &head.tool_use_result, &head.message_role};
+  SkimValue* out[] = {&head.root,
+                      &head.timestamp,
+                      &head.type,
+                      &head.subtype,
+                      &head.cwd,
+                      &head.is_sidechain,
+                      &head.is_meta,
+                      &head.is_compact_summary,
+                      &head.tool_assistant_uuid,
+                      &head.tool_use_result,
+                      &head.message_role};
   SkimValue values[std::size(paths)];
   if (!skim_json(line, paths, values)) return false;
   for (std::size_t i = 0; i < std::size(paths); ++i) *out[i] = values[i];

@@ -12,8 +12,8 @@
 namespace diary::generate::prepare {
 
 struct ClaudeHead {
-  SkimValue root, timestamp, type, subtype, cwd, is_sidechain, is_meta, is_compact_summary, tool_assistant_uuid,
-      tool_use_result, message_role;
+  SkimValue root, timestamp, type, subtype, cwd, is_sidechain, is_meta, is_compact_summary, tool_assistant_uuid, tool_use_result,
+      message_role;
 };
 
 // False when the line is not valid JSON.

@@ -1,6 +1,5 @@
 #include "generate/prepare/codex_records.h"
 
-
 #include "generate/prepare/json_fields.h"
 #include "generate/prepare/text_util.h"
 
@@ -25,7 +24,8 @@ void read_session_meta(const nlohmann::json& payload, SessionFacts& facts) {
   remember(facts.forked_from_id, string_field(payload, "forked_from_id"));
   remember(facts.fallback_timestamp, string_field(payload, "timestamp"));
   if (const auto* source = field(payload, "source"); source && is_subagent_source(*source)) facts.subagent = true;
-  if (auto thread_source = string_field(payload, "thread_source"); thread_source && equals_ignoring_case(*thread_source, "subagent"))
+  if (auto thread_source = string_field(payload, "thread_source");
+      thread_source && equals_ignoring_case(*thread_source, "subagent"))
     facts.subagent = true;
 }
 
@@ -101,8 +101,7 @@ RecordClass classify_codex_record(const CodexHead& head, RecordBody& body, Sessi
   if (head.type.equals("event_msg") && head.payload_type.equals("user_message")) {
     const auto* p = payload();
     if (p == nullptr) return {RecordRole::reaction};
-    return trigger_or_context(std::string(string_field(*p, "message").value_or("")), TriggerChannel::event_echo, false,
-                              facts);
+    return trigger_or_context(std::string(string_field(*p, "message").value_or("")), TriggerChannel::event_echo, false, facts);
   }
   if (head.type.equals("event_msg") && head.payload_type.equals("item_completed") && head.item_type.equals("UserMessage")) {
     const auto* p = payload();

@@ -153,15 +153,19 @@ class Skimmer {
       // c == '\\'
       if (end_ - p_ < 2) return false;
       switch (p_[1]) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-          p_ += 2;
-          break;
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't': p_ += 2; break;
         case 'u':
           if (end_ - p_ < 6 || !is_hex(p_[2]) || !is_hex(p_[3]) || !is_hex(p_[4]) || !is_hex(p_[5])) return false;
           p_ += 6;
           break;
-        default:
-          return false;
+        default: return false;
       }
     }
   }
@@ -311,8 +315,7 @@ std::optional<std::string> SkimValue::string() const {
         append_utf8(out, static_cast<unsigned long>(code));
         break;
       }
-      default:
-        return std::nullopt;
+      default: return std::nullopt;
     }
   }
   return out;

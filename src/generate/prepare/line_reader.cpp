@@ -15,11 +15,9 @@ namespace {
 constexpr std::size_t buffer_bytes = 1u << 20;
 }
 
-agent::Result<LineReader> LineReader::open(const std::filesystem::path& path, std::size_t max_line_bytes,
-                                           LineAccess access) {
+agent::Result<LineReader> LineReader::open(const std::filesystem::path& path, std::size_t max_line_bytes, LineAccess access) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return agent::fail(agent::ErrorKind::io, "cannot open " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0) return agent::fail(agent::ErrorKind::io, "cannot open " + path.string() + ": " + std::strerror(errno));
   // Sequential one-pass reads: let the kernel read ahead generously.
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   LineReader reader(fd, path, max_line_bytes, access == LineAccess::mapped);
@@ -30,8 +28,7 @@ agent::Result<LineReader> LineReader::open(const std::filesystem::path& path, st
   reader.map_size_ = static_cast<std::size_t>(info.st_size);
   if (reader.map_size_ == 0) return reader;  // nothing to map: at end of file at once
   void* map = ::mmap(nullptr, reader.map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (map == MAP_FAILED)
-    return agent::fail(agent::ErrorKind::io, "cannot map " + path.string() + ": " + std::strerror(errno));
+  if (map == MAP_FAILED) return agent::fail(agent::ErrorKind::io, "cannot map " + path.string() + ": " + std::strerror(errno));
   ::madvise(map, reader.map_size_, MADV_SEQUENTIAL);
   reader.map_ = static_cast<const char*>(map);
   return reader;

@@ -32,8 +32,7 @@ class LineReader {
   // trigger intact while bounding memory per reader.
   static constexpr std::size_t default_max_line_bytes = 16u << 20;
 
-  static agent::Result<LineReader> open(const std::filesystem::path& path,
-                                        std::size_t max_line_bytes = default_max_line_bytes,
+  static agent::Result<LineReader> open(const std::filesystem::path& path, std::size_t max_line_bytes = default_max_line_bytes,
                                         LineAccess access = LineAccess::streamed);
   LineReader(LineReader&& other) noexcept;
   LineReader& operator=(LineReader&&) = delete;

@@ -21,8 +21,7 @@ unsigned worker_count(unsigned requested) {
 }
 
 std::string force_hint(const ReportTarget& target) {
-  return fmt::format("run `diary prepare --date {} --timezone {} --force` to rebuild it", target.date_string(),
-                     target.timezone);
+  return fmt::format("run `diary prepare --date {} --timezone {} --force` to rebuild it", target.date_string(), target.timezone);
 }
 
 // An existing workspace is reused only when it was prepared for exactly this day and zone.
@@ -35,8 +34,8 @@ agent::Result<PrepareOutcome> existing_outcome(const PrepareRequest& request, co
   auto mismatches = metadata_mismatches(summary->metadata, request.target);
   if (!mismatches.empty())
     return agent::fail(agent::ErrorKind::invalid_input,
-                       fmt::format("existing workspace {} was prepared for another target ({}); {}",
-                                   paths.workspace.string(), fmt::join(mismatches, "; "), force_hint(request.target)));
+                       fmt::format("existing workspace {} was prepared for another target ({}); {}", paths.workspace.string(),
+                                   fmt::join(mismatches, "; "), force_hint(request.target)));
   PrepareOutcome outcome;
   outcome.created = false;
   outcome.workspace = paths.workspace;
@@ -76,8 +75,7 @@ agent::Result<PrepareOutcome> prepare_workspace(const PrepareRequest& request) {
   write_options.sources = request.sources;
   write_options.replace_existing = request.force;
   write_options.threads = threads;
-  if (auto written = write_workspace(*plan, target, paths, write_options); !written)
-    return std::unexpected(written.error());
+  if (auto written = write_workspace(*plan, target, paths, write_options); !written) return std::unexpected(written.error());
 
   PrepareOutcome outcome;
   outcome.created = true;
@@ -94,9 +92,10 @@ agent::Result<PrepareOutcome> prepare_workspace(const PrepareRequest& request) {
 
 std::string summary_line(const PrepareOutcome& outcome) {
   if (!outcome.created)
-    return fmt::format("Workspace {} already exists with {} project(s), {} session(s), {} turn(s); left unchanged "
-                       "(use --force to rebuild it).",
-                       outcome.workspace.string(), outcome.projects, outcome.sessions, outcome.turns);
+    return fmt::format(
+        "Workspace {} already exists with {} project(s), {} session(s), {} turn(s); left unchanged "
+        "(use --force to rebuild it).",
+        outcome.workspace.string(), outcome.projects, outcome.sessions, outcome.turns);
   return fmt::format("Prepared workspace {} with {} project(s), {} session(s), {} turn(s).", outcome.workspace.string(),
                      outcome.projects, outcome.sessions, outcome.turns);
 }

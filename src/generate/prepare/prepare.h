@@ -24,7 +24,7 @@ struct PrepareRequest {
   std::vector<SourceRoot> sources;
   bool force = false;
   ScanOptions scan;
-  unsigned threads = 0;  // 0 = one per hardware thread
+  unsigned threads = 0;                                                          // 0 = one per hardware thread
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();  // prepared_at
 };
 

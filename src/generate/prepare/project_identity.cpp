@@ -37,8 +37,7 @@ std::filesystem::path canonical_root(const std::filesystem::path& path) {
   return text;
 }
 
-ProjectIdentity project_identity(const std::optional<std::string>& cwd, SessionSource source,
-                                 const std::string& session_id) {
+ProjectIdentity project_identity(const std::optional<std::string>& cwd, SessionSource source, const std::string& session_id) {
   ProjectIdentity identity;
   if (cwd && !cwd->empty() && std::filesystem::path(*cwd).is_absolute()) {
     identity.root = canonical_root(*cwd).string();

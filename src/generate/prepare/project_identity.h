@@ -27,8 +27,7 @@ std::string sanitize_project_name(std::string_view name);
 // Resolves symlinks when the path exists, otherwise normalizes it lexically.
 std::filesystem::path canonical_root(const std::filesystem::path& path);
 
-ProjectIdentity project_identity(const std::optional<std::string>& cwd, SessionSource source,
-                                 const std::string& session_id);
+ProjectIdentity project_identity(const std::optional<std::string>& cwd, SessionSource source, const std::string& session_id);
 
 // True when `path` is `root` or lies below it (both canonicalized).
 bool is_inside(const std::filesystem::path& path, const std::filesystem::path& root);

@@ -19,16 +19,13 @@ date::year_month_day local_today(const date::time_zone* zone, std::chrono::syste
 
 }  // namespace
 
-std::string_view to_string(ReportStatus status) {
-  return status == ReportStatus::final ? "final" : "partial";
-}
+std::string_view to_string(ReportStatus status) { return status == ReportStatus::final ? "final" : "partial"; }
 
 std::string ReportTarget::date_string() const { return date::format("%F", date); }
 
 agent::Result<date::year_month_day> parse_report_date(std::string_view text) {
   auto bad = [&] {
-    return agent::fail(agent::ErrorKind::invalid_input,
-                       "invalid date '" + std::string(text) + "' (expected YYYY-MM-DD)");
+    return agent::fail(agent::ErrorKind::invalid_input, "invalid date '" + std::string(text) + "' (expected YYYY-MM-DD)");
   };
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
   int parts[3] = {0, 0, 0};
@@ -47,8 +44,8 @@ agent::Result<date::year_month_day> parse_report_date(std::string_view text) {
   return day;
 }
 
-ReportTarget make_report_target(date::year_month_day day, const date::time_zone* zone,
-                                std::string zone_name, std::chrono::system_clock::time_point now) {
+ReportTarget make_report_target(date::year_month_day day, const date::time_zone* zone, std::string zone_name,
+                                std::chrono::system_clock::time_point now) {
   ReportTarget target;
   target.date = day;
   target.timezone = std::move(zone_name);
@@ -61,8 +58,7 @@ ReportTarget make_report_target(date::year_month_day day, const date::time_zone*
   return target;
 }
 
-agent::Result<ReportTarget> resolve_report_target(const TargetRequest& request,
-                                                  std::chrono::system_clock::time_point now) {
+agent::Result<ReportTarget> resolve_report_target(const TargetRequest& request, std::chrono::system_clock::time_point now) {
   if (request.date && request.today)
     return agent::fail(agent::ErrorKind::invalid_input, "--date and --today are mutually exclusive");
   auto zone = locate_timezone(request.timezone);
@@ -78,9 +74,8 @@ agent::Result<ReportTarget> resolve_report_target(const TargetRequest& request,
     day = date::year_month_day{date::sys_days{today} - date::days{1}};
   }
   if (date::sys_days{day} > date::sys_days{today})
-    return agent::fail(agent::ErrorKind::invalid_input,
-                       "date " + date::format("%F", day) + " is in the future (today is " +
-                           date::format("%F", today) + " in " + request.timezone + ")");
+    return agent::fail(agent::ErrorKind::invalid_input, "date " + date::format("%F", day) + " is in the future (today is " +
+                                                            date::format("%F", today) + " in " + request.timezone + ")");
   return make_report_target(day, *zone, request.timezone, now);
 }
 

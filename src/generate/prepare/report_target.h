@@ -45,12 +45,11 @@ struct TargetRequest {
 agent::Result<date::year_month_day> parse_report_date(std::string_view text);
 
 // Fails with invalid_input for a malformed or future date, an unknown zone, or --date with --today.
-agent::Result<ReportTarget> resolve_report_target(const TargetRequest& request,
-                                                  std::chrono::system_clock::time_point now);
+agent::Result<ReportTarget> resolve_report_target(const TargetRequest& request, std::chrono::system_clock::time_point now);
 
 // The window of one given day in one zone, status chosen against `now`. `zone_name` is kept as
 // the user spelled it (a link such as US/Eastern stays US/Eastern).
-ReportTarget make_report_target(date::year_month_day day, const date::time_zone* zone,
-                                std::string zone_name, std::chrono::system_clock::time_point now);
+ReportTarget make_report_target(date::year_month_day day, const date::time_zone* zone, std::string zone_name,
+                                std::chrono::system_clock::time_point now);
 
 }  // namespace diary::generate::prepare

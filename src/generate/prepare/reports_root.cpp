@@ -1,6 +1,5 @@
 #include "generate/prepare/reports_root.h"
 
-
 #include <nlohmann/json.hpp>
 
 #include "generate/prepare/text_util.h"
@@ -26,8 +25,7 @@ std::optional<std::filesystem::path> config_file_path(const std::optional<std::s
 }  // namespace
 
 std::filesystem::path expand_home(const std::string& value, const std::optional<std::string>& home) {
-  if (home && (value == "~" || value.starts_with("~/")))
-    return std::filesystem::path(*home) / value.substr(value == "~" ? 1 : 2);
+  if (home && (value == "~" || value.starts_with("~/"))) return std::filesystem::path(*home) / value.substr(value == "~" ? 1 : 2);
   return value;
 }
 
@@ -49,8 +47,7 @@ agent::Result<ReportsRootSources> reports_root_sources_from_environment(std::opt
     return agent::fail(agent::ErrorKind::invalid_input, "cannot parse config file " + path->string());
   if (auto it = config.find("reports_root"); it != config.end()) {
     if (!it->is_string())
-      return agent::fail(agent::ErrorKind::invalid_input,
-                         "\"reports_root\" in " + path->string() + " must be a string");
+      return agent::fail(agent::ErrorKind::invalid_input, "\"reports_root\" in " + path->string() + " must be a string");
     sources.config_value = it->get<std::string>();
   }
   return sources;
@@ -70,8 +67,7 @@ agent::Result<std::filesystem::path> resolve_reports_root(const ReportsRootSourc
   } else if (sources.home && !sources.home->empty()) {
     chosen = std::filesystem::path(*sources.home) / ".local" / "share" / "diary";
   } else {
-    return agent::fail(agent::ErrorKind::invalid_input,
-                       "cannot locate the reports root: set --reports-root, DIARY_HOME or HOME");
+    return agent::fail(agent::ErrorKind::invalid_input, "cannot locate the reports root: set --reports-root, DIARY_HOME or HOME");
   }
   std::error_code error;
   auto absolute = std::filesystem::absolute(*chosen, error);

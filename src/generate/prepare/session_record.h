@@ -34,9 +34,9 @@ struct SessionFacts {
   std::optional<std::string> originator;
   std::optional<std::string> forked_from_id;
   std::optional<std::string> fallback_timestamp;  // session_meta.payload.timestamp
-  bool subagent = false;  // Codex subagent thread or Claude Code sidechain
-  bool sidechain_known = false;  // Claude Code: the first isSidechain seen has decided
-  bool in_turn_setup = false;    // Codex: between task_started and the turn's prompt
+  bool subagent = false;                          // Codex subagent thread or Claude Code sidechain
+  bool sidechain_known = false;                   // Claude Code: the first isSidechain seen has decided
+  bool in_turn_setup = false;                     // Codex: between task_started and the turn's prompt
 };
 
 // The full parse of one record, done only when a classifier asks for it (most records are

@@ -48,8 +48,8 @@ agent::Result<ScannedSession> scan_session_file(SessionSource source, const std:
       continue;
     }
     RecordBody body(line.text);
-    RecordClass record = is_codex ? classify_codex_record(codex_head, body, facts)
-                                  : classify_claude_record(claude_head, body, facts);
+    RecordClass record =
+        is_codex ? classify_codex_record(codex_head, body, facts) : classify_claude_record(claude_head, body, facts);
     if (body.failed()) {
       ++session.lines.malformed;
       turns.add(number, RecordClass{RecordRole::reaction}, std::nullopt);

@@ -27,8 +27,7 @@ void collect(const SourceRoot& root, std::vector<DiscoveredFile>& out) {
   for (auto it = std::filesystem::recursive_directory_iterator(root.root, options, error);
        !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
     // Claude Code keeps subagent transcripts in subagents/ folders: never opened, never copied.
-    if (root.source == SessionSource::claude_code && it->path().filename() == "subagents" &&
-        it->is_directory(error)) {
+    if (root.source == SessionSource::claude_code && it->path().filename() == "subagents" && it->is_directory(error)) {
       it.disable_recursion_pending();
       continue;
     }
@@ -40,9 +39,7 @@ void collect(const SourceRoot& root, std::vector<DiscoveredFile>& out) {
 
 }  // namespace
 
-std::string_view to_string(SessionSource source) {
-  return source == SessionSource::codex ? "codex" : "claude-code";
-}
+std::string_view to_string(SessionSource source) { return source == SessionSource::codex ? "codex" : "claude-code"; }
 
 SourceEnvironment source_environment_from_process() {
   return {environment_value("DIARY_CODEX_SESSIONS"), environment_value("DIARY_CLAUDE_PROJECTS"), environment_value("HOME")};

@@ -73,8 +73,8 @@ std::optional<Instant> parse_timestamp(std::string_view text) {
                                  date::day{static_cast<unsigned>(day)}};
   if (!ymd.ok()) return std::nullopt;
   using namespace std::chrono;
-  return Instant{date::sys_days{ymd}} + hours{hour} + minutes{minute} + seconds{second} +
-         microseconds{micros} - minutes{offset_minutes};
+  return Instant{date::sys_days{ymd}} + hours{hour} + minutes{minute} + seconds{second} + microseconds{micros} -
+         minutes{offset_minutes};
 }
 
 std::string format_utc(date::sys_seconds instant) { return date::format("%FT%TZ", instant); }

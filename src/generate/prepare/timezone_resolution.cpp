@@ -74,8 +74,7 @@ agent::Result<ResolvedTimezone> resolve_timezone(const TimezoneSources& sources)
     if (std::string name = trim(*sources.tz); !name.empty() && !name.starts_with(':')) return accept(name, "TZ");
   }
   if (auto name = first_line_of(sources.etc_timezone)) return accept(*name, sources.etc_timezone.string());
-  if (auto name = zone_from_link(sources.etc_localtime))
-    return accept(*name, sources.etc_localtime.string() + " link target");
+  if (auto name = zone_from_link(sources.etc_localtime)) return accept(*name, sources.etc_localtime.string() + " link target");
   return accept("UTC", "default");
 }
 

@@ -25,11 +25,8 @@ void TurnBuilder::add(std::size_t line, const RecordClass& record, std::optional
     case RecordRole::scaffold:
       if (!scaffold_run_start_) scaffold_run_start_ = line;
       return;
-    case RecordRole::reaction:
-      scaffold_run_start_.reset();
-      return;
-    case RecordRole::trigger:
-      break;
+    case RecordRole::reaction: scaffold_run_start_.reset(); return;
+    case RecordRole::trigger: break;
   }
   if (is_echo_of_last(record, time)) {
     // The echo is part of its prompt's turn; it cannot absorb a second echo.

@@ -23,9 +23,7 @@ bool path_exists(const std::filesystem::path& path) {
 }
 
 agent::Result<ProjectSummary> read_project(const std::filesystem::path& folder) {
-  auto bad = [&](const std::string& why) {
-    return agent::fail(agent::ErrorKind::invalid_input, folder.string() + ": " + why);
-  };
+  auto bad = [&](const std::string& why) { return agent::fail(agent::ErrorKind::invalid_input, folder.string() + ": " + why); };
   ProjectSummary project;
   project.key = folder.filename().string();
   {
@@ -161,11 +159,11 @@ nlohmann::ordered_json to_json(const WorkspaceSummary& summary, bool with_sessio
 std::string describe(const WorkspaceSummary& summary) {
   const auto& meta = summary.metadata;
   std::string out = fmt::format("Workspace {}\n  date {} ({}), {} .. {} [{}], prepared {}\n", summary.path.string(),
-                                meta.report_date, meta.status, meta.local_start, meta.local_end, meta.timezone,
-                                meta.prepared_at);
+                                meta.report_date, meta.status, meta.local_start, meta.local_end, meta.timezone, meta.prepared_at);
   out += fmt::format("  {} project(s), {} session(s), {} turn(s)\n", summary.projects.size(), summary.session_count(),
                      summary.turn_count());
-  out += fmt::format("  day artifacts: {}\n", summary.artifacts.empty() ? "none" : fmt::format("{}", fmt::join(summary.artifacts, ", ")));
+  out += fmt::format("  day artifacts: {}\n",
+                     summary.artifacts.empty() ? "none" : fmt::format("{}", fmt::join(summary.artifacts, ", ")));
   for (const auto& project : summary.projects) {
     // Labels and paths come from session files: cleaned for the terminal.
     out += fmt::format("  project {} ({}): {} session(s), {} turn(s), synthesis {}\n", util::terminal_line(project.key),
@@ -175,8 +173,7 @@ std::string describe(const WorkspaceSummary& summary) {
     for (const auto& session : project.sessions)
       sessions.add_row({session.session_ref, session.source, session.session_path,
                         fmt::format("lines {}-{}", session.target_start_line, session.target_end_line),
-                        fmt::format("{} turn(s)", session.turns),
-                        session.evidence ? "evidence present" : "evidence missing"});
+                        fmt::format("{} turn(s)", session.turns), session.evidence ? "evidence present" : "evidence missing"});
     const std::string rows = sessions.render();
     for (std::size_t start = 0; start < rows.size();) {
       const auto end = rows.find('\n', start);

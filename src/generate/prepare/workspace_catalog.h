@@ -38,7 +38,7 @@ struct WorkspaceSummary {
   std::filesystem::path path;
   WorkspaceMetadata metadata;
   std::vector<ProjectSummary> projects;  // sorted by key
-  std::vector<std::string> artifacts;     // day-level generation artifacts present, e.g. report.md
+  std::vector<std::string> artifacts;    // day-level generation artifacts present, e.g. report.md
   std::size_t session_count() const;
   std::size_t turn_count() const;
 };

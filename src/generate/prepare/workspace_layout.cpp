@@ -26,9 +26,7 @@ nlohmann::ordered_json metadata_json(const ReportTarget& target, const std::stri
 
 agent::Result<WorkspaceMetadata> read_workspace_metadata(const std::filesystem::path& workspace) {
   const auto path = workspace / metadata_file_name;
-  auto bad = [&](const std::string& why) {
-    return agent::fail(agent::ErrorKind::invalid_input, path.string() + " " + why);
-  };
+  auto bad = [&](const std::string& why) { return agent::fail(agent::ErrorKind::invalid_input, path.string() + " " + why); };
   auto text = util::read_text_file(path);
   if (!text) return agent::fail(agent::ErrorKind::invalid_input, text.error());
   auto json = nlohmann::json::parse(*text, nullptr, false);

@@ -40,8 +40,9 @@ std::optional<SkipReason> exclusion(const ScannedSession& scan, const PlanOption
 
 // Identical copies (same id, same bytes, same project) collapse onto the smallest path;
 // anything else claiming the same id is a conflict the user must resolve.
-agent::Result<std::vector<Candidate>> fold_duplicates(std::vector<Candidate> candidates, const PlanOptions& options,
-                                                      std::map<std::filesystem::path, std::vector<std::filesystem::path>>& folded) {
+agent::Result<std::vector<Candidate>> fold_duplicates(
+    std::vector<Candidate> candidates, const PlanOptions& options,
+    std::map<std::filesystem::path, std::vector<std::filesystem::path>>& folded) {
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     return std::tie(a.scan.source, a.scan.session_id, a.scan.path) < std::tie(b.scan.source, b.scan.session_id, b.scan.path);
   });
@@ -67,8 +68,8 @@ agent::Result<std::vector<Candidate>> fold_duplicates(std::vector<Candidate> can
           return agent::fail(agent::ErrorKind::invalid_input,
                              fmt::format("conflicting copies of {} session {}: {} and {} differ; remove or move one "
                                          "of them and prepare again (nothing was written)",
-                                         to_string(first.scan.source), first.scan.session_id,
-                                         first.scan.path.string(), other.scan.path.string()));
+                                         to_string(first.scan.source), first.scan.session_id, first.scan.path.string(),
+                                         other.scan.path.string()));
         folded[first.scan.path].push_back(other.scan.path);
       }
     }
@@ -93,9 +94,7 @@ std::string_view to_string(SkipReason reason) {
   return "unknown";
 }
 
-std::string PlannedSession::session_path() const {
-  return "sessions/" + std::string(to_string(source)) + "/" + file_name;
-}
+std::string PlannedSession::session_path() const { return "sessions/" + std::string(to_string(source)) + "/" + file_name; }
 
 std::size_t WorkspacePlan::session_count() const {
   std::size_t count = 0;
@@ -164,17 +163,16 @@ agent::Result<WorkspacePlan> plan_workspace(std::vector<ScanOutcome> scans, cons
       sessions[i].ref = make_ref('S', i + 1);
       for (std::size_t j = 0; j < i; ++j)
         if (sessions[j].session_path() == sessions[i].session_path())
-          return agent::fail(agent::ErrorKind::invalid_input,
-                             fmt::format("{} and {} would both be copied to {}/{}; rename one of them",
-                                         sessions[j].source_path.string(), sessions[i].source_path.string(), key,
-                                         sessions[i].session_path()));
+          return agent::fail(
+              agent::ErrorKind::invalid_input,
+              fmt::format("{} and {} would both be copied to {}/{}; rename one of them", sessions[j].source_path.string(),
+                          sessions[i].source_path.string(), key, sessions[i].session_path()));
     }
     plan.projects.push_back(std::move(project));
   }
 
-  std::sort(plan.skipped.begin(), plan.skipped.end(), [](const SkippedFile& a, const SkippedFile& b) {
-    return std::tie(a.source, a.path) < std::tie(b.source, b.path);
-  });
+  std::sort(plan.skipped.begin(), plan.skipped.end(),
+            [](const SkippedFile& a, const SkippedFile& b) { return std::tie(a.source, a.path) < std::tie(b.source, b.path); });
   return plan;
 }
 

@@ -40,8 +40,7 @@ class TemporaryDir {
 // A file inside the folder being built (the folder's rename is the commit point): the
 // AtomicFile still makes each file durable before the folder is swapped in.
 agent::Result<void> write_text(const std::filesystem::path& path, const std::string& text) {
-  if (auto written = util::write_file_atomically(path, text); !written)
-    return agent::fail(agent::ErrorKind::io, written.error());
+  if (auto written = util::write_file_atomically(path, text); !written) return agent::fail(agent::ErrorKind::io, written.error());
   return {};
 }
 
@@ -205,8 +204,8 @@ agent::Result<std::string> copy_and_hash(const std::filesystem::path& from, cons
   return file_sha256(to, bytes);
 }
 
-agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarget& target,
-                                    const WorkspacePaths& paths, const WriteOptions& options) {
+agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarget& target, const WorkspacePaths& paths,
+                                    const WriteOptions& options) {
   if (auto made = make_dirs(paths.workspace.parent_path()); !made) return made;
   if (auto made = make_dirs(paths.audit_dir.parent_path()); !made) return made;
   util::remove_abandoned_temporaries(paths.workspace);
@@ -219,9 +218,9 @@ agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarge
                                           (".prepare-" + paths.workspace.filename().string() + ".lock"));
   if (!claim) {
     if (claim.error().io_error) return agent::fail(agent::ErrorKind::io, claim.error().message);
-    return agent::fail(agent::ErrorKind::invalid_input,
-                       "another `diary prepare` of " + paths.workspace.filename().string() + " is in progress (" +
-                           claim.error().message + "); wait for it to finish");
+    return agent::fail(agent::ErrorKind::invalid_input, "another `diary prepare` of " + paths.workspace.filename().string() +
+                                                            " is in progress (" + claim.error().message +
+                                                            "); wait for it to finish");
   }
   std::error_code exists_error;
   if (!options.replace_existing && std::filesystem::exists(paths.workspace, exists_error))
@@ -235,8 +234,7 @@ agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarge
   if (auto made = make_dirs(root / "projects"); !made) return made;
   if (auto made = make_dirs(audit_dir.path()); !made) return made;
 
-  if (auto written = write_text(root / metadata_file_name, stable_dump(metadata_json(target, options.prepared_at)));
-      !written)
+  if (auto written = write_text(root / metadata_file_name, stable_dump(metadata_json(target, options.prepared_at))); !written)
     return written;
 
   std::vector<CopyJob> jobs;
@@ -264,8 +262,8 @@ agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarge
   for (const auto& job : jobs)
     if (!job.checksum) return std::unexpected(job.checksum.error());
 
-  if (auto written = write_text(audit_dir.path() / paths.audit_file.filename(),
-                                stable_dump(audit_json(plan, target, paths, options, jobs)));
+  if (auto written =
+          write_text(audit_dir.path() / paths.audit_file.filename(), stable_dump(audit_json(plan, target, paths, options, jobs)));
       !written)
     return written;
 

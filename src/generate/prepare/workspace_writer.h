@@ -25,11 +25,10 @@ struct WriteOptions {
   unsigned threads = 2;
 };
 
-agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarget& target,
-                                    const WorkspacePaths& paths, const WriteOptions& options);
+agent::Result<void> write_workspace(const WorkspacePlan& plan, const ReportTarget& target, const WorkspacePaths& paths,
+                                    const WriteOptions& options);
 
 // Copies exactly `bytes` bytes of `from` to a new file `to` and returns their SHA-256.
-agent::Result<std::string> copy_and_hash(const std::filesystem::path& from, const std::filesystem::path& to,
-                                         std::uint64_t bytes);
+agent::Result<std::string> copy_and_hash(const std::filesystem::path& from, const std::filesystem::path& to, std::uint64_t bytes);
 
 }  // namespace diary::generate::prepare

@@ -44,11 +44,22 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 // True for the bytes escape_markdown_line changes wherever they are.
 constexpr bool markdown_special(char c) {
   switch (c) {
-    case '&': case '<': case '>': case '\\': case '`': case '*': case '_': case '[': case ']': case '(': case ')':
-    case '!': case '#': case '|': case '~':
-      return true;
-    default:
-      return false;
+    case '&':
+    case '<':
+    case '>':
+    case '\\':
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+    case '(':
+    case ')':
+    case '!':
+    case '#':
+    case '|':
+    case '~': return true;
+    default: return false;
   }
 }
 
@@ -84,9 +95,7 @@ void escape_markdown_line(std::string_view line, std::string& out) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      default:
-        out += '\\';
-        out += c;
+      default: out += '\\'; out += c;
     }
   }
   out.append(line.substr(run));

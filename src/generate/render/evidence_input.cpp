@@ -40,10 +40,8 @@ EvidenceInput evidence_from_cards(const json& cards_by_project_session) {
     EvidenceProject entry{project_key, {}, {}};
     for (const auto& [session_ref, card] : sessions.items()) {
       EvidenceSession item{session_ref, {}, false, std::nullopt, {}};
-      if (card.is_object())
-        item.card = card;
-      else
-        item.card_note = "The evidence card of this session is not a JSON object.";
+      if (card.is_object()) item.card = card;
+      else item.card_note = "The evidence card of this session is not a JSON object.";
       entry.sessions.push_back(std::move(item));
     }
     out.push_back(std::move(entry));

@@ -35,8 +35,9 @@ class HtmlWriter {
     const std::string date = view_.report_date.empty() ? text::unknown_date : view_.report_date;
     out_ += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     out_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    out_ += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-            "img-src 'none'; base-uri 'none'; form-action 'none'\">\n";
+    out_ +=
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src 'none'; base-uri 'none'; form-action 'none'\">\n";
     out_ += "<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"diary\">\n";
     out_ += "<title>" + html_inline(title) + " — " + html_inline(date) + "</title>\n<style>\n";
     out_ += report_stylesheet();
@@ -51,8 +52,9 @@ class HtmlWriter {
     made_without_a_model();
     evidence_appendix();
     out_ += "</main>\n</div>\n";
-    out_ += "<footer>Rendered by diary from daily-report.json and the evidence cards. This page runs no scripts and "
-            "loads nothing from elsewhere.</footer>\n</body>\n</html>\n";
+    out_ +=
+        "<footer>Rendered by diary from daily-report.json and the evidence cards. This page runs no scripts and "
+        "loads nothing from elsewhere.</footer>\n</body>\n</html>\n";
     return std::move(out_);
   }
 
@@ -84,7 +86,8 @@ class HtmlWriter {
   static std::string offline_chip() { return std::string("<span class=\"chip offline\">") + text::offline_marker + "</span>"; }
   // "<text> <chip> <chip> <cites>" as the inside of a <p> or <li>.
   std::string claim(const Claim& claim, const char* fallback, bool scoped, bool with_confidence = true) const {
-    std::string out = claim.text.empty() ? std::string("<span class=\"fallback\">") + fallback + "</span>" : html_inline(claim.text);
+    std::string out =
+        claim.text.empty() ? std::string("<span class=\"fallback\">") + fallback + "</span>" : html_inline(claim.text);
     if (with_confidence && !claim.confidence.empty()) out += " " + confidence_chip(claim.confidence);
     if (claim.offline) out += " " + offline_chip();
     return out + citations(claim.citations, scoped);
@@ -112,7 +115,8 @@ class HtmlWriter {
                html_inline(or_text(view_.timezone, text::not_recorded));
       window_title = " title=\"" + html_inline(view_.window_start + " – " + view_.window_end) + "\"";
     }
-    out_ += "<li class=\"badge\"" + window_title + "><span class=\"k\">Window</span><span class=\"v\">" + window + "</span></li>\n";
+    out_ +=
+        "<li class=\"badge\"" + window_title + "><span class=\"k\">Window</span><span class=\"v\">" + window + "</span></li>\n";
     const std::string confidence = or_text(view_.overall_confidence, text::no_confidence);
     out_ += "<li class=\"badge conf-" + vocabulary_class(artifacts::confidence_levels(), view_.overall_confidence) +
             "\"><span class=\"k\">Overall confidence</span><span class=\"v\">" + html_inline(confidence) + "</span></li>\n";
@@ -138,15 +142,14 @@ class HtmlWriter {
     if (!view_.projects.empty()) {
       out_ += "\n<ol>\n";
       for (const auto& project : view_.projects)
-        out_ += "<li><a href=\"#" + project.id + "\">" + html_inline(project.label) +
-                "</a></li>\n";
+        out_ += "<li><a href=\"#" + project.id + "\">" + html_inline(project.label) + "</a></li>\n";
       out_ += "</ol>\n";
     }
     out_ += "</li>\n";
-    for (const auto& [id, heading] : {std::pair{engagement_section_id, text::engagement_heading},
-                                      std::pair{team_learning_section_id, text::team_learning_heading},
-                                      std::pair{offline_section_id, text::offline_heading},
-                                      std::pair{evidence_section_id, text::evidence_heading}})
+    for (const auto& [id, heading] :
+         {std::pair{engagement_section_id, text::engagement_heading},
+          std::pair{team_learning_section_id, text::team_learning_heading}, std::pair{offline_section_id, text::offline_heading},
+          std::pair{evidence_section_id, text::evidence_heading}})
       out_ += std::string("<li><a href=\"#") + id + "\">" + heading + "</a></li>\n";
     out_ += "</ol>\n</nav>\n";
   }
@@ -156,8 +159,7 @@ class HtmlWriter {
     out_ += "<h4>" + (item.title.empty() ? std::string(text::untitled_item) : html_inline(item.title)) + "</h4>";
     out_ += "<span class=\"chips\">";
     if (item.material) {
-      if (item.disposition.empty())
-        out_ += std::string("<span class=\"chip\">") + text::no_disposition + "</span>";
+      if (item.disposition.empty()) out_ += std::string("<span class=\"chip\">") + text::no_disposition + "</span>";
       else
         out_ += "<span class=\"chip disp-" + vocabulary_class(artifacts::dispositions(), item.disposition) + "\">" +
                 html_inline(item.disposition) + "</span>";
@@ -168,9 +170,11 @@ class HtmlWriter {
     if (!item.covered_turns.empty())
       out_ += std::string("<p class=\"covers\"><span class=\"label\">") + text::covers_prefix + "</span> " +
               turns(project_key, item.covered_turns) + "</p>\n";
-    if (!item.reason.empty()) out_ += "<p class=\"reason\"><span class=\"label\">Reason:</span> " + html_inline(item.reason) + "</p>\n";
+    if (!item.reason.empty())
+      out_ += "<p class=\"reason\"><span class=\"label\">Reason:</span> " + html_inline(item.reason) + "</p>\n";
     if (!item.trigger_summary.empty() || !item.agent_reaction_summary.empty()) {
-      out_ += std::string("<details class=\"context\"><summary>") + text::context_summary + "</summary><div class=\"details-body\">\n";
+      out_ += std::string("<details class=\"context\"><summary>") + text::context_summary +
+              "</summary><div class=\"details-body\">\n";
       if (!item.trigger_summary.empty()) out_ += "<p>" + html_inline(item.trigger_summary) + "</p>\n";
       if (!item.agent_reaction_summary.empty()) out_ += "<p>" + html_inline(item.agent_reaction_summary) + "</p>\n";
       out_ += "</div></details>\n";
@@ -179,8 +183,9 @@ class HtmlWriter {
       std::size_t length = 0;
       for (const auto& message : item.user_messages) length += message.size();
       // Short prompts are shown at once (they say what the work was about); long ones fold.
-      out_ += std::string("<details class=\"messages\"") + (length <= 400 ? " open" : "") + "><summary>" + text::messages_summary + " (" +
-              std::to_string(item.user_messages.size()) + ")</summary><div class=\"details-body\">\n";
+      out_ += std::string("<details class=\"messages\"") + (length <= 400 ? " open" : "") + "><summary>" +
+              text::messages_summary + " (" + std::to_string(item.user_messages.size()) +
+              ")</summary><div class=\"details-body\">\n";
       for (const auto& message : item.user_messages) out_ += "<blockquote>" + html_text(message) + "</blockquote>\n";
       out_ += "</div></details>\n";
     }
@@ -198,14 +203,10 @@ class HtmlWriter {
     out_ += std::string("<section id=\"") + work_section_id + "\">\n<h2>" + text::work_heading + "</h2>\n";
     if (view_.projects.empty()) out_ += std::string("<p class=\"fallback\">") + text::no_work + "</p>\n";
     for (const auto& project : view_.projects) {
-      out_ += "<section class=\"project\" id=\"" + project.id + "\">\n<h3>" +
-              html_inline(project.label) + "</h3>\n";
-      if (!project.in_report)
-        out_ += std::string("<p class=\"fallback\">") + text::no_items_reported + "</p>\n";
-      else if (project.summary)
-        out_ += "<p class=\"summary\">" + claim(*project.summary, text::no_summary, false) + "</p>\n";
-      else
-        out_ += std::string("<p class=\"fallback\">") + text::no_summary + "</p>\n";
+      out_ += "<section class=\"project\" id=\"" + project.id + "\">\n<h3>" + html_inline(project.label) + "</h3>\n";
+      if (!project.in_report) out_ += std::string("<p class=\"fallback\">") + text::no_items_reported + "</p>\n";
+      else if (project.summary) out_ += "<p class=\"summary\">" + claim(*project.summary, text::no_summary, false) + "</p>\n";
+      else out_ += std::string("<p class=\"fallback\">") + text::no_summary + "</p>\n";
       for (const auto& work_item : project.material_items) item(project.key, work_item);
       if (!project.other_items.empty()) {
         out_ += std::string("<details class=\"minor\"><summary>") + text::minor_summary + " (" +
@@ -283,8 +284,7 @@ class HtmlWriter {
       if (!part.project_key.empty()) line += " " + html_inline(view_.label_of(part.project_key));
       if (!part.session_ref.empty() && !part.turn_ref.empty())
         line += " " + citation(part.project_key, part.session_ref, part.turn_ref, false);
-      else if (!part.session_ref.empty())
-        line += " " + html_inline(part.session_ref);
+      else if (!part.session_ref.empty()) line += " " + html_inline(part.session_ref);
       if (!part.slot.empty()) line += " <code class=\"type\">" + html_inline(part.slot) + "</code>";
       out_ += "<li>" + line + ": " + html_inline(or_text(part.reason, text::no_reason)) + "</li>\n";
     }

@@ -52,8 +52,6 @@ inline std::string child_path(const std::string& path, std::string_view key) {
   out += key;
   return out;
 }
-inline std::string child_path(const std::string& path, std::size_t index) {
-  return child_path(path, std::to_string(index));
-}
+inline std::string child_path(const std::string& path, std::size_t index) { return child_path(path, std::to_string(index)); }
 
 }  // namespace diary::generate::render

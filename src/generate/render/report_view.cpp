@@ -166,17 +166,14 @@ class ReportReader {
     // The contract says an object; a bare string is still the model's words, shown as such.
     if (auto it = object->find("takeaways"); it != object->end() && it->is_string())
       out.takeaways = Claim{it->get<std::string>(), {}, {}, false};
-    else
-      out.takeaways = optional_claim(*object, "takeaways", path, "");
+    else out.takeaways = optional_claim(*object, "takeaways", path, "");
     objects(*object, "patterns", path, [&](const json& pattern, const std::string& at) {
       PatternView view;
       view.kind = r_.string(pattern, "kind", at);
       view.statement = r_.string(pattern, "statement", at);
       view.rationale = r_.string(pattern, "rationale", at);
-      if (auto it = pattern.find("recurrence"); it != pattern.end() && it->is_number())
-        view.recurrence = it->dump();
-      else
-        view.recurrence = r_.string(pattern, "recurrence", at);
+      if (auto it = pattern.find("recurrence"); it != pattern.end() && it->is_number()) view.recurrence = it->dump();
+      else view.recurrence = r_.string(pattern, "recurrence", at);
       view.confidence = r_.string(pattern, "confidence", at);
       view.citations = citations(pattern, at, "");
       out.patterns.push_back(std::move(view));
@@ -218,10 +215,8 @@ ParsedCard parse_card(const json& card, const std::string& document) {
           for (std::size_t q = 0; q < quotes->size(); ++q) {
             const json& quote = (*quotes)[q];
             const std::string qa = child_path(child_path(t, "quoted_messages"), q);
-            if (quote.is_object())
-              view.quotes.push_back(r.string(quote, "text", qa));
-            else
-              r.wrong_type(qa, "an object", quote);
+            if (quote.is_object()) view.quotes.push_back(r.string(quote, "text", qa));
+            else r.wrong_type(qa, "an object", quote);
           }
         }
       }
@@ -250,10 +245,8 @@ ParsedCard parse_card(const json& card, const std::string& document) {
       }
       view.materiality = r.string(chain, "materiality", at);
       view.offline = is_offline(r, chain, at);
-      if (turn_ref.empty())
-        r.problem(at + " has no turn_ref");
-      else
-        out.chains.emplace_back(turn_ref, std::move(view));
+      if (turn_ref.empty()) r.problem(at + " has no turn_ref");
+      else out.chains.emplace_back(turn_ref, std::move(view));
     }
   }
   if (!r.ok()) {
@@ -268,10 +261,8 @@ void build_appendix(const EvidenceInput& evidence, IdRegistry& ids, ReportView& 
     AppendixProject out{project.project_key, project.project_label, {}};
     for (const auto& session : project.sessions) {
       ParsedCard card;
-      if (session.card)
-        card = parse_card(*session.card, "evidence card " + project.project_key + "/" + session.session_ref);
-      else
-        card.note = session.card_note.empty() ? "No evidence card was written for this session." : session.card_note;
+      if (session.card) card = parse_card(*session.card, "evidence card " + project.project_key + "/" + session.session_ref);
+      else card.note = session.card_note.empty() ? "No evidence card was written for this session." : session.card_note;
       const auto add = [&](const std::string& turn_ref, const std::string& lines) {
         AppendixEntry entry;
         entry.session_ref = session.session_ref;
@@ -282,8 +273,7 @@ void build_appendix(const EvidenceInput& evidence, IdRegistry& ids, ReportView& 
             entry.chain = chain;
             break;
           }
-        if (!entry.chain)
-          entry.note = card.note.empty() ? "No evidence chain was recorded for this turn." : card.note;
+        if (!entry.chain) entry.note = card.note.empty() ? "No evidence chain was recorded for this turn." : card.note;
         out.entries.push_back(std::move(entry));
       };
       if (session.indexed) {
@@ -375,7 +365,8 @@ agent::Result<ReportView> build_report_view(const json& report, const EvidenceIn
     for (const auto& appendix : view.appendix) {
       if (appendix.key != out.key) continue;
       for (const auto& entry : appendix.entries)
-        if (!covered.contains({entry.session_ref, entry.turn_ref})) out.uncovered_turns.push_back({entry.session_ref, entry.turn_ref});
+        if (!covered.contains({entry.session_ref, entry.turn_ref}))
+          out.uncovered_turns.push_back({entry.session_ref, entry.turn_ref});
     }
     reported.insert(out.key);
     if (!out.material_items.empty() || !out.other_items.empty() || !out.uncovered_turns.empty())
@@ -395,8 +386,9 @@ agent::Result<ReportView> build_report_view(const json& report, const EvidenceIn
   view.engagement = read.engagement(report);
   view.team_learning = read.team_learning(report);
   read.objects(report, "offline_parts", "", [&](const json& part, const std::string& at) {
-    view.offline_parts.push_back({r.string(part, "task", at), r.string(part, "project_key", at), r.string(part, "session_ref", at),
-                                  r.string(part, "turn_ref", at), r.string(part, "slot", at), r.string(part, "reason", at)});
+    view.offline_parts.push_back({r.string(part, "task", at), r.string(part, "project_key", at),
+                                  r.string(part, "session_ref", at), r.string(part, "turn_ref", at), r.string(part, "slot", at),
+                                  r.string(part, "reason", at)});
   });
   if (!r.ok()) return std::unexpected(r.error());
   return view;

@@ -107,7 +107,7 @@ struct AppendixEntry {
   std::string lines;   // "a-b" from the index, "" when unknown
   std::string anchor;  // its unique element id
   std::optional<ChainView> chain;
-  std::string note;    // why there is no chain, when there is none
+  std::string note;  // why there is no chain, when there is none
 };
 
 struct AppendixProject {
@@ -120,7 +120,7 @@ struct ReportView {
   bool has_window = false;
   std::optional<GeneratedBy> generated_by;
   std::optional<Claim> title;
-  std::string overall_confidence;  // "" = n/a
+  std::string overall_confidence;     // "" = n/a
   std::vector<ProjectView> projects;  // those with something to show, report order, then index-only
   std::optional<EngagementView> engagement;
   std::optional<TeamLearningView> team_learning;

@@ -53,7 +53,8 @@ agent::Result<SessionEntry> parse_session(const std::string& line) {
   auto ref = string_field(row, "session_ref");
   auto source = string_field(row, "source");
   auto path = string_field(row, "session_path");
-  if (!ref || !source || !path) return agent::fail(agent::ErrorKind::invalid_input, "session_ref, source or session_path missing");
+  if (!ref || !source || !path)
+    return agent::fail(agent::ErrorKind::invalid_input, "session_ref, source or session_path missing");
   if (!safe_session_path(*path))
     return agent::fail(agent::ErrorKind::invalid_input, "session_path must stay below sessions/: " + *path);
   session.session_ref = *ref;

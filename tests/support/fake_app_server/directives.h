@@ -9,25 +9,25 @@
 namespace diary::test::fake {
 
 struct Directives {
-  bool hang = false;               // HANG
-  bool hang_no_interrupt = false;  // HANG_NO_INTERRUPT
-  bool crash = false;              // CRASH
-  bool fail = false;               // FAIL
-  bool fail_retry = false;         // FAIL_RETRY
-  bool garbage = false;            // GARBAGE
-  bool approval = false;           // APPROVAL
-  bool file_approval = false;      // FILE_APPROVAL
-  bool unknown_request = false;    // UNKNOWN_REQUEST
-  bool stale = false;              // STALE
-  bool early = false;              // EARLY
-  bool bad_json = false;           // BADJSON
-  bool notify_unknown = false;     // NOTIFY_UNKNOWN
-  bool no_phase = false;           // NOPHASE
-  bool null_phase = false;         // NULLPHASE
-  bool two_messages = false;       // TWO_MESSAGES
-  bool bad_notify = false;         // BAD_NOTIFY
-  bool bad_completed = false;      // BAD_COMPLETED
-  bool bad_approval = false;       // BAD_APPROVAL
+  bool hang = false;                     // HANG
+  bool hang_no_interrupt = false;        // HANG_NO_INTERRUPT
+  bool crash = false;                    // CRASH
+  bool fail = false;                     // FAIL
+  bool fail_retry = false;               // FAIL_RETRY
+  bool garbage = false;                  // GARBAGE
+  bool approval = false;                 // APPROVAL
+  bool file_approval = false;            // FILE_APPROVAL
+  bool unknown_request = false;          // UNKNOWN_REQUEST
+  bool stale = false;                    // STALE
+  bool early = false;                    // EARLY
+  bool bad_json = false;                 // BADJSON
+  bool notify_unknown = false;           // NOTIFY_UNKNOWN
+  bool no_phase = false;                 // NOPHASE
+  bool null_phase = false;               // NULLPHASE
+  bool two_messages = false;             // TWO_MESSAGES
+  bool bad_notify = false;               // BAD_NOTIFY
+  bool bad_completed = false;            // BAD_COMPLETED
+  bool bad_approval = false;             // BAD_APPROVAL
   std::optional<std::int64_t> flood;     // FLOOD:N
   std::optional<std::int64_t> big_line;  // BIGLINE:N
   std::optional<std::int64_t> overload;  // OVERLOAD:N

@@ -18,9 +18,9 @@ using diary::test::fake::write_stderr;
 // Returns false for an unknown mode. "flood:N" becomes mode "flood" with flood_count N,
 // "wrong-result:M" mode "wrong-result" with wrong_result_method M.
 bool set_mode(Options& options, std::string_view mode) {
-  if (mode == "normal" || mode == "exit-immediately" || mode == "no-handshake" ||
-      mode == "not-initialized-check" || mode == "stderr-flood" || mode == "not-logged-in" ||
-      mode == "no-openai-auth" || mode == "auth-no-answer" || mode == "initialize-not-object") {
+  if (mode == "normal" || mode == "exit-immediately" || mode == "no-handshake" || mode == "not-initialized-check" ||
+      mode == "stderr-flood" || mode == "not-logged-in" || mode == "no-openai-auth" || mode == "auth-no-answer" ||
+      mode == "initialize-not-object") {
     options.mode = mode;
     return true;
   }
@@ -46,8 +46,7 @@ bool set_mode(Options& options, std::string_view mode) {
 void flood_stderr() {
   std::string chunk;
   for (int i = 0; i < 600; ++i)
-    chunk += "2026-01-01T00:00:00.000000Z  INFO codex_core::fake: stderr flood line to test draining " +
-             std::to_string(i) + "\n";
+    chunk += "2026-01-01T00:00:00.000000Z  INFO codex_core::fake: stderr flood line to test draining " + std::to_string(i) + "\n";
   std::size_t written = 0;
   while (written < 5u << 20) {
     write_stderr(chunk);

@@ -9,12 +9,8 @@ namespace {
 json optional_int(std::optional<std::int64_t> value) { return value ? json(*value) : json(nullptr); }
 
 json token_breakdown(TokenCounts c) {
-  return {{"totalTokens", c.input + c.output},
-          {"inputTokens", c.input},
-          {"cachedInputTokens", c.cached_input},
-          {"cacheWriteInputTokens", 0},
-          {"outputTokens", c.output},
-          {"reasoningOutputTokens", c.reasoning_output}};
+  return {{"totalTokens", c.input + c.output}, {"inputTokens", c.input},   {"cachedInputTokens", c.cached_input},
+          {"cacheWriteInputTokens", 0},        {"outputTokens", c.output}, {"reasoningOutputTokens", c.reasoning_output}};
 }
 
 }  // namespace
@@ -105,9 +101,8 @@ json thread_start_result(const ThreadInfo& t) {
           {"multiAgentMode", "explicitRequestOnly"}};
 }
 
-json turn_object(std::string_view id, std::string_view status, json error,
-                 std::optional<std::int64_t> started_at, std::optional<std::int64_t> completed_at,
-                 std::optional<std::int64_t> duration_ms) {
+json turn_object(std::string_view id, std::string_view status, json error, std::optional<std::int64_t> started_at,
+                 std::optional<std::int64_t> completed_at, std::optional<std::int64_t> duration_ms) {
   return {{"id", id},
           {"rootTurnId", id},
           {"items", json::array()},
@@ -129,25 +124,16 @@ json turn_error(std::string_view message, json codex_error_info) {
 json user_message_item(std::string_view id, std::string_view text, std::int64_t started_ms,
                        std::optional<std::int64_t> completed_ms) {
   json content = json::array({{{"type", "text"}, {"text", text}, {"text_elements", json::array()}}});
-  return {{"type", "userMessage"},
-          {"id", id},
-          {"clientId", nullptr},
-          {"content", std::move(content)},
-          {"startedAtMs", started_ms},
-          {"completedAtMs", optional_int(completed_ms)}};
+  return {{"type", "userMessage"},     {"id", id},
+          {"clientId", nullptr},       {"content", std::move(content)},
+          {"startedAtMs", started_ms}, {"completedAtMs", optional_int(completed_ms)}};
 }
 
-json agent_message_item(std::string_view id, std::string_view text, PhaseField phase,
-                        std::int64_t started_ms, std::optional<std::int64_t> completed_ms) {
-  json item = {{"type", "agentMessage"},
-               {"moderation", nullptr},
-               {"id", id},
-               {"text", text},
-               {"memoryCitation", nullptr},
-               {"delivery", nullptr},
-               {"questions", nullptr},
-               {"startedAtMs", started_ms},
-               {"completedAtMs", optional_int(completed_ms)}};
+json agent_message_item(std::string_view id, std::string_view text, PhaseField phase, std::int64_t started_ms,
+                        std::optional<std::int64_t> completed_ms) {
+  json item = {{"type", "agentMessage"}, {"moderation", nullptr},     {"id", id},
+               {"text", text},           {"memoryCitation", nullptr}, {"delivery", nullptr},
+               {"questions", nullptr},   {"startedAtMs", started_ms}, {"completedAtMs", optional_int(completed_ms)}};
   switch (phase) {
     case PhaseField::omitted: break;
     case PhaseField::null: item["phase"] = nullptr; break;
@@ -157,9 +143,9 @@ json agent_message_item(std::string_view id, std::string_view text, PhaseField p
   return item;
 }
 
-json command_execution_item(std::string_view id, std::string_view command, std::string_view cwd,
-                            std::string_view status, json aggregated_output, json exit_code,
-                            std::int64_t started_ms, std::optional<std::int64_t> completed_ms) {
+json command_execution_item(std::string_view id, std::string_view command, std::string_view cwd, std::string_view status,
+                            json aggregated_output, json exit_code, std::int64_t started_ms,
+                            std::optional<std::int64_t> completed_ms) {
   bool done = completed_ms.has_value();
   return {{"type", "commandExecution"},
           {"id", id},
@@ -185,10 +171,8 @@ json file_change_item(std::string_view id, std::string_view path, std::string_vi
 
 json item_started(std::string_view thread_id, std::string_view turn_id, json item) {
   std::int64_t started = item.value("startedAtMs", now_ms());
-  return notification("item/started", {{"item", std::move(item)},
-                                       {"threadId", thread_id},
-                                       {"turnId", turn_id},
-                                       {"startedAtMs", started}});
+  return notification("item/started",
+                      {{"item", std::move(item)}, {"threadId", thread_id}, {"turnId", turn_id}, {"startedAtMs", started}});
 }
 
 json item_completed(std::string_view thread_id, std::string_view turn_id, json item) {
@@ -199,15 +183,14 @@ json item_completed(std::string_view thread_id, std::string_view turn_id, json i
                                          {"completedAtMs", now_ms()}});
 }
 
-json token_usage_updated(std::string_view thread_id, std::string_view turn_id, TokenCounts total,
-                         TokenCounts last, std::int64_t model_context_window) {
-  return notification("thread/tokenUsage/updated",
-                      {{"threadId", thread_id},
-                       {"turnId", turn_id},
-                       {"tokenUsage",
-                        {{"total", token_breakdown(total)},
-                         {"last", token_breakdown(last)},
-                         {"modelContextWindow", model_context_window}}}});
+json token_usage_updated(std::string_view thread_id, std::string_view turn_id, TokenCounts total, TokenCounts last,
+                         std::int64_t model_context_window) {
+  return notification(
+      "thread/tokenUsage/updated",
+      {{"threadId", thread_id},
+       {"turnId", turn_id},
+       {"tokenUsage",
+        {{"total", token_breakdown(total)}, {"last", token_breakdown(last)}, {"modelContextWindow", model_context_window}}}});
 }
 
 json thread_status_changed(std::string_view thread_id, json status) {

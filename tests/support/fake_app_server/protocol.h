@@ -41,20 +41,19 @@ json thread_object(const ThreadInfo& thread);
 json thread_start_result(const ThreadInfo& thread);
 
 // Turn as carried by turn/start's response, turn/started and turn/completed.
-json turn_object(std::string_view id, std::string_view status, json error,
-                 std::optional<std::int64_t> started_at, std::optional<std::int64_t> completed_at,
-                 std::optional<std::int64_t> duration_ms);
+json turn_object(std::string_view id, std::string_view status, json error, std::optional<std::int64_t> started_at,
+                 std::optional<std::int64_t> completed_at, std::optional<std::int64_t> duration_ms);
 json turn_error(std::string_view message, json codex_error_info);
 
 // Thread items. `completed_ms` empty = still running (item/started).
 json user_message_item(std::string_view id, std::string_view text, std::int64_t started_ms,
                        std::optional<std::int64_t> completed_ms);
 enum class PhaseField { omitted, null, commentary, final_answer };
-json agent_message_item(std::string_view id, std::string_view text, PhaseField phase,
-                        std::int64_t started_ms, std::optional<std::int64_t> completed_ms);
-json command_execution_item(std::string_view id, std::string_view command, std::string_view cwd,
-                            std::string_view status, json aggregated_output, json exit_code,
-                            std::int64_t started_ms, std::optional<std::int64_t> completed_ms);
+json agent_message_item(std::string_view id, std::string_view text, PhaseField phase, std::int64_t started_ms,
+                        std::optional<std::int64_t> completed_ms);
+json command_execution_item(std::string_view id, std::string_view command, std::string_view cwd, std::string_view status,
+                            json aggregated_output, json exit_code, std::int64_t started_ms,
+                            std::optional<std::int64_t> completed_ms);
 json file_change_item(std::string_view id, std::string_view path, std::string_view status);
 
 json item_started(std::string_view thread_id, std::string_view turn_id, json item);
@@ -63,8 +62,8 @@ json item_completed(std::string_view thread_id, std::string_view turn_id, json i
 struct TokenCounts {
   std::int64_t input = 0, cached_input = 0, output = 0, reasoning_output = 0;
 };
-json token_usage_updated(std::string_view thread_id, std::string_view turn_id, TokenCounts total,
-                         TokenCounts last, std::int64_t model_context_window);
+json token_usage_updated(std::string_view thread_id, std::string_view turn_id, TokenCounts total, TokenCounts last,
+                         std::int64_t model_context_window);
 
 json thread_status_changed(std::string_view thread_id, json status);
 

@@ -101,7 +101,8 @@ void Server::on_line(const std::string& line) {
   if (has_method && has_id) return on_request(message);
   if (has_method) return on_notification(message);
   if (has_id && (message.contains("result") || message.contains("error"))) return on_response(message);
-  write_stderr("ERROR codex_app_server_transport::transport: Failed to deserialize JSONRPCMessage: data did not match any variant of untagged enum JSONRPCMessage\n");
+  write_stderr(
+      "ERROR codex_app_server_transport::transport: Failed to deserialize JSONRPCMessage: data did not match any variant of untagged enum JSONRPCMessage\n");
 }
 
 void Server::on_request(const json& message) {
@@ -174,14 +175,12 @@ void Server::handle_initialize(const json& id, const json& params) {
   initialize_answered_ = true;
   if (options_.mode == "initialize-not-object") return send_json(result_response(id, 42));
   std::string agent = client_name_ + "/0.169.0 (Debian 12.0.0; x86_64) unknown (" + client_name_ + "; " + version + ")";
-  send_json(result_response(id, {{"userAgent", agent},
-                                 {"codexHome", codex_home_},
-                                 {"platformFamily", "unix"},
-                                 {"platformOs", "linux"}}));
+  send_json(result_response(
+      id, {{"userAgent", agent}, {"codexHome", codex_home_}, {"platformFamily", "unix"}, {"platformOs", "linux"}}));
   send_json(notification("remoteControl/status/changed", {{"status", "disabled"},
-                                                         {"serverName", "fake"},
-                                                         {"installationId", "00000000-0000-0000-0000-000000000000"},
-                                                         {"environmentId", nullptr}}));
+                                                          {"serverName", "fake"},
+                                                          {"installationId", "00000000-0000-0000-0000-000000000000"},
+                                                          {"environmentId", nullptr}}));
 }
 
 void Server::handle_thread_start(const json& id, const json& params) {
@@ -213,8 +212,7 @@ void Server::handle_turn_start(const json& id, const json& params) {
 
   std::string prompt;
   for (const auto& item : *input) {
-    if (!item.is_object() || item.value("type", "") != "text" || !item.contains("text") || !item["text"].is_string())
-      continue;
+    if (!item.is_object() || item.value("type", "") != "text" || !item.contains("text") || !item["text"].is_string()) continue;
     if (!prompt.empty()) prompt += '\n';
     prompt += item["text"].get<std::string>();
   }

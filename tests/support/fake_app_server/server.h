@@ -18,10 +18,10 @@
 namespace diary::test::fake {
 
 struct Options {
-  std::string mode = "normal";  // see README.md "Global modes"
-  std::int64_t flood_count = 0;  // N of flood:N
+  std::string mode = "normal";      // see README.md "Global modes"
+  std::int64_t flood_count = 0;     // N of flood:N
   std::string wrong_result_method;  // M of wrong-result:M
-  std::string log_path;          // received lines go here when set
+  std::string log_path;             // received lines go here when set
 };
 
 class Server final : public TurnHost {

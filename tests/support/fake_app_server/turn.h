@@ -42,13 +42,13 @@ struct Turn {
   std::deque<Step> steps;
   Clock::time_point wake_at{};
   std::optional<std::int64_t> awaiting_request;  // id of our unanswered server request
-  bool blocked = false;    // hanging until turn/interrupt
-  bool responded = false;  // the turn/start response was sent
-  bool finished = false;   // turn/completed was sent (or the job ended)
-  std::string last_decision;            // of the latest approval reply
-  std::int64_t last_request_id = -1;    // id of the latest server request
-  std::vector<std::string> replies;     // "decision: ..." / "reply: ..." summaries
-  std::int64_t counter = 0;             // progress of batched steps
+  bool blocked = false;                          // hanging until turn/interrupt
+  bool responded = false;                        // the turn/start response was sent
+  bool finished = false;                         // turn/completed was sent (or the job ended)
+  std::string last_decision;                     // of the latest approval reply
+  std::int64_t last_request_id = -1;             // id of the latest server request
+  std::vector<std::string> replies;              // "decision: ..." / "reply: ..." summaries
+  std::int64_t counter = 0;                      // progress of batched steps
 
   bool runnable(Clock::time_point now) const {
     return !finished && !blocked && !awaiting_request && !steps.empty() && wake_at <= now;
@@ -61,8 +61,7 @@ class TurnHost {
   virtual ~TurnHost() = default;
   // Sends a server request on behalf of `turn`, sets turn.awaiting_request, and arranges for
   // `on_reply` to run (and the wait to end) when the client answers.
-  virtual void send_request(Turn& turn, std::string_view method, nlohmann::json params,
-                            ReplyHandler on_reply) = 0;
+  virtual void send_request(Turn& turn, std::string_view method, nlohmann::json params, ReplyHandler on_reply) = 0;
 };
 
 // Fills turn.steps for a turn/start request according to turn.directives (see README.md).

@@ -33,9 +33,8 @@ void push_emit(Turn& t, std::function<json(Turn&)> build) {
 
 void push_response(Turn& t) {
   push(t, [](Turn& turn) {
-    send_json(result_response(turn.request_id,
-                              {{"turn", turn_object(turn.turn_id, "inProgress", nullptr, std::nullopt,
-                                                    std::nullopt, std::nullopt)}}));
+    send_json(result_response(
+        turn.request_id, {{"turn", turn_object(turn.turn_id, "inProgress", nullptr, std::nullopt, std::nullopt, std::nullopt)}}));
     turn.responded = true;
     return true;
   });
@@ -43,12 +42,10 @@ void push_response(Turn& t) {
 
 // A failed turn leaves its thread in systemError (as captured from the real server), not idle.
 void push_ending(Turn& t, std::string status, std::function<json()> error) {
-  if (status != "failed")
-    push_emit(t, [](Turn& turn) { return thread_status_changed(turn.thread_id, {{"type", "idle"}}); });
+  if (status != "failed") push_emit(t, [](Turn& turn) { return thread_status_changed(turn.thread_id, {{"type", "idle"}}); });
   push(t, [status = std::move(status), error = std::move(error)](Turn& turn) {
     std::int64_t end = now_ms();
-    json completed = turn_object(turn.turn_id, status, error(), turn.started_ms / 1000, end / 1000,
-                                 end - turn.started_ms);
+    json completed = turn_object(turn.turn_id, status, error(), turn.started_ms / 1000, end / 1000, end - turn.started_ms);
     if (turn.directives.bad_completed) completed["status"] = 7;  // BAD_COMPLETED: a status of the wrong type
     send_json(notification("turn/completed", {{"threadId", turn.thread_id}, {"turn", std::move(completed)}}));
     turn.finished = true;
@@ -57,10 +54,8 @@ void push_ending(Turn& t, std::string status, std::function<json()> error) {
 }
 
 json error_notification(const Turn& t, json error, bool will_retry) {
-  return notification("error", {{"error", std::move(error)},
-                                {"willRetry", will_retry},
-                                {"threadId", t.thread_id},
-                                {"turnId", t.turn_id}});
+  return notification("error",
+                      {{"error", std::move(error)}, {"willRetry", will_retry}, {"threadId", t.thread_id}, {"turnId", t.turn_id}});
 }
 
 // One model request finished: codex sends one thread/tokenUsage/updated per request, `last` being
@@ -117,15 +112,20 @@ void push_garbage(Turn& t) {
 void push_bad_notifications(Turn& t) {
   push(t, [](Turn& turn) {
     const json thread = turn.thread_id, id = turn.turn_id;
-    send_json(item_completed(turn.thread_id, turn.turn_id,
-                             {{"type", "agentMessage"}, {"id", item_id(turn, "msg_bad")}, {"text", 42},
-                              {"phase", "final_answer"}}));
+    send_json(
+        item_completed(turn.thread_id, turn.turn_id,
+                       {{"type", "agentMessage"}, {"id", item_id(turn, "msg_bad")}, {"text", 42}, {"phase", "final_answer"}}));
     send_json(item_started(turn.thread_id, turn.turn_id,
-                           {{"type", "fileChange"}, {"id", item_id(turn, "patch_bad")}, {"status", "inProgress"},
+                           {{"type", "fileChange"},
+                            {"id", item_id(turn, "patch_bad")},
+                            {"status", "inProgress"},
                             {"changes", json::array({5, {{"path", 7}, {"kind", {{"type", "add"}}}}})}}));
     send_json(item_completed(turn.thread_id, turn.turn_id,
-                             {{"type", "commandExecution"}, {"id", item_id(turn, "cmd_bad")}, {"command", json::array({"ls"})},
-                              {"status", "completed"}, {"exitCode", "zero"}}));
+                             {{"type", "commandExecution"},
+                              {"id", item_id(turn, "cmd_bad")},
+                              {"command", json::array({"ls"})},
+                              {"status", "completed"},
+                              {"exitCode", "zero"}}));
     send_json(notification("thread/tokenUsage/updated",
                            {{"threadId", thread}, {"turnId", id}, {"tokenUsage", {{"last", {{"inputTokens", "many"}}}}}}));
     send_json(notification("error", {{"threadId", thread}, {"turnId", id}, {"error", 7}, {"willRetry", "no"}}));
@@ -196,9 +196,9 @@ void push_file_approval(Turn& t, TurnHost& host) {
     return notification("serverRequest/resolved", {{"threadId", turn.thread_id}, {"requestId", turn.last_request_id}});
   });
   push_emit(t, [path](Turn& turn) {
-    return item_completed(turn.thread_id, turn.turn_id,
-                          file_change_item(item_id(turn, "patch"), path(turn),
-                                           accepted(turn.last_decision) ? "completed" : "declined"));
+    return item_completed(
+        turn.thread_id, turn.turn_id,
+        file_change_item(item_id(turn, "patch"), path(turn), accepted(turn.last_decision) ? "completed" : "declined"));
   });
 }
 
@@ -225,13 +225,13 @@ void push_big_line(Turn& t, std::int64_t size) {
   static constexpr std::string_view command = "cat big.log";
   push_emit(t, [](Turn& turn) {
     return item_started(turn.thread_id, turn.turn_id,
-                        command_execution_item(item_id(turn, "cmd_big"), command, turn.cwd, "inProgress", nullptr,
-                                               nullptr, turn.started_ms, std::nullopt));
+                        command_execution_item(item_id(turn, "cmd_big"), command, turn.cwd, "inProgress", nullptr, nullptr,
+                                               turn.started_ms, std::nullopt));
   });
   push_emit(t, [size](Turn& turn) {
     return item_completed(turn.thread_id, turn.turn_id,
-                          command_execution_item(item_id(turn, "cmd_big"), command, turn.cwd, "completed",
-                                                 big_output(size), 0, turn.started_ms, now_ms()));
+                          command_execution_item(item_id(turn, "cmd_big"), command, turn.cwd, "completed", big_output(size), 0,
+                                                 turn.started_ms, now_ms()));
   });
 }
 
@@ -252,25 +252,25 @@ void push_agent_message(Turn& t, std::string_view kind, PhaseField phase, std::f
   std::string id_kind(kind);
   push_emit(t, [id_kind, phase](Turn& turn) {
     turn.counter = 0;
-    return item_started(turn.thread_id, turn.turn_id, agent_message_item(item_id(turn, id_kind), "", phase, now_ms(), std::nullopt));
+    return item_started(turn.thread_id, turn.turn_id,
+                        agent_message_item(item_id(turn, id_kind), "", phase, now_ms(), std::nullopt));
   });
   if (flood > 0) {
     push(t, [id_kind, flood](Turn& turn) {
       // One pre-rendered line per batch: the flood measures the client, not this fake.
-      std::string line = notification("item/agentMessage/delta", {{"threadId", turn.thread_id},
-                                                                  {"turnId", turn.turn_id},
-                                                                  {"itemId", item_id(turn, id_kind)},
-                                                                  {"delta", "."}})
-                             .dump();
+      std::string line =
+          notification(
+              "item/agentMessage/delta",
+              {{"threadId", turn.thread_id}, {"turnId", turn.turn_id}, {"itemId", item_id(turn, id_kind)}, {"delta", "."}})
+              .dump();
       for (std::int64_t i = 0; i < delta_batch && turn.counter < flood; ++i, ++turn.counter) send_raw_line(line);
       return turn.counter >= flood;
     });
   }
   push_emit(t, [id_kind, text](Turn& turn) {
-    return notification("item/agentMessage/delta", {{"threadId", turn.thread_id},
-                                                    {"turnId", turn.turn_id},
-                                                    {"itemId", item_id(turn, id_kind)},
-                                                    {"delta", text(turn)}});
+    return notification(
+        "item/agentMessage/delta",
+        {{"threadId", turn.thread_id}, {"turnId", turn.turn_id}, {"itemId", item_id(turn, id_kind)}, {"delta", text(turn)}});
   });
   push_emit(t, [id_kind, phase, text](Turn& turn) {
     std::int64_t now = now_ms();
@@ -284,10 +284,9 @@ void push_unknown_notifications_early(Turn& t) {
                                     {"message", "Model metadata for `fake-model` not found. Defaulting to fallback metadata."}});
   });
   push_emit(t, [](Turn&) {
-    return notification("configWarning", {{"summary", "Unknown key `fake_key` in config.toml"},
-                                          {"details", nullptr},
-                                          {"path", nullptr},
-                                          {"range", nullptr}});
+    return notification(
+        "configWarning",
+        {{"summary", "Unknown key `fake_key` in config.toml"}, {"details", nullptr}, {"path", nullptr}, {"range", nullptr}});
   });
 }
 
@@ -324,9 +323,10 @@ void script_turn(Turn& t, TurnHost& host) {
     return thread_status_changed(turn.thread_id, {{"type", "active"}, {"activeFlags", json::array()}});
   });
   push_emit(t, [](Turn& turn) {
-    return notification("turn/started", {{"threadId", turn.thread_id},
-                                         {"turn", turn_object(turn.turn_id, "inProgress", nullptr, turn.started_ms / 1000,
-                                                              std::nullopt, std::nullopt)}});
+    return notification(
+        "turn/started",
+        {{"threadId", turn.thread_id},
+         {"turn", turn_object(turn.turn_id, "inProgress", nullptr, turn.started_ms / 1000, std::nullopt, std::nullopt)}});
   });
   if (d.notify_unknown) push_unknown_notifications_early(t);
   if (d.crash)
@@ -379,7 +379,8 @@ void script_turn(Turn& t, TurnHost& host) {
   }
   if (d.two_messages)
     push_agent_message(
-        t, "msg_commentary", PhaseField::commentary, [](const Turn&) { return std::string("Let me look at the files first."); }, 0);
+        t, "msg_commentary", PhaseField::commentary, [](const Turn&) { return std::string("Let me look at the files first."); },
+        0);
   PhaseField phase = d.no_phase ? PhaseField::omitted : d.null_phase ? PhaseField::null : PhaseField::final_answer;
   push_agent_message(t, "msg", phase, final_text, d.flood.value_or(0));
   push_token_usage(t);
@@ -407,11 +408,10 @@ void script_interrupted_ending(Turn& t) {
 
 void script_global_flood(Turn& job, std::int64_t count) {
   push(job, [count](Turn& turn) {
-    std::string line = notification("item/agentMessage/delta", {{"threadId", "thr_flood"},
-                                                                {"turnId", "turn_flood"},
-                                                                {"itemId", "msg_flood"},
-                                                                {"delta", "."}})
-                           .dump();
+    std::string line =
+        notification("item/agentMessage/delta",
+                     {{"threadId", "thr_flood"}, {"turnId", "turn_flood"}, {"itemId", "msg_flood"}, {"delta", "."}})
+            .dump();
     for (std::int64_t i = 0; i < delta_batch && turn.counter < count; ++i, ++turn.counter) send_raw_line(line);
     return turn.counter >= count;
   });

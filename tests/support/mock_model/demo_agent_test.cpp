@@ -19,9 +19,7 @@ json user_message(const std::string& text) {
 }
 
 json assistant_message(const std::string& text) {
-  return {{"type", "message"},
-          {"role", "assistant"},
-          {"content", json::array({{{"type", "output_text"}, {"text", text}}})}};
+  return {{"type", "message"}, {"role", "assistant"}, {"content", json::array({{{"type", "output_text"}, {"text", text}}})}};
 }
 
 std::string prompt_with(const json& assignment) {
@@ -42,9 +40,8 @@ class Script {
                       {"namespace", reply.tool_namespace},
                       {"arguments", reply.tool_arguments.dump()},
                       {"call_id", id}});
-    input_.push_back({{"type", "function_call_output"},
-                      {"call_id", id},
-                      {"output", "Wall time: 0.0042 seconds\nOutput:\n" + result.dump()}});
+    input_.push_back(
+        {{"type", "function_call_output"}, {"call_id", id}, {"output", "Wall time: 0.0042 seconds\nOutput:\n" + result.dump()}});
     return *this;
   }
   Script& said(const Reply& reply) {
@@ -76,12 +73,11 @@ class Script {
 };
 
 bool is_final(const Reply& reply) {
-  return reply.kind == Reply::Kind::message && reply.phase == "final_answer" &&
-         reply.text.starts_with(demo::label);
+  return reply.kind == Reply::Kind::message && reply.phase == "final_answer" && reply.text.starts_with(demo::label);
 }
 
 json evidence_assignment() {
-  return {{"pass", "evidence"},   {"project_key", "proj-a"}, {"session_ref", "S0001"}, {"turn_ref", "T0002"},
+  return {{"pass", "evidence"},    {"project_key", "proj-a"}, {"session_ref", "S0001"},   {"turn_ref", "T0002"},
           {"turn_start_line", 10}, {"turn_end_line", 16},     {"previous_turn", nullptr}, {"last_errors", json::array()}};
 }
 
@@ -93,14 +89,16 @@ json turn_records(const std::string& user_text = kUserText) {
       {{{"line", 9}, {"kind", "assistant"}, {"text", "previous turn's answer (context)"}},
        {{"line", 10}, {"kind", "user"}, {"text", user_text}},
        {{"line", 11}, {"kind", "duplicate"}, {"duplicate_of", 10}},
-       {{"line", 12}, {"kind", "tool_call"}, {"tool_uses", json::array({{{"name", "exec_command"}, {"input_summary", "make test"}}})}},
+       {{"line", 12},
+        {"kind", "tool_call"},
+        {"tool_uses", json::array({{{"name", "exec_command"}, {"input_summary", "make test"}}})}},
        {{"line", 13},
         {"kind", "tool_result"},
         {"tool_results", json::array({{{"kind", "command"}, {"command", "make test"}, {"exit_code", 0}}})}},
        {{"line", 14},
         {"kind", "tool_result"},
-        {"tool_results",
-         json::array({{{"kind", "file_change"}, {"changes", json::array({{{"path", "src/parser.cpp"}, {"operation", "update"}}})}}})}},
+        {"tool_results", json::array({{{"kind", "file_change"},
+                                       {"changes", json::array({{{"path", "src/parser.cpp"}, {"operation", "update"}}})}}})}},
        {{"line", 15}, {"kind", "assistant"}, {"text", "Fixed: the last line is kept now."}}});
 }
 
@@ -130,10 +128,11 @@ void expect_good_chain(const json& arguments) {
 TEST(DemoEvidenceTest, ReadsTheAssignedTurnThenWritesOneChainQuotingTheUserExactly) {
   Script script(evidence_assignment());
   const Reply read = script.next();
-  EXPECT_EQ(read, Reply::tool_call("read_session_lines",
-                                   {{"project_key", "proj-a"}, {"session_ref", "S0001"}, {"start_line", 10},
-                                    {"end_line", 16}, {"mode", "compact"}},
-                                   "mcp__diary"));
+  EXPECT_EQ(read,
+            Reply::tool_call(
+                "read_session_lines",
+                {{"project_key", "proj-a"}, {"session_ref", "S0001"}, {"start_line", 10}, {"end_line", 16}, {"mode", "compact"}},
+                "mcp__diary"));
   script.answered(read, page(turn_records()));
   const Reply write = script.next();
   ASSERT_EQ(write.tool_name, "write_evidence");
@@ -153,8 +152,10 @@ TEST(DemoEvidenceTest, ACommitAndACheckThatPassesAfterFailingAreOutcomes) {
   };
   Script script(evidence_assignment());
   script.answered(script.next(), page(json::array({{{"line", 10}, {"kind", "user"}, {"text", "make the tests pass"}},
-                                                   command(11, "python -m unittest", 1), command(12, "sed -i s/a/b/ x.py", 0),
-                                                   command(13, "python -m unittest", 0), command(14, "git commit -qm fix", 0)})));
+                                                   command(11, "python -m unittest", 1),
+                                                   command(12, "sed -i s/a/b/ x.py", 0),
+                                                   command(13, "python -m unittest", 0),
+                                                   command(14, "git commit -qm fix", 0)})));
   const json chain = script.next().tool_arguments["evidence_chain"];
   ASSERT_EQ(chain["outcomes"].size(), 2u) << chain.dump(2);
   EXPECT_EQ(chain["outcomes"][0]["category"], "validation_outcome");
@@ -181,7 +182,10 @@ TEST(DemoEvidenceTest, FollowsNextCursorAndReassemblesFragmentsAcrossPages) {
   for (unsigned char c : text) total += (c & 0xC0) != 0x80;
   const std::size_t a = chars_prefix(20), b = chars_prefix(static_cast<std::size_t>(total) - 5);
   auto fragment = [&](std::size_t from, std::size_t to, long long offset) {
-    return json{{"line", 10}, {"record_format", "compact_json"}, {"offset", offset}, {"total_chars", total},
+    return json{{"line", 10},
+                {"record_format", "compact_json"},
+                {"offset", offset},
+                {"total_chars", total},
                 {"content", text.substr(from, to - from)}};
   };
   long long b_chars = 0;
@@ -274,12 +278,14 @@ TEST(DemoEvidenceTest, StopEarlyMarkerEndsTheFirstTurnAndWritesOnTheResumeTurn) 
 TEST(DemoEvidenceTest, RejectedReadsUnofferedToolsAndBadAssignmentsEndWithAMessage) {
   Script script(evidence_assignment());
   const Reply read = script.next();
-  script.answered(read, {{"status", "invalid"}, {"errors", json::array({{{"path", "/session_ref"}, {"message", "unknown session_ref S0001"}}})}});
+  script.answered(read, {{"status", "invalid"},
+                         {"errors", json::array({{{"path", "/session_ref"}, {"message", "unknown session_ref S0001"}}})}});
   const Reply rejected = script.next();
   EXPECT_TRUE(is_final(rejected));
   EXPECT_NE(rejected.text.find("unknown session_ref"), std::string::npos);
 
-  const Reply unoffered = demo_agent_reply(Script(evidence_assignment()).request(json::array({{{"type", "function"}, {"name", "exec_command"}}})));
+  const Reply unoffered =
+      demo_agent_reply(Script(evidence_assignment()).request(json::array({{{"type", "function"}, {"name", "exec_command"}}})));
   EXPECT_TRUE(is_final(unoffered));
   EXPECT_NE(unoffered.text.find("read_session_lines"), std::string::npos);
 
@@ -295,19 +301,28 @@ TEST(DemoEvidenceTest, RejectedReadsUnofferedToolsAndBadAssignmentsEndWithAMessa
 }
 
 json project_assignment() {
-  return {{"pass", "project"},
-          {"project_key", "proj-a"},
-          {"project_label", "Parser"},
-          {"committed_work_items", json::array({{{"work_item_ref", "W0001"},
-                                                 {"covered_turns", json::array({{{"session_ref", "S0000"}, {"turn_ref", "T0001"}}})}}})},
-          {"turns",
-           json::array({{{"session_ref", "S0001"}, {"turn_ref", "T0001"}, {"has_chain", true}, {"materiality", "material"},
-                         {"trigger_summary", "The user asked: fix the parser"}, {"terminal_type", "material_result"},
-                         {"outcomes", json::array({{{"category", "code_outcome"}, {"summary", "Changed src/parser.cpp"}}})}},
-                        {{"session_ref", "S0001"}, {"turn_ref", "T0002"}, {"has_chain", false}},
-                        {{"session_ref", "S0002"}, {"turn_ref", "T0001"}, {"has_chain", true}, {"materiality", "minor"},
-                         {"trigger_summary", "The user asked: what time is it"}, {"terminal_type", "no_material"},
-                         {"outcomes", json::array()}}})}};
+  return {
+      {"pass", "project"},
+      {"project_key", "proj-a"},
+      {"project_label", "Parser"},
+      {"committed_work_items",
+       json::array(
+           {{{"work_item_ref", "W0001"}, {"covered_turns", json::array({{{"session_ref", "S0000"}, {"turn_ref", "T0001"}}})}}})},
+      {"turns", json::array({{{"session_ref", "S0001"},
+                              {"turn_ref", "T0001"},
+                              {"has_chain", true},
+                              {"materiality", "material"},
+                              {"trigger_summary", "The user asked: fix the parser"},
+                              {"terminal_type", "material_result"},
+                              {"outcomes", json::array({{{"category", "code_outcome"}, {"summary", "Changed src/parser.cpp"}}})}},
+                             {{"session_ref", "S0001"}, {"turn_ref", "T0002"}, {"has_chain", false}},
+                             {{"session_ref", "S0002"},
+                              {"turn_ref", "T0001"},
+                              {"has_chain", true},
+                              {"materiality", "minor"},
+                              {"trigger_summary", "The user asked: what time is it"},
+                              {"terminal_type", "no_material"},
+                              {"outcomes", json::array()}}})}};
 }
 
 json turn(const char* session, const char* turn_ref) { return {{"session_ref", session}, {"turn_ref", turn_ref}}; }
@@ -327,7 +342,8 @@ TEST(DemoProjectTest, OneItemPerSessionThenGapsUntilNothingIsUncovered) {
   EXPECT_EQ(material["outcomes"][0]["category"], "code_outcome");
   EXPECT_EQ(material["terminal_states"][0]["type"], "material_result");
 
-  script.answered(first, {{"status", "appended"}, {"work_item_ref", "W0002"},
+  script.answered(first, {{"status", "appended"},
+                          {"work_item_ref", "W0002"},
                           {"uncovered_turns", json::array({turn("S0001", "T0002"), turn("S0002", "T0001")})}});
   const Reply second = script.next();
   const json& gap = second.tool_arguments["work_item"];
@@ -353,9 +369,12 @@ TEST(DemoProjectTest, ARejectedCoveredTurnMovesToTheOtherKindOfItem) {
   Script script(assignment);
   const Reply gap = script.next();
   ASSERT_EQ(gap.tool_arguments["work_item"]["kind"], "evidence_gap_item");
-  script.answered(gap, {{"status", "invalid"},
-                        {"errors", json::array({{{"path", "/work_item/covered_turns/0"},
-                                                 {"message", "S0003/T0001 has an evidence chain: evidence_gap_item covers only turns without one"}}})}});
+  script.answered(
+      gap,
+      {{"status", "invalid"},
+       {"errors",
+        json::array({{{"path", "/work_item/covered_turns/0"},
+                      {"message", "S0003/T0001 has an evidence chain: evidence_gap_item covers only turns without one"}}})}});
   const Reply retry = script.next();
   EXPECT_EQ(retry.tool_arguments["work_item"]["kind"], "no_material_work_item");
   EXPECT_EQ(retry.tool_arguments["work_item"]["work_item_ref"], "W0002");
@@ -371,15 +390,22 @@ json daily_turns() {
 
 json projects() {
   return json::array(
-      {{{"project_key", "proj-b"}, {"project_label", "Docs"}, {"summary", nullptr},
-        {"work_items", json::array({{{"title", "Draft the 2026-01-02 release notes for the **parser**"}, {"disposition", "blocked"}}})}},
-       {{"project_key", "proj-a"}, {"project_label", "Parser"}, {"summary", nullptr},
-        {"work_items", json::array({{{"title", "Keep the last line when parsing a file without a trailing newline at its very end"},
-                                     {"disposition", "completed"}}})}}});
+      {{{"project_key", "proj-b"},
+        {"project_label", "Docs"},
+        {"summary", nullptr},
+        {"work_items",
+         json::array({{{"title", "Draft the 2026-01-02 release notes for the **parser**"}, {"disposition", "blocked"}}})}},
+       {{"project_key", "proj-a"},
+        {"project_label", "Parser"},
+        {"summary", nullptr},
+        {"work_items",
+         json::array({{{"title", "Keep the last line when parsing a file without a trailing newline at its very end"},
+                       {"disposition", "completed"}}})}}});
 }
 
 TEST(DemoDailyTest, TitleIsShortDatelessAndCitesTheProjectItDescribes) {
-  Script script({{"pass", "report_title"}, {"report_date", "2026-01-02"}, {"citable_turns", daily_turns()}, {"projects", projects()}});
+  Script script(
+      {{"pass", "report_title"}, {"report_date", "2026-01-02"}, {"citable_turns", daily_turns()}, {"projects", projects()}});
   const Reply write = script.next();
   ASSERT_EQ(write.tool_name, "write_report_title");
   const std::string title = write.tool_arguments["title"]["text"];
@@ -413,7 +439,9 @@ TEST(DemoDailyTest, EverySlotIsWrittenWithCitationsAndARejectedCitationIsDropped
     EXPECT_FALSE(args["limits"].empty());
   }
 
-  json summary = {{"pass", "project_summary"}, {"project_key", "proj-a"}, {"project_label", "Parser"},
+  json summary = {{"pass", "project_summary"},
+                  {"project_key", "proj-a"},
+                  {"project_label", "Parser"},
                   {"citable_turns", json::array({turn("S0001", "T0001"), turn("S0001", "T0002")})},
                   {"work_items", json::array({{{"work_item_ref", "W0001"}, {"title", "Keep the last line"}}})}};
   Script script(summary);
@@ -422,8 +450,10 @@ TEST(DemoDailyTest, EverySlotIsWrittenWithCitationsAndARejectedCitationIsDropped
   EXPECT_EQ(write.tool_arguments["project_key"], "proj-a");
   EXPECT_EQ(write.tool_arguments["summary"]["citations"], summary["citable_turns"]);
   EXPECT_NE(write.tool_arguments["summary"]["text"].get<std::string>().find("Keep the last line"), std::string::npos);
-  script.answered(write, {{"status", "invalid"},
-                          {"errors", json::array({{{"path", "/summary/citations/0"}, {"message", "S0001/T0001 has no committed evidence"}}})}});
+  script.answered(
+      write,
+      {{"status", "invalid"},
+       {"errors", json::array({{{"path", "/summary/citations/0"}, {"message", "S0001/T0001 has no committed evidence"}}})}});
   const Reply retry = script.next();
   EXPECT_EQ(retry.tool_arguments["summary"]["citations"], json::array({turn("S0001", "T0002")}));
 

@@ -106,8 +106,7 @@ std::string one_line(std::string_view text, std::size_t max_chars) {
   // Bytes of the first `chars` characters.
   auto prefix = [&](std::size_t chars) {
     std::size_t bytes = 0;
-    for (std::size_t n = 0; n < chars && bytes < text.size(); ++n)
-      bytes += utf8_length(static_cast<unsigned char>(text[bytes]));
+    for (std::size_t n = 0; n < chars && bytes < text.size(); ++n) bytes += utf8_length(static_cast<unsigned char>(text[bytes]));
     return std::min(bytes, text.size());
   };
   if (prefix(max_chars) >= text.size()) return std::string(text);

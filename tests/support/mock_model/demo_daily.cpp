@@ -119,11 +119,10 @@ std::optional<Slot> slot_for(const std::string& pass, const json& a) {
                   {{"text", "Demo agent reading: the user directed " + scope + " with explicit requests."},
                    {"citations", citations(a, 3)},
                    {"confidence", "low"}}},
-                 {"observations",
-                  json::array({{{"dimension", "direction"},
-                                {"statement", "Each cited turn starts from the user's own request."},
-                                {"citations", citations(a, 2)},
-                                {"confidence", "low"}}})},
+                 {"observations", json::array({{{"dimension", "direction"},
+                                                {"statement", "Each cited turn starts from the user's own request."},
+                                                {"citations", citations(a, 2)},
+                                                {"confidence", "low"}}})},
                  {"limits", json::array({"Written by the scripted demo agent: it restates what the transcripts show and "
                                          "judges nothing."})}},
                 "engagement assessment"};
@@ -148,17 +147,17 @@ Reply daily_step(const Conversation& conversation) {
   auto slot = slot_for(pass, a);
   if (!slot) return final_message("I do not know the pass \"" + pass + "\"; nothing done.");
   if (array_field(a, "citable_turns").empty())
-    return final_message("the " + slot->what + " needs citations and the assignment lists no citable turn; nothing "
+    return final_message("the " + slot->what +
+                         " needs citations and the assignment lists no citable turn; nothing "
                          "written.");
   const auto writes = calls_of(conversation, slot->tool);
   if (writes.empty()) return call_tool(conversation, slot->tool, std::move(slot->arguments));
   const ToolCall& last = *writes.back();
   if (text_field(last.result, "status") == "written") return final_message("the " + slot->what + " is written.");
-  if (!is_invalid(last.result))
-    return final_message("I cannot read " + slot->tool + "'s answer: " + one_line(last.output, 200));
+  if (!is_invalid(last.result)) return final_message("I cannot read " + slot->tool + "'s answer: " + one_line(last.output, 200));
   if (writes.size() >= max_attempts)
-    return final_message(slot->tool + " rejected " + std::to_string(writes.size()) + " writes; giving up. Last errors: " +
-                         error_summary(last.result));
+    return final_message(slot->tool + " rejected " + std::to_string(writes.size()) +
+                         " writes; giving up. Last errors: " + error_summary(last.result));
   json fallback = array_field(a, "citable_turns")[0];
   if (pass == "project_summary")
     fallback = {{"session_ref", text_field(fallback, "session_ref")}, {"turn_ref", text_field(fallback, "turn_ref")}};

@@ -41,9 +41,9 @@ struct TurnFacts {
   long long trigger_line = 0;
   std::vector<long long> reaction_lines;
   std::vector<std::string> tools_used;
-  std::vector<std::pair<long long, std::string>> changed;                 // line, path
-  std::vector<std::pair<long long, const json*>> commands;                // line, tool result
-  std::optional<std::pair<long long, std::string>> terminal;              // line, text
+  std::vector<std::pair<long long, std::string>> changed;     // line, path
+  std::vector<std::pair<long long, const json*>> commands;    // line, tool result
+  std::optional<std::pair<long long, std::string>> terminal;  // line, text
 };
 
 TurnFacts facts_of(const std::vector<json>& records, const Assigned& turn) {
@@ -63,7 +63,8 @@ TurnFacts facts_of(const std::vector<json>& records, const Assigned& turn) {
     if (line <= facts.trigger_line) continue;
     facts.reaction_lines.push_back(line);
     for (const auto& use : array_field(record, "tool_uses"))
-      if (auto name = text_field(use, "name"); !name.empty() && std::ranges::find(facts.tools_used, name) == facts.tools_used.end())
+      if (auto name = text_field(use, "name");
+          !name.empty() && std::ranges::find(facts.tools_used, name) == facts.tools_used.end())
         facts.tools_used.push_back(name);
     for (const auto& result : array_field(record, "tool_results")) {
       const std::string result_kind = text_field(result, "kind");
@@ -136,10 +137,10 @@ json checks_of(const TurnFacts& facts) {
     if (checks.size() == 3) break;
     const std::string command = text_field(*result, "command");
     const bool test = is_test_command(command);
-    checks.push_back({{"type", test ? "test_output" : "command_output"},
-                      {"summary", "Ran `" + one_line(command, 60) + "`: exit " +
-                                      std::to_string(integer_field(*result, "exit_code", -1))},
-                      {"citations", json::array({span(line, line)})}});
+    checks.push_back(
+        {{"type", test ? "test_output" : "command_output"},
+         {"summary", "Ran `" + one_line(command, 60) + "`: exit " + std::to_string(integer_field(*result, "exit_code", -1))},
+         {"citations", json::array({span(line, line)})}});
   }
   return checks;
 }
@@ -189,7 +190,9 @@ json build_chain(const TurnFacts& facts, const Assigned& turn, bool with_mistake
           {"outcomes", std::move(outcomes)},
           {"observed_checks", checks_of(facts)},
           {"terminal_state", terminal_of(facts, has_outcomes)},
-          {"materiality", has_outcomes ? "material" : facts.reaction_lines.empty() ? "none" : "minor"}};
+          {"materiality", has_outcomes                   ? "material"
+                          : facts.reaction_lines.empty() ? "none"
+                                                         : "minor"}};
 }
 
 bool wrote_before(const Conversation& conversation) {
@@ -207,10 +210,10 @@ Reply evidence_step(const Conversation& conversation) {
   const json& a = conversation.assignment;
   const Assigned turn{text_field(a, "project_key"), text_field(a, "session_ref"), text_field(a, "turn_ref"),
                       integer_field(a, "turn_start_line"), integer_field(a, "turn_end_line")};
-  if (turn.project_key.empty() || turn.session_ref.empty() || turn.turn_ref.empty() || turn.start < 1 ||
-      turn.end < turn.start)
-    return final_message("the evidence assignment lacks project_key, session_ref, turn_ref or a valid line span; "
-                         "nothing done.");
+  if (turn.project_key.empty() || turn.session_ref.empty() || turn.turn_ref.empty() || turn.start < 1 || turn.end < turn.start)
+    return final_message(
+        "the evidence assignment lacks project_key, session_ref, turn_ref or a valid line span; "
+        "nothing done.");
   const std::string where = turn.session_ref + "/" + turn.turn_ref;
 
   // 1. Read the whole turn, page by page.
@@ -223,8 +226,10 @@ Reply evidence_step(const Conversation& conversation) {
   const PagesRead read = assemble_pages(pages);
   if (!read.problem.empty()) return final_message("I cannot make sense of the pages of " + where + ": " + read.problem);
   if (pages.empty() || !read.next_cursor.is_null()) {
-    json arguments = {{"project_key", turn.project_key}, {"session_ref", turn.session_ref},
-                      {"start_line", turn.start},        {"end_line", turn.end},
+    json arguments = {{"project_key", turn.project_key},
+                      {"session_ref", turn.session_ref},
+                      {"start_line", turn.start},
+                      {"end_line", turn.end},
                       {"mode", "compact"}};
     if (!pages.empty()) arguments["cursor"] = read.next_cursor;
     return call_tool(conversation, "read_session_lines", std::move(arguments));
@@ -237,8 +242,8 @@ Reply evidence_step(const Conversation& conversation) {
   if (writes.empty()) {
     if (first_text.find(stop_early_marker) != std::string::npos && !stopped_early_before(conversation) &&
         !wrote_before(conversation))
-      return final_message("I read " + where + " and am " + std::string(stop_early_note) +
-                           ", as the transcript's " + std::string(stop_early_marker) + " marker scripts.");
+      return final_message("I read " + where + " and am " + std::string(stop_early_note) + ", as the transcript's " +
+                           std::string(stop_early_marker) + " marker scripts.");
     const bool mistake = first_text.find(mistake_marker) != std::string::npos && !wrote_before(conversation);
     return call_tool(conversation, "write_evidence",
                      {{"project_key", turn.project_key},
@@ -246,8 +251,7 @@ Reply evidence_step(const Conversation& conversation) {
                       {"evidence_chain", build_chain(facts, turn, mistake)}});
   }
   const ToolCall& last = *writes.back();
-  if (text_field(last.result, "status") == "appended")
-    return final_message("the evidence chain of " + where + " is written.");
+  if (text_field(last.result, "status") == "appended") return final_message("the evidence chain of " + where + " is written.");
   if (!is_invalid(last.result))
     return final_message("I cannot read write_evidence's answer for " + where + ": " + one_line(last.output, 200));
   if (writes.size() >= max_write_attempts)
@@ -258,12 +262,10 @@ Reply evidence_step(const Conversation& conversation) {
   Repair repair = drop_rejected_citations(last.arguments, errors, fallback);
   if (repair.changed && repair.unhandled.empty()) return call_tool(conversation, "write_evidence", repair.arguments);
   // Errors that name no citation: write the chain afresh, unless that is what was just rejected.
-  json fresh = {{"project_key", turn.project_key},
-                {"session_ref", turn.session_ref},
-                {"evidence_chain", build_chain(facts, turn, false)}};
+  json fresh = {
+      {"project_key", turn.project_key}, {"session_ref", turn.session_ref}, {"evidence_chain", build_chain(facts, turn, false)}};
   if (fresh != last.arguments) return call_tool(conversation, "write_evidence", std::move(fresh));
-  return final_message("write_evidence rejected my chain of " + where + " and I cannot fix it: " +
-                       error_summary(last.result));
+  return final_message("write_evidence rejected my chain of " + where + " and I cannot fix it: " + error_summary(last.result));
 }
 
 }  // namespace diary::test::demo

@@ -34,16 +34,14 @@ PagesRead assemble_pages(const std::vector<json>& pages) {
     if (!pending) return;
     if (characters(pending->text) != pending->total) {
       read.problem = "the fragments of line " + std::to_string(pending->line) + " hold " +
-                     std::to_string(characters(pending->text)) + " of " + std::to_string(pending->total) +
-                     " characters";
+                     std::to_string(characters(pending->text)) + " of " + std::to_string(pending->total) + " characters";
     } else if (pending->format == "raw_line") {
       read.records.push_back({{"line", pending->line}, {"raw_line", pending->text}});
     } else {
       json record = json::parse(pending->text, nullptr, false);
       if (record.is_discarded() || !record.is_object())
         read.problem = "the fragments of line " + std::to_string(pending->line) + " do not make a JSON record";
-      else
-        read.records.push_back(std::move(record));
+      else read.records.push_back(std::move(record));
     }
     pending.reset();
   };
@@ -63,8 +61,8 @@ PagesRead assemble_pages(const std::vector<json>& pages) {
       if (pending && pending->line != line) finish();
       if (!pending) pending = Pending{line, text_field(record, "record_format"), {}, integer_field(record, "total_chars")};
       if (offset != characters(pending->text)) {
-        read.problem = "a fragment of line " + std::to_string(line) + " starts at " + std::to_string(offset) +
-                       ", expected " + std::to_string(characters(pending->text));
+        read.problem = "a fragment of line " + std::to_string(line) + " starts at " + std::to_string(offset) + ", expected " +
+                       std::to_string(characters(pending->text));
         return read;
       }
       pending->text += text_field(record, "content");

@@ -35,10 +35,10 @@ int ref_number(const std::string& ref) {
 
 // What the conversation has learned so far.
 struct State {
-  std::vector<TurnKey> uncovered;       // in the tool's (index) order
-  std::map<TurnKey, json> info;         // the assignment's facts about each turn
-  std::set<TurnKey> flipped;            // the tool said: the other kind of item
-  std::set<std::string> refs_taken;     // committed, written, or rejected as taken
+  std::vector<TurnKey> uncovered;    // in the tool's (index) order
+  std::map<TurnKey, json> info;      // the assignment's facts about each turn
+  std::set<TurnKey> flipped;         // the tool said: the other kind of item
+  std::set<std::string> refs_taken;  // committed, written, or rejected as taken
   std::size_t rejections_in_a_row = 0;
   const ToolCall* last = nullptr;
 };
@@ -50,12 +50,11 @@ State state_of(const Conversation& conversation) {
     state.uncovered.push_back(key_of(turn));
     state.info[key_of(turn)] = turn;
   }
-  for (const auto& item : array_field(a, "committed_work_items"))
-    state.refs_taken.insert(text_field(item, "work_item_ref"));
+  for (const auto& item : array_field(a, "committed_work_items")) state.refs_taken.insert(text_field(item, "work_item_ref"));
   for (const ToolCall* call : calls_of(conversation, "write_work_item")) {
     state.last = call;
-    const json& item = call->arguments.is_object() && call->arguments.contains("work_item") ? call->arguments["work_item"]
-                                                                                            : json::object();
+    const json& item =
+        call->arguments.is_object() && call->arguments.contains("work_item") ? call->arguments["work_item"] : json::object();
     if (text_field(call->result, "status") == "appended") {
       state.rejections_in_a_row = 0;
       state.refs_taken.insert(text_field(item, "work_item_ref"));
@@ -127,11 +126,12 @@ json chain_item(const State& state, const std::string& session, const std::vecto
   json item = {{"kind", material ? "material_work_item" : "no_material_work_item"},
                {"title", material ? title : "Minor activity in session " + session},
                {"covered_turns", refs_json(turns)},
-               {"trigger", {{"summary", trigger_summary.empty() ? "The user's requests in session " + session : trigger_summary},
-                            {"evidence_refs", refs_json(turns)}}},
-               {"agent_reaction", {{"summary", "The agent handled " + count_of(turns.size(), "turn") + " of session " +
-                                                   session + "."},
-                                   {"main_actions", actions}}},
+               {"trigger",
+                {{"summary", trigger_summary.empty() ? "The user's requests in session " + session : trigger_summary},
+                 {"evidence_refs", refs_json(turns)}}},
+               {"agent_reaction",
+                {{"summary", "The agent handled " + count_of(turns.size(), "turn") + " of session " + session + "."},
+                 {"main_actions", actions}}},
                {"outcomes", outcomes},
                {"terminal_states", terminals},
                {"limits", json::array({"Grouped by session by the scripted demo agent, not by a model."})},
@@ -160,8 +160,7 @@ Reply project_step(const Conversation& conversation) {
                          " items in a row; giving up. Last errors: " + error_summary(state.last->result));
   if (state.last != nullptr && !is_invalid(state.last->result) && text_field(state.last->result, "status") != "appended")
     return final_message("I cannot read write_work_item's answer: " + one_line(state.last->output, 200));
-  if (state.uncovered.empty())
-    return final_message("every turn of project " + project_key + " is covered by a work item.");
+  if (state.uncovered.empty()) return final_message("every turn of project " + project_key + " is covered by a work item.");
 
   // The first session still uncovered: its chain turns first, then its turns without a chain.
   const std::string session = state.uncovered.front().first;

@@ -17,8 +17,7 @@ struct Repair {
   bool changed = false;
 };
 
-Repair drop_rejected_citations(nlohmann::json arguments, const nlohmann::json& errors,
-                               const nlohmann::json& fallback);
+Repair drop_rejected_citations(nlohmann::json arguments, const nlohmann::json& errors, const nlohmann::json& fallback);
 
 // A JSON pointer ("/a/0/b", "~1" and "~0" unescaped) as its tokens.
 std::vector<std::string> pointer_tokens(const std::string& pointer);

@@ -15,8 +15,7 @@ std::string_view trim(std::string_view text) {
 
 // "KEY: value" -> value when the line starts with exactly that key.
 std::optional<std::string_view> value_of(std::string_view line, std::string_view key) {
-  if (line.size() <= key.size() || line.substr(0, key.size()) != key || line[key.size()] != ':')
-    return std::nullopt;
+  if (line.size() <= key.size() || line.substr(0, key.size()) != key || line[key.size()] != ':') return std::nullopt;
   return trim(line.substr(key.size() + 1));
 }
 

@@ -17,16 +17,16 @@
 namespace diary::test {
 
 struct Directives {
-  std::vector<Reply> steps;  // RUN: (shell) and CALL: (tool) lines, in prompt order
-  std::optional<std::string> answer;       // ANSWER: lines joined by "\n", or ANSWER_JSON:
-  std::optional<std::string> phase;        // PHASE: of the final message
-  std::optional<Usage> usage;              // USAGE: <input_tokens> <output_tokens>
-  std::chrono::milliseconds delay{0};      // SLEEP_MS:
-  bool hang = false;                       // HANG
-  std::optional<int> fail_http;            // FAIL_HTTP: <status>
+  std::vector<Reply> steps;                                  // RUN: (shell) and CALL: (tool) lines, in prompt order
+  std::optional<std::string> answer;                         // ANSWER: lines joined by "\n", or ANSWER_JSON:
+  std::optional<std::string> phase;                          // PHASE: of the final message
+  std::optional<Usage> usage;                                // USAGE: <input_tokens> <output_tokens>
+  std::chrono::milliseconds delay{0};                        // SLEEP_MS:
+  bool hang = false;                                         // HANG
+  std::optional<int> fail_http;                              // FAIL_HTTP: <status>
   std::vector<std::pair<std::string, int>> fail_http_model;  // FAIL_HTTP_MODEL: <model> <status>
   std::optional<std::string> response_failed;                // RESPONSE_FAILED: <code>
-  std::vector<std::string> errors;         // malformed directive lines, reported as failures
+  std::vector<std::string> errors;                           // malformed directive lines, reported as failures
 };
 
 Directives parse_directives(std::string_view prompt);

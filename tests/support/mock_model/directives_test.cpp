@@ -10,14 +10,10 @@ namespace {
 using nlohmann::json;
 
 json user_message(const std::string& text) {
-  return {{"type", "message"},
-          {"role", "user"},
-          {"content", json::array({{{"type", "input_text"}, {"text", text}}})}};
+  return {{"type", "message"}, {"role", "user"}, {"content", json::array({{{"type", "input_text"}, {"text", text}}})}};
 }
 
-json call_output(const std::string& output) {
-  return {{"type", "function_call_output"}, {"call_id", "c"}, {"output", output}};
-}
+json call_output(const std::string& output) { return {{"type", "function_call_output"}, {"call_id", "c"}, {"output", output}}; }
 
 json exec_tools() {
   return json::array({{{"type", "function"}, {"name", "exec_command"}},
@@ -49,11 +45,12 @@ std::vector<std::pair<std::string, json>> events_of(const std::string& body) {
 }
 
 TEST(ModelRequestTest, ReadsLastUserMessageAndOutputsAfterIt) {
-  const auto request = request_with(json::array(
-      {user_message("first\nRUN: old"), call_output("old output"),
-       {{"type", "message"}, {"role", "developer"}, {"content", "ignored"}},
-       user_message("<environment_context>x</environment_context>"),
-       user_message("RUN: a\nANSWER: b"), call_output("out-a")}));
+  const auto request = request_with(json::array({user_message("first\nRUN: old"),
+                                                 call_output("old output"),
+                                                 {{"type", "message"}, {"role", "developer"}, {"content", "ignored"}},
+                                                 user_message("<environment_context>x</environment_context>"),
+                                                 user_message("RUN: a\nANSWER: b"),
+                                                 call_output("out-a")}));
   EXPECT_EQ(request.last_user_text(), "RUN: a\nANSWER: b");
   EXPECT_EQ(request.function_outputs_since_last_user(), std::vector<std::string>{"out-a"});
   EXPECT_EQ(request.model(), "mock-model");
@@ -63,15 +60,13 @@ TEST(ModelRequestTest, ReadsLastUserMessageAndOutputsAfterIt) {
 TEST(ModelRequestTest, FlattensArrayOutputsAndListsNamespacedTools) {
   json output = {{"type", "function_call_output"},
                  {"call_id", "c"},
-                 {"output", json::array({{{"type", "input_text"}, {"text", "one"}},
-                                         {{"type", "input_text"}, {"text", "two"}}})}};
+                 {"output", json::array({{{"type", "input_text"}, {"text", "one"}}, {{"type", "input_text"}, {"text", "two"}}})}};
   auto request = request_with(json::array({user_message("x"), output}));
   request.body["text"] = {{"format", {{"type", "json_schema"}}}};
   EXPECT_EQ(request.function_outputs_since_last_user(), std::vector<std::string>{"one\ntwo"});
   EXPECT_TRUE(request.has_output_schema());
   EXPECT_EQ(request.offered_tools(),
-            (std::vector<OfferedTool>{{"", "exec_command"}, {"", "write_stdin"},
-                                      {"mcp__diary", "write_evidence"}}));
+            (std::vector<OfferedTool>{{"", "exec_command"}, {"", "write_stdin"}, {"mcp__diary", "write_evidence"}}));
   EXPECT_EQ(request.shell_tool(), "exec_command");
 }
 
@@ -95,20 +90,15 @@ TEST(DirectivesTest, ParsesEveryDirective) {
 
 TEST(DirectivesTest, WalksStepsByCountingOutputsThenAnswers) {
   const std::string prompt = "RUN: one\nRUN: two\nANSWER: finished";
-  EXPECT_EQ(reply_from_directives(request_with(json::array({user_message(prompt)}))),
-            Reply::shell("one"));
-  EXPECT_EQ(reply_from_directives(
-                request_with(json::array({user_message(prompt), call_output("1")}))),
-            Reply::shell("two"));
-  EXPECT_EQ(reply_from_directives(request_with(
-                json::array({user_message(prompt), call_output("1"), call_output("2")}))),
+  EXPECT_EQ(reply_from_directives(request_with(json::array({user_message(prompt)}))), Reply::shell("one"));
+  EXPECT_EQ(reply_from_directives(request_with(json::array({user_message(prompt), call_output("1")}))), Reply::shell("two"));
+  EXPECT_EQ(reply_from_directives(request_with(json::array({user_message(prompt), call_output("1"), call_output("2")}))),
             Reply::message("finished"));
 }
 
 TEST(DirectivesTest, DefaultsAndFailures) {
   auto reply_to = [](const std::string& prompt, std::string model = "mock-model") {
-    return reply_from_directives(
-        request_with(json::array({user_message(prompt)}), exec_tools(), model));
+    return reply_from_directives(request_with(json::array({user_message(prompt)}), exec_tools(), model));
   };
   EXPECT_EQ(reply_to("just text"), Reply::message("done"));
   EXPECT_EQ(reply_to("ANSWER_JSON: { \"n\" : 1 }"), Reply::message("{\"n\":1}"));
@@ -117,16 +107,14 @@ TEST(DirectivesTest, DefaultsAndFailures) {
   EXPECT_EQ(reply_to("FAIL_HTTP_MODEL: big 503", "big"), Reply::http_error(503));
   EXPECT_EQ(reply_to("FAIL_HTTP_MODEL: big 503", "small"), Reply::message("done"));
   EXPECT_EQ(reply_to("RESPONSE_FAILED: rate_limit_exceeded").error_code, "rate_limit_exceeded");
-  EXPECT_EQ(reply_to("SLEEP_MS: 40\nANSWER: late"),
-            Reply::message("late").after(std::chrono::milliseconds(40)));
+  EXPECT_EQ(reply_to("SLEEP_MS: 40\nANSWER: late"), Reply::message("late").after(std::chrono::milliseconds(40)));
   EXPECT_EQ(reply_to("SLEEP_MS: soon").error_code, "mock_bad_directive");
   EXPECT_EQ(reply_to("CALL: tool not-json").error_code, "mock_bad_directive");
   EXPECT_EQ(reply_to("USAGE: 5 6").usage, (Usage{.input_tokens = 5, .output_tokens = 6}));
 }
 
 TEST(ReplyWireTest, MessageStreamsCreatedItemAndCompletedWithUsage) {
-  const auto answer = render_reply(Reply::message("hi").with_phase("final_answer"),
-                                   request_with(json::array()), 7);
+  const auto answer = render_reply(Reply::message("hi").with_phase("final_answer"), request_with(json::array()), 7);
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(answer.content_type, "text/event-stream");
   const auto events = events_of(answer.body);
@@ -159,8 +147,7 @@ TEST(ReplyWireTest, ShellUsesTheOfferedShellTool) {
   const json shell_tools = json::array({{{"type", "function"}, {"name", "shell"}}});
   const auto shell = call_item(render_reply(Reply::shell("ls"), request_with({}, shell_tools), 2));
   EXPECT_EQ(shell["name"], "shell");
-  EXPECT_EQ(json::parse(shell["arguments"].get<std::string>()),
-            (json{{"command", {"bash", "-lc", "ls"}}}));
+  EXPECT_EQ(json::parse(shell["arguments"].get<std::string>()), (json{{"command", {"bash", "-lc", "ls"}}}));
 
   const auto none = render_reply(Reply::shell("ls"), request_with({}, json::array()), 3);
   const auto events = events_of(none.body);
@@ -169,13 +156,11 @@ TEST(ReplyWireTest, ShellUsesTheOfferedShellTool) {
 }
 
 TEST(ReplyWireTest, ToolCallFindsTheNamespaceOfMcpTools) {
-  const auto answer =
-      render_reply(Reply::tool_call("write_evidence", {{"x", 1}}), request_with(json::array()), 4);
+  const auto answer = render_reply(Reply::tool_call("write_evidence", {{"x", 1}}), request_with(json::array()), 4);
   const json item = events_of(answer.body)[1].second["item"];
   EXPECT_EQ(item["name"], "write_evidence");
   EXPECT_EQ(item["namespace"], "mcp__diary");
-  const auto top = render_reply(Reply::tool_call("write_stdin", json::object()),
-                                request_with(json::array()), 5);
+  const auto top = render_reply(Reply::tool_call("write_stdin", json::object()), request_with(json::array()), 5);
   EXPECT_FALSE(events_of(top.body)[1].second["item"].contains("namespace"));
 }
 
@@ -185,12 +170,10 @@ TEST(ReplyWireTest, ErrorsAndFailures) {
   EXPECT_EQ(http.content_type, "application/json");
   EXPECT_EQ(json::parse(http.body)["error"]["code"], "mock_http_429");
 
-  const auto failed =
-      render_reply(Reply::failed("context_length_exceeded", "too long"), request_with({}), 2);
+  const auto failed = render_reply(Reply::failed("context_length_exceeded", "too long"), request_with({}), 2);
   const auto events = events_of(failed.body);
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[1].second["response"]["error"],
-            (json{{"code", "context_length_exceeded"}, {"message", "too long"}}));
+  EXPECT_EQ(events[1].second["response"]["error"], (json{{"code", "context_length_exceeded"}, {"message", "too long"}}));
 }
 
 }  // namespace

@@ -113,13 +113,11 @@ int main(int argc, char** argv) {
         .port = static_cast<std::uint16_t>(args.port), .log_requests = !args.quiet, .demo_agent = args.demo_agent});
     if (!args.port_file.empty()) write_port_file(args.port_file, server.port());
     std::fprintf(stderr, "diary-mock-model: DEMO MODEL (scripted, not a real LLM)%s listening on 127.0.0.1:%u\n",
-                 args.demo_agent ? " as the DEMO generate agent diary-demo-agent" : "",
-                 static_cast<unsigned>(server.port()));
+                 args.demo_agent ? " as the DEMO generate agent diary-demo-agent" : "", static_cast<unsigned>(server.port()));
     int received = 0;
     sigwait(&signals, &received);
     server.stop();
-    std::fprintf(stderr, "diary-mock-model: stopped (%d model requests served)\n",
-                 static_cast<int>(server.request_count()));
+    std::fprintf(stderr, "diary-mock-model: stopped (%d model requests served)\n", static_cast<int>(server.request_count()));
     return 0;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "diary-mock-model: %s\n", error.what());

@@ -94,8 +94,7 @@ Decision MockModelServer::Impl::decide(const http::request<http::string_body>& r
     return {Reply::http_error(404), json_error(404, "mock model: no route for " + what)};
   }
   if (request.count(http::field::content_encoding) != 0)
-    return {Reply::http_error(415),
-            json_error(415, "mock model: compressed request bodies are not supported")};
+    return {Reply::http_error(415), json_error(415, "mock model: compressed request bodies are not supported")};
   auto body = nlohmann::json::parse(request.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object())
     return {Reply::http_error(400), json_error(400, "mock model: request body is not JSON")};
@@ -109,8 +108,7 @@ Decision MockModelServer::Impl::decide(const http::request<http::string_body>& r
 
   Reply reply = choose_reply(model_request);
   Decision decision{reply, {}};
-  if (reply.kind != Reply::Kind::hang)
-    decision.answer = render_reply(reply, model_request, ++sequence);
+  if (reply.kind != Reply::Kind::hang) decision.answer = render_reply(reply, model_request, ++sequence);
   if (options.log_requests) {
     std::ostringstream line;
     PrintTo(model_request, &line);
@@ -143,12 +141,10 @@ asio::awaitable<void> MockModelServer::Impl::serve(tcp::socket socket) {
       co_return;
     }
 
-    http::response<http::string_body> response{
-        static_cast<http::status>(decision.answer.status), request.version()};
+    http::response<http::string_body> response{static_cast<http::status>(decision.answer.status), request.version()};
     response.set(http::field::server, "diary-mock-model");
     response.set(http::field::content_type, decision.answer.content_type);
-    if (decision.answer.content_type == "text/event-stream")
-      response.set(http::field::cache_control, "no-cache");
+    if (decision.answer.content_type == "text/event-stream") response.set(http::field::cache_control, "no-cache");
     response.keep_alive(request.keep_alive());
     response.body() = std::move(decision.answer.body);
     response.prepare_payload();
@@ -171,15 +167,14 @@ asio::awaitable<void> MockModelServer::Impl::accept_loop(tcp::acceptor acceptor)
       co_await timer.async_wait(kUseTuple);
       continue;
     }
-    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)),
-                   [](std::exception_ptr failure) {
-                     if (!failure) return;
-                     try {
-                       std::rethrow_exception(failure);
-                     } catch (const std::exception& e) {
-                       std::fprintf(stderr, "diary-mock-model: connection failed: %s\n", e.what());
-                     }
-                   });
+    asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)), [](std::exception_ptr failure) {
+      if (!failure) return;
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "diary-mock-model: connection failed: %s\n", e.what());
+      }
+    });
   }
 }
 
@@ -200,9 +195,7 @@ MockModelServer::~MockModelServer() { stop(); }
 
 std::uint16_t MockModelServer::port() const { return impl_->port; }
 
-std::string MockModelServer::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(impl_->port) + "/v1";
-}
+std::string MockModelServer::base_url() const { return "http://127.0.0.1:" + std::to_string(impl_->port) + "/v1"; }
 
 void MockModelServer::set_handler(Handler handler) {
   std::lock_guard lock(impl_->mutex);
@@ -219,15 +212,12 @@ std::size_t MockModelServer::request_count() const {
   return impl_->requests.size();
 }
 
-bool MockModelServer::wait_for_requests(std::size_t count,
-                                        std::chrono::steady_clock::time_point deadline) const {
+bool MockModelServer::wait_for_requests(std::size_t count, std::chrono::steady_clock::time_point deadline) const {
   std::unique_lock lock(impl_->mutex);
-  return impl_->changed.wait_until(lock, deadline,
-                                   [&] { return impl_->requests.size() >= count; });
+  return impl_->changed.wait_until(lock, deadline, [&] { return impl_->requests.size() >= count; });
 }
 
-bool MockModelServer::wait_for_requests(std::size_t count,
-                                        std::chrono::milliseconds timeout) const {
+bool MockModelServer::wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const {
   return wait_for_requests(count, std::chrono::steady_clock::now() + timeout);
 }
 

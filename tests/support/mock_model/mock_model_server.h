@@ -18,9 +18,9 @@
 namespace diary::test {
 
 struct MockModelOptions {
-  std::uint16_t port = 0;       // 0 = an ephemeral port
-  bool log_requests = false;    // one line per request on stderr
-  bool demo_agent = false;      // answer as the scripted generate agent (demo_agent.h), not by directives
+  std::uint16_t port = 0;     // 0 = an ephemeral port
+  bool log_requests = false;  // one line per request on stderr
+  bool demo_agent = false;    // answer as the scripted generate agent (demo_agent.h), not by directives
 };
 
 class MockModelServer {

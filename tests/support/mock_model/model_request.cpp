@@ -22,8 +22,7 @@ std::string string_field(const json& object, const char* key) {
 }
 
 bool is_user_message(const json& item) {
-  return string_field(item, "role") == "user" &&
-         (string_field(item, "type") == "message" || !item.contains("type"));
+  return string_field(item, "role") == "user" && (string_field(item, "type") == "message" || !item.contains("type"));
 }
 
 // Index of the last user message in `input`, or input.size() when there is none.
@@ -61,8 +60,7 @@ std::vector<ToolExchange> exchanges_in(const json& input, std::size_t begin, std
     const std::string call_id = string_field(item, "call_id");
     for (std::size_t j = i + 1; j < input.size(); ++j) {
       const json& answer = input[j];
-      if (string_field(answer, "type") != "function_call_output" || string_field(answer, "call_id") != call_id)
-        continue;
+      if (string_field(answer, "type") != "function_call_output" || string_field(answer, "call_id") != call_id) continue;
       auto output = answer.find("output");
       exchange.output = output == answer.end() ? std::string{} : joined_text(*output);
       exchange.answered = true;
@@ -135,8 +133,7 @@ std::vector<OfferedTool> ModelRequest::offered_tools() const {
     if (string_field(tool, "type") == "namespace") {
       auto inner = tool.find("tools");
       if (inner == tool.end() || !inner->is_array()) continue;
-      for (const auto& member : *inner)
-        tools.push_back({string_field(tool, "name"), string_field(member, "name")});
+      for (const auto& member : *inner) tools.push_back({string_field(tool, "name"), string_field(member, "name")});
     } else if (auto name = string_field(tool, "name"); !name.empty()) {
       tools.push_back({{}, name});
     }
@@ -146,8 +143,7 @@ std::vector<OfferedTool> ModelRequest::offered_tools() const {
 
 std::optional<std::string> ModelRequest::shell_tool() const {
   // Preference order mirrors codex's own: unified exec first, then the older shell tools.
-  static constexpr std::array<std::string_view, 3> kShellTools{"exec_command", "shell_command",
-                                                               "shell"};
+  static constexpr std::array<std::string_view, 3> kShellTools{"exec_command", "shell_command", "shell"};
   const auto tools = offered_tools();
   for (auto candidate : kShellTools)
     for (const auto& tool : tools)
@@ -155,9 +151,7 @@ std::optional<std::string> ModelRequest::shell_tool() const {
   return std::nullopt;
 }
 
-std::string ModelRequest::prompt_cache_key() const {
-  return string_field(body, "prompt_cache_key");
-}
+std::string ModelRequest::prompt_cache_key() const { return string_field(body, "prompt_cache_key"); }
 
 void PrintTo(const ModelRequest& request, std::ostream* out) {
   *out << "ModelRequest{" << request.path << ", model=" << request.model()

@@ -29,8 +29,7 @@ Reply Reply::http_error(int status, std::string message) {
   Reply reply;
   reply.kind = Kind::http_error;
   reply.http_status = status;
-  reply.error_message =
-      message.empty() ? "mock model: HTTP " + std::to_string(status) : std::move(message);
+  reply.error_message = message.empty() ? "mock model: HTTP " + std::to_string(status) : std::move(message);
   return reply;
 }
 
@@ -83,8 +82,8 @@ void PrintTo(const Reply& reply, std::ostream* out) {
   switch (reply.kind) {
     case Reply::Kind::message: *out << " " << nlohmann::json(reply.text).dump(); break;
     case Reply::Kind::tool_call:
-      *out << " " << (reply.tool_namespace.empty() ? "" : reply.tool_namespace + ".")
-           << reply.tool_name << " " << reply.tool_arguments.dump();
+      *out << " " << (reply.tool_namespace.empty() ? "" : reply.tool_namespace + ".") << reply.tool_name << " "
+           << reply.tool_arguments.dump();
       break;
     case Reply::Kind::shell: *out << " " << nlohmann::json(reply.command).dump(); break;
     case Reply::Kind::http_error: *out << " " << reply.http_status; break;

@@ -40,8 +40,7 @@ struct Reply {
   Usage usage;
 
   static Reply message(std::string text);
-  static Reply tool_call(std::string name, nlohmann::json arguments,
-                         std::string tool_namespace = {});
+  static Reply tool_call(std::string name, nlohmann::json arguments, std::string tool_namespace = {});
   static Reply shell(std::string command);
   static Reply http_error(int status, std::string message = {});
   static Reply failed(std::string code, std::string message = "mock model failure");

@@ -40,8 +40,7 @@ HttpAnswer completed_stream(const Ids& ids, const Usage& usage, const std::strin
   add_event(stream, "response.created", {{"response", {{"id", ids.response}}}});
   stream += items;
   add_event(stream, "response.completed",
-            {{"response", {{"id", ids.response}, {"status", "completed"},
-                           {"usage", usage_json(usage)}}}});
+            {{"response", {{"id", ids.response}, {"status", "completed"}, {"usage", usage_json(usage)}}}});
   return sse(std::move(stream));
 }
 
@@ -49,9 +48,7 @@ HttpAnswer failed_stream(const Ids& ids, const std::string& code, const std::str
   std::string stream;
   add_event(stream, "response.created", {{"response", {{"id", ids.response}}}});
   add_event(stream, "response.failed",
-            {{"response", {{"id", ids.response},
-                           {"status", "failed"},
-                           {"error", {{"code", code}, {"message", message}}}}}});
+            {{"response", {{"id", ids.response}, {"status", "failed"}, {"error", {{"code", code}, {"message", message}}}}}});
   return sse(std::move(stream));
 }
 
@@ -67,19 +64,15 @@ HttpAnswer message_stream(const Reply& reply, const Ids& ids) {
   std::string items;
   add_event(items, "response.output_item.added", {{"output_index", 0}, {"item", started}});
   add_event(items, "response.output_text.delta",
-            {{"output_index", 0}, {"item_id", ids.item}, {"content_index", 0},
-             {"delta", reply.text}});
+            {{"output_index", 0}, {"item_id", ids.item}, {"content_index", 0}, {"delta", reply.text}});
   add_event(items, "response.output_item.done", {{"output_index", 0}, {"item", item}});
   return completed_stream(ids, reply.usage, items);
 }
 
-HttpAnswer function_call_stream(const Reply& reply, const Ids& ids, const std::string& name,
-                                const std::string& tool_namespace, const json& arguments) {
-  json item = {{"type", "function_call"},
-               {"id", ids.item},
-               {"name", name},
-               {"arguments", arguments.dump()},
-               {"call_id", ids.call}};
+HttpAnswer function_call_stream(const Reply& reply, const Ids& ids, const std::string& name, const std::string& tool_namespace,
+                                const json& arguments) {
+  json item = {
+      {"type", "function_call"}, {"id", ids.item}, {"name", name}, {"arguments", arguments.dump()}, {"call_id", ids.call}};
   if (!tool_namespace.empty()) item["namespace"] = tool_namespace;
   std::string items;
   add_event(items, "response.output_item.done", {{"output_index", 0}, {"item", item}});
@@ -94,9 +87,7 @@ std::string resolve_namespace(const Reply& reply, const ModelRequest& request) {
     return tool.tool_namespace.empty() && tool.name == reply.tool_name;
   });
   if (top_level != tools.end()) return {};
-  auto nested = std::find_if(tools.begin(), tools.end(), [&](const OfferedTool& tool) {
-    return tool.name == reply.tool_name;
-  });
+  auto nested = std::find_if(tools.begin(), tools.end(), [&](const OfferedTool& tool) { return tool.name == reply.tool_name; });
   return nested == tools.end() ? std::string{} : nested->tool_namespace;
 }
 
@@ -119,10 +110,7 @@ std::string offered_names(const ModelRequest& request) {
 }  // namespace
 
 HttpAnswer json_error(int status, const std::string& message) {
-  json body = {{"error",
-                {{"message", message},
-                 {"type", "mock_error"},
-                 {"code", "mock_http_" + std::to_string(status)}}}};
+  json body = {{"error", {{"message", message}, {"type", "mock_error"}, {"code", "mock_http_" + std::to_string(status)}}}};
   return {status, "application/json", body.dump()};
 }
 
@@ -131,14 +119,12 @@ HttpAnswer render_reply(const Reply& reply, const ModelRequest& request, std::ui
   switch (reply.kind) {
     case Reply::Kind::message: return message_stream(reply, ids);
     case Reply::Kind::tool_call:
-      return function_call_stream(reply, ids, reply.tool_name, resolve_namespace(reply, request),
-                                  reply.tool_arguments);
+      return function_call_stream(reply, ids, reply.tool_name, resolve_namespace(reply, request), reply.tool_arguments);
     case Reply::Kind::shell: {
       auto tool = request.shell_tool();
       if (!tool)
         return failed_stream(ids, "mock_no_shell_tool",
-                             "mock model: the request offers no shell tool (offered: " +
-                                 offered_names(request) + ")");
+                             "mock model: the request offers no shell tool (offered: " + offered_names(request) + ")");
       return function_call_stream(reply, ids, *tool, {}, shell_arguments(*tool, reply.command));
     }
     case Reply::Kind::http_error: return json_error(reply.http_status, reply.error_message);

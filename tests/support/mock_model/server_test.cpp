@@ -52,8 +52,7 @@ class Client {
         result.error = ec;
         return;
       }
-      http::async_read(stream_, buffer_, response,
-                       [&](beast::error_code read_ec, std::size_t) { result.error = read_ec; });
+      http::async_read(stream_, buffer_, response, [&](beast::error_code read_ec, std::size_t) { result.error = read_ec; });
     });
     io_.restart();
     io_.run();
@@ -75,12 +74,12 @@ class Client {
 };
 
 json prompt_body(const std::string& prompt, const std::string& model = "mock-model") {
-  return {{"model", model},
-          {"input", json::array({{{"type", "message"},
-                                  {"role", "user"},
-                                  {"content", json::array({{{"type", "input_text"},
-                                                            {"text", prompt}}})}}})},
-          {"tools", json::array({{{"type", "function"}, {"name", "exec_command"}}})}};
+  return {
+      {"model", model},
+      {"input",
+       json::array(
+           {{{"type", "message"}, {"role", "user"}, {"content", json::array({{{"type", "input_text"}, {"text", prompt}}})}}})},
+      {"tools", json::array({{{"type", "function"}, {"name", "exec_command"}}})}};
 }
 
 bool has_event(const std::string& body, const std::string& type) {
@@ -140,9 +139,7 @@ TEST(MockModelServerTest, HandlerRepliesFirstAndNulloptFallsBackToDirectives) {
   EXPECT_EQ(fallback.status, 200);
   EXPECT_NE(fallback.body.find("from directives"), std::string::npos);
 
-  server.set_handler([](const ModelRequest&) -> std::optional<Reply> {
-    throw std::runtime_error("boom");
-  });
+  server.set_handler([](const ModelRequest&) -> std::optional<Reply> { throw std::runtime_error("boom"); });
   const auto thrown = client.post(prompt_body("ANSWER: x"));
   EXPECT_EQ(thrown.status, 500);
   EXPECT_NE(thrown.body.find("boom"), std::string::npos);

@@ -26,12 +26,10 @@ namespace {
 using nlohmann::json;
 
 json tool(const char* name, const char* description) {
-  return {{"name", name},
-          {"description", description},
-          {"inputSchema",
-           {{"type", "object"},
-            {"properties", {{"text", {{"type", "string"}}}}},
-            {"additionalProperties", false}}}};
+  return {
+      {"name", name},
+      {"description", description},
+      {"inputSchema", {{"type", "object"}, {"properties", {{"text", {{"type", "string"}}}}}, {"additionalProperties", false}}}};
 }
 
 json text_result(const json& text_payload, json structured) {
@@ -43,16 +41,14 @@ json text_result(const json& text_payload, json structured) {
 json call_tool(const json& params, const std::vector<std::string>& argv) {
   const std::string name = params.value("name", "");
   const json arguments = params.contains("arguments") ? params["arguments"] : json::object();
-  if (name == "echo")
-    return text_result({{"content_echo", arguments}}, {{"structured_echo", arguments}});
+  if (name == "echo") return text_result({{"content_echo", arguments}}, {{"structured_echo", arguments}});
   if (name == "whoami") {
     const char* tag = std::getenv("STUB_MCP_TAG");
     json who = {{"argv", argv}, {"tag", tag == nullptr ? json(nullptr) : json(tag)}};
     return text_result(who, who);
   }
   if (name == "unused") return text_result({{"unused", true}}, {{"unused", true}});
-  return {{"content", json::array({{{"type", "text"}, {"text", "unknown tool: " + name}}})},
-          {"isError", true}};
+  return {{"content", json::array({{{"type", "text"}, {"text", "unknown tool: " + name}}})}, {"isError", true}};
 }
 
 json answer(const json& request, const std::vector<std::string>& argv) {
@@ -65,8 +61,7 @@ json answer(const json& request, const std::vector<std::string>& argv) {
               {"serverInfo", {{"name", "stub"}, {"version", "1"}}}}}};
   if (method == "tools/list")
     return {{"result",
-             {{"tools", json::array({tool("echo", "Echoes its arguments."),
-                                     tool("whoami", "Reports argv and $STUB_MCP_TAG."),
+             {{"tools", json::array({tool("echo", "Echoes its arguments."), tool("whoami", "Reports argv and $STUB_MCP_TAG."),
                                      tool("unused", "A tool tests keep disabled.")})}}}};
   if (method == "tools/call") return {{"result", call_tool(params, argv)}};
   if (method == "ping") return {{"result", json::object()}};

@@ -167,9 +167,8 @@ TEST_F(DiaryCli, ListAndInspect) {
   auto list = cli({"list", "--reports-root", reports.string()});
   EXPECT_EQ(list.exit_code, 0);
   // The codex fixtures were recorded on 2026-11-20: that day is "partial" while it is today.
-  const bool fixture_day_is_today =
-      date::year_month_day{date::floor<date::days>(std::chrono::system_clock::now())} ==
-      date::year_month_day{date::year{2026}, date::month{11}, date::day{20}};
+  const bool fixture_day_is_today = date::year_month_day{date::floor<date::days>(std::chrono::system_clock::now())} ==
+                                    date::year_month_day{date::year{2026}, date::month{11}, date::day{20}};
   // One table: columns as wide as their widest cell.
   const std::string status = fixture_day_is_today ? "partial" : "final";
   const std::string final_cell = fixture_day_is_today ? "final  " : "final";

@@ -38,7 +38,8 @@ TEST(ChildProcess, EveryConcurrentWaiterWakesAtTheExit) {
           [&, child = *child]() -> asio::awaitable<void> {
             const bool exited = co_await child->wait_exit(20s);
             out.exited += exited ? 1 : 0;
-            out.after.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started));
+            out.after.push_back(
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started));
             ++done;
           },
           asio::detached);

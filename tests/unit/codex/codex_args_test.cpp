@@ -90,10 +90,9 @@ TEST(CodexArgsTest, ToolServerCommandPathsBecomeAbsoluteButBareNamesStayForPathL
 TEST(CodexArgsTest, CleanStartSwitchesOffTheUsersSetupAndEveryOtherServer) {
   const auto overrides = clean_start_overrides({"other", "dotted.name", "sp ace"});
   for (const char* key :
-       {"features.memories=false", "memories.use_memories=false", "memories.generate_memories=false",
-        "features.plugins=false", "features.apps=false", "features.hooks=false", "features.goals=false",
-        "agents.enabled=false", "features.code_mode=false", "skills.include_instructions=false",
-        "include_collaboration_mode_instructions=false", "include_environment_context=false",
+       {"features.memories=false", "memories.use_memories=false", "memories.generate_memories=false", "features.plugins=false",
+        "features.apps=false", "features.hooks=false", "features.goals=false", "agents.enabled=false", "features.code_mode=false",
+        "skills.include_instructions=false", "include_collaboration_mode_instructions=false", "include_environment_context=false",
         "project_doc_max_bytes=0", "project_root_markers=[]"})
     EXPECT_NE(std::ranges::find(overrides, key), overrides.end()) << key;
   // One inline table for the other servers: names with dots or blanks cannot be dotted paths.
@@ -116,9 +115,7 @@ TEST(CodexArgsTest, AppServerArgsOrderCleanStartThenOurServerThenTheUsersOverrid
   options.tool_server = diary_server();
   options.config_overrides = {"model=\"m\""};
   const auto overrides = overrides_of(app_server_args(options, {"diary", "other"}));
-  auto position = [&](const std::string& value) {
-    return std::ranges::find(overrides, value) - overrides.begin();
-  };
+  auto position = [&](const std::string& value) { return std::ranges::find(overrides, value) - overrides.begin(); };
   const auto others = position("mcp_servers={\"other\"={enabled=false}}");  // ours is not disabled
   const auto command = position("mcp_servers.diary.command=\"/opt/diary bin/diary\"");
   const auto user = position("model=\"m\"");
@@ -148,9 +145,8 @@ TEST(CodexArgsTest, ThreadStartLimitsTheToolServerToTheConversationsTools) {
   config.backend.tool_server = diary_server();
   const auto params = thread_start_params(config);
   EXPECT_EQ(params["cwd"], "/w");
-  EXPECT_EQ(params["config"],
-            (json{{"model_reasoning_effort", "low"},
-                  {"mcp_servers.diary.enabled_tools", {"read_session_lines", "write_evidence"}}}));
+  EXPECT_EQ(params["config"], (json{{"model_reasoning_effort", "low"},
+                                    {"mcp_servers.diary.enabled_tools", {"read_session_lines", "write_evidence"}}}));
 
   config.enabled_tools = std::vector<std::string>{};  // no tools at all is a real choice
   EXPECT_EQ(thread_start_params(config)["config"]["mcp_servers.diary.enabled_tools"], json::array());
@@ -164,14 +160,14 @@ TEST(CodexArgsTest, ThreadStartLimitsTheToolServerToTheConversationsTools) {
 TEST(CodexConfigFilesTest, ListsTheMcpServerTablesOfEveryReadableFile) {
   ScratchDir dir;
   test::write_file(dir / "a.toml",
-        "model = \"x\"\n[mcp_servers.one]\ncommand = \"a\"\n[mcp_servers.\"dotted.two\"]\nurl = \"http://h\"\n"
-        "[mcp_servers]\nnot_a_table = 1\n");
+                   "model = \"x\"\n[mcp_servers.one]\ncommand = \"a\"\n[mcp_servers.\"dotted.two\"]\nurl = \"http://h\"\n"
+                   "[mcp_servers]\nnot_a_table = 1\n");
   test::write_file(dir / "b.toml", "[mcp_servers.one]\ncommand = \"b\"\n[mcp_servers.three]\ncommand = \"c\"\n");
   test::write_file(dir / "broken.toml", "[mcp_servers.lost\ncommand=");
   test::write_file(dir / "none.toml", "model = \"y\"\n");
-  EXPECT_EQ(configured_mcp_servers({dir / "b.toml", dir / "missing.toml", dir / "broken.toml", dir / "none.toml",
-                                    dir / "a.toml"}),
-            (std::vector<std::string>{"dotted.two", "one", "three"}));
+  EXPECT_EQ(
+      configured_mcp_servers({dir / "b.toml", dir / "missing.toml", dir / "broken.toml", dir / "none.toml", dir / "a.toml"}),
+      (std::vector<std::string>{"dotted.two", "one", "three"}));
   EXPECT_TRUE(configured_mcp_servers({}).empty());
 }
 
@@ -179,8 +175,7 @@ TEST(CodexConfigFilesTest, CodexHomeIsTheBackendsOwn) {
   agent::AgentBackendOptions options;
   options.env["CODEX_HOME"] = "/given/home";
   EXPECT_EQ(backend_codex_home(options), "/given/home");
-  EXPECT_EQ(codex_config_files("/given/home"),
-            (std::vector<fs::path>{"/etc/codex/config.toml", "/given/home/config.toml"}));
+  EXPECT_EQ(codex_config_files("/given/home"), (std::vector<fs::path>{"/etc/codex/config.toml", "/given/home/config.toml"}));
 
   ::setenv("CODEX_HOME", "/process/home", 1);
   ::setenv("HOME", "/users/me", 1);

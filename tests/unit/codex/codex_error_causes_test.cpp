@@ -55,8 +55,8 @@ TEST(CodexErrorCauses, EveryProtocolCodeHasItsCause) {
 
 TEST(CodexErrorCauses, HostileShapesAreUnknown) {
   for (const json& info : {json(nullptr), json(42), json::array({"unauthorized"}), json::object(),
-                           json{{"httpConnectionFailed", {{"httpStatusCode", "429"}}}},
-                           json{{"httpConnectionFailed", 7}}, json{{"a", 1}, {"b", 2}}, json("someFutureCode")}) {
+                           json{{"httpConnectionFailed", {{"httpStatusCode", "429"}}}}, json{{"httpConnectionFailed", 7}},
+                           json{{"a", 1}, {"b", 2}}, json("someFutureCode")}) {
     const CodexErrorCause got = cause_from_codex_error_info(info);
     EXPECT_NE(got.cause, FailureCause::unauthorized) << info.dump();
     EXPECT_FALSE(got.http_status) << info.dump();

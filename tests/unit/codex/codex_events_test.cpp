@@ -17,12 +17,14 @@ std::optional<diary::agent::AgentTurnEvent> event_of(const json& item) {
 
 TEST(TurnError, HttpStatusAndCause) {
   using diary::agent::FailureCause;
-  auto e429 = turn_error_from({{"message", "upstream 429"}, {"codexErrorInfo", {{"httpConnectionFailed", {{"httpStatusCode", 429}}}}}});
+  auto e429 =
+      turn_error_from({{"message", "upstream 429"}, {"codexErrorInfo", {{"httpConnectionFailed", {{"httpStatusCode", 429}}}}}});
   EXPECT_EQ(e429.cause, FailureCause::rate_limited);
   EXPECT_EQ(e429.http_status, 429);
   EXPECT_TRUE(e429.retryable());
 
-  auto many = turn_error_from({{"message", "x"}, {"codexErrorInfo", {{"responseTooManyFailedAttempts", {{"httpStatusCode", 503}}}}}});
+  auto many =
+      turn_error_from({{"message", "x"}, {"codexErrorInfo", {{"responseTooManyFailedAttempts", {{"httpStatusCode", 503}}}}}});
   EXPECT_EQ(many.cause, FailureCause::server_error);
   EXPECT_TRUE(many.retryable());
 
@@ -41,12 +43,12 @@ TEST(TurnError, HttpStatusAndCause) {
 
 TEST(Events, CommandItemBecomesOneLineEvent) {
   auto event = event_of({{"type", "commandExecution"},
-                                {"id", "c1"},
-                                {"command", "/bin/bash -lc 'echo hi\nls'"},
-                                {"cwd", "/w"},
-                                {"status", "completed"},
-                                {"exitCode", 0},
-                                {"aggregatedOutput", "hi\n"}});
+                         {"id", "c1"},
+                         {"command", "/bin/bash -lc 'echo hi\nls'"},
+                         {"cwd", "/w"},
+                         {"status", "completed"},
+                         {"exitCode", 0},
+                         {"aggregatedOutput", "hi\n"}});
   ASSERT_TRUE(event);
   EXPECT_EQ(event->kind, diary::agent::EventKind::command);
   EXPECT_EQ(event->summary, "$ /bin/bash -lc 'echo hi ls' (exit 0)");
@@ -68,14 +70,14 @@ TEST(Events, ToolCallKeepsTheToolsVerdictAndItsErrorsButNotThePayload) {
   diary::codex::json errors = diary::codex::json::array();
   for (int i = 0; i < 30; ++i) errors.push_back({{"path", "/x"}, {"message", "bad"}, {"hint", "fix"}});
   auto event = event_of({{"type", "mcpToolCall"},
-                                {"id", "t1"},
-                                {"server", "diary"},
-                                {"tool", "write_evidence"},
-                                {"status", "completed"},
-                                {"arguments", {{"a", 1}}},
-                                {"result",
-                                 {{"content", {{{"type", "text"}, {"text", "..."}}}},
-                                  {"structuredContent", {{"status", "invalid"}, {"errors", errors}}}}}});
+                         {"id", "t1"},
+                         {"server", "diary"},
+                         {"tool", "write_evidence"},
+                         {"status", "completed"},
+                         {"arguments", {{"a", 1}}},
+                         {"result",
+                          {{"content", {{{"type", "text"}, {"text", "..."}}}},
+                           {"structuredContent", {{"status", "invalid"}, {"errors", errors}}}}}});
   ASSERT_TRUE(event);
   EXPECT_EQ(event->kind, diary::agent::EventKind::tool_call);
   EXPECT_EQ(event->metadata["tool"], "diary.write_evidence");
@@ -84,8 +86,13 @@ TEST(Events, ToolCallKeepsTheToolsVerdictAndItsErrorsButNotThePayload) {
   EXPECT_EQ(event->metadata["result_errors"][0]["hint"], "fix");
   EXPECT_FALSE(event->metadata.contains("result"));
 
-  auto plain = event_of({{"type", "mcpToolCall"}, {"id", "t2"}, {"server", "diary"}, {"tool", "read_session_lines"},
-                                {"status", "completed"}, {"arguments", nullptr}, {"result", nullptr}});
+  auto plain = event_of({{"type", "mcpToolCall"},
+                         {"id", "t2"},
+                         {"server", "diary"},
+                         {"tool", "read_session_lines"},
+                         {"status", "completed"},
+                         {"arguments", nullptr},
+                         {"result", nullptr}});
   ASSERT_TRUE(plain);
   EXPECT_FALSE(plain->metadata.contains("result_status"));
 }

@@ -43,8 +43,7 @@ TEST(CodexProtocol, APrimitiveOfTheWrongTypeIsAMismatchNotAConversion) {
             "params.tokenUsage.last.inputTokens: expected integer");
   EXPECT_EQ(mismatch<TokenUsageUpdated>({{"tokenUsage", {{"last", {{"inputTokens", "many"}}}}}}, "params"),
             "params.tokenUsage.last.inputTokens: expected integer");
-  EXPECT_EQ(mismatch<TokenUsageUpdated>({{"tokenUsage", {{"last", {{"outputTokens", 18446744073709551615ull}}}}}},
-                                        "params"),
+  EXPECT_EQ(mismatch<TokenUsageUpdated>({{"tokenUsage", {{"last", {{"outputTokens", 18446744073709551615ull}}}}}}, "params"),
             "params.tokenUsage.last.outputTokens: integer out of range");
 }
 
@@ -65,9 +64,8 @@ TEST(CodexProtocol, RealResponsesDecode) {
   EXPECT_EQ(thread->thread_id, "thr_1");
   EXPECT_EQ(thread->model, "gpt-5");
 
-  auto account = decode<GetAccountResponse>({{"account", {{"type", "chatgpt"}, {"email", nullptr}, {"planType", "plus"}}},
-                                             {"requiresOpenaiAuth", true}},
-                                            "result");
+  auto account = decode<GetAccountResponse>(
+      {{"account", {{"type", "chatgpt"}, {"email", nullptr}, {"planType", "plus"}}}, {"requiresOpenaiAuth", true}}, "result");
   ASSERT_TRUE(account) << account.error();
   ASSERT_TRUE(account->account);
   EXPECT_EQ(account->account->plan_type, "plus");
@@ -91,8 +89,8 @@ TEST(CodexProtocol, ItemsDecodeByTypeAndReportTheirMismatches) {
             "params.item.text: expected string");
   EXPECT_EQ(mismatch<ItemNotification>({{"item", {{"type", "fileChange"}, {"id", "p"}, {"changes", {5}}}}}, "params"),
             "params.item.changes[0]: expected object");
-  EXPECT_EQ(mismatch<ItemNotification>({{"item", {{"type", "commandExecution"}, {"id", "c"}, {"command", "ls"}, {"exitCode", "0"}}}},
-                                       "params"),
+  EXPECT_EQ(mismatch<ItemNotification>(
+                {{"item", {{"type", "commandExecution"}, {"id", "c"}, {"command", "ls"}, {"exitCode", "0"}}}}, "params"),
             "params.item.exitCode: expected integer");
   EXPECT_EQ(mismatch<ItemNotification>({{"threadId", 3}, {"item", {{"type", "x"}, {"id", "i"}}}}, "params"),
             "params.threadId: expected string");
@@ -117,12 +115,14 @@ TEST(CodexProtocol, ItemsDecodeByTypeAndReportTheirMismatches) {
 
 TEST(CodexProtocol, TurnsErrorsAndUsage) {
   auto completed = decode<TurnNotification>(
-      {{"threadId", "t"}, {"turn", {{"id", "u"}, {"status", "failed"}, {"error", {{"message", "429"}}}, {"items", json::array()}}}},
+      {{"threadId", "t"},
+       {"turn", {{"id", "u"}, {"status", "failed"}, {"error", {{"message", "429"}}}, {"items", json::array()}}}},
       "params");
   ASSERT_TRUE(completed) << completed.error();
   EXPECT_EQ(completed->turn.status, "failed");
   EXPECT_EQ(completed->turn.error["message"], "429");
-  EXPECT_EQ(mismatch<TurnNotification>({{"turn", {{"id", "u"}, {"status", 7}}}}, "params"), "params.turn.status: expected string");
+  EXPECT_EQ(mismatch<TurnNotification>({{"turn", {{"id", "u"}, {"status", 7}}}}, "params"),
+            "params.turn.status: expected string");
   EXPECT_EQ(mismatch<TurnNotification>({{"turn", 3}}, "params"), "params.turn: expected object");
   EXPECT_EQ(mismatch<TurnNotification>({{"turn", {{"id", "u"}, {"status", "failed"}, {"error", "boom"}}}}, "params"),
             "params.turn.error: expected object");
@@ -131,11 +131,15 @@ TEST(CodexProtocol, TurnsErrorsAndUsage) {
   EXPECT_EQ(mismatch<ErrorNotification>({{"error", {{"message", "m"}}}, {"willRetry", "no"}}, "params"),
             "params.willRetry: expected boolean");
 
-  auto usage = decode<TokenUsageUpdated>(
-      {{"tokenUsage",
-        {{"last", {{"inputTokens", 1200}, {"cachedInputTokens", 200}, {"outputTokens", 34}, {"reasoningOutputTokens", 8}, {"totalTokens", 1234}}},
-         {"total", {{"inputTokens", 2400}, {"outputTokens", 68}}}}}},
-      "params");
+  auto usage = decode<TokenUsageUpdated>({{"tokenUsage",
+                                           {{"last",
+                                             {{"inputTokens", 1200},
+                                              {"cachedInputTokens", 200},
+                                              {"outputTokens", 34},
+                                              {"reasoningOutputTokens", 8},
+                                              {"totalTokens", 1234}}},
+                                            {"total", {{"inputTokens", 2400}, {"outputTokens", 68}}}}}},
+                                         "params");
   ASSERT_TRUE(usage) << usage.error();
   EXPECT_EQ(usage->last.total_tokens, 1234);
   EXPECT_EQ(usage->total.total_tokens, 2468);  // input + output when totalTokens is absent
@@ -155,9 +159,13 @@ TEST(CodexProtocol, RoutingKeysNeverFail) {
 TEST(CodexProtocol, ApprovalRequestsOfEveryMethod) {
   EXPECT_TRUE(is_approval_method("item/permissions/requestApproval"));
   EXPECT_FALSE(is_approval_method("item/tool/requestUserInput"));
-  auto command = decode_approval("item/commandExecution/requestApproval",
-                                 {{"threadId", "t"}, {"turnId", "u"}, {"itemId", "c1"}, {"command", "rm -rf /"},
-                                  {"cwd", "/w"}, {"reason", nullptr}, {"startedAtMs", 1}});
+  auto command = decode_approval("item/commandExecution/requestApproval", {{"threadId", "t"},
+                                                                           {"turnId", "u"},
+                                                                           {"itemId", "c1"},
+                                                                           {"command", "rm -rf /"},
+                                                                           {"cwd", "/w"},
+                                                                           {"reason", nullptr},
+                                                                           {"startedAtMs", 1}});
   ASSERT_TRUE(command) << command.error();
   EXPECT_EQ(command->command, "rm -rf /");
   EXPECT_EQ(command->item_id, "c1");
@@ -169,9 +177,10 @@ TEST(CodexProtocol, ApprovalRequestsOfEveryMethod) {
   EXPECT_EQ(legacy->thread_id, "t");
   EXPECT_EQ(legacy->command, "git push");
 
-  auto patch = decode_approval("applyPatchApproval",
-                               {{"conversationId", "t"}, {"callId", "x"}, {"grantRoot", "/w"},
-                                {"fileChanges", {{"/w/a.txt", {{"add", {{"content", "x"}}}}}}}});
+  auto patch = decode_approval("applyPatchApproval", {{"conversationId", "t"},
+                                                      {"callId", "x"},
+                                                      {"grantRoot", "/w"},
+                                                      {"fileChanges", {{"/w/a.txt", {{"add", {{"content", "x"}}}}}}}});
   ASSERT_TRUE(patch) << patch.error();
   EXPECT_EQ(patch->paths, (std::vector<std::string>{"/w", "/w/a.txt"}));
 

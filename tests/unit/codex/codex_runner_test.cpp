@@ -39,8 +39,7 @@ agent::TurnOptions within(std::chrono::milliseconds timeout) {
 
 // One turn on a fresh runner of a fresh factory; shuts everything down afterwards.
 Result<AgentTurnResult> one_turn(const std::string& prompt, agent::TurnOptions options = within(10s),
-                                 codex::CodexFactoryOptions factory_options = fake_options(),
-                                 agent::AgentConfig config = {}) {
+                                 codex::CodexFactoryOptions factory_options = fake_options(), agent::AgentConfig config = {}) {
   return run_coro<Result<AgentTurnResult>>([&](asio::any_io_executor ex) -> asio::awaitable<Result<AgentTurnResult>> {
     auto factory = codex::make_codex_session_factory(ex, factory_options);
     auto runner = co_await factory->create_runner(config);
@@ -232,8 +231,8 @@ TEST(CodexSessionFactory, WaitersOfAFailedStartFailFastWithItsError) {
         auto factory = codex::make_codex_session_factory(ex, fake_options("initialize-not-object"));
         auto out = std::make_shared<std::vector<std::string>>();
         auto record = [out](const Result<std::shared_ptr<agent::AgentRunner>>& created) {
-          out->push_back(created ? "started?" : std::string(agent::to_string(created.error().kind)) + ": " +
-                                                    created.error().message);
+          out->push_back(created ? "started?"
+                                 : std::string(agent::to_string(created.error().kind)) + ": " + created.error().message);
         };
         asio::co_spawn(
             ex,
@@ -433,8 +432,7 @@ TEST(CodexRunner, FileChangeApprovalsNameTheFilesOfTheirItem) {
   std::vector<std::string> paths;
   config.approval_handler = [&](const agent::ApprovalRequest& request) {
     for (const auto& path : request.paths) paths.push_back(path.filename().string());
-    return request.kind == agent::ApprovalKind::file_change ? agent::ApprovalDecision::accept
-                                                            : agent::ApprovalDecision::decline;
+    return request.kind == agent::ApprovalKind::file_change ? agent::ApprovalDecision::accept : agent::ApprovalDecision::decline;
   };
   auto result = one_turn("FILE_APPROVAL", within(10s), fake_options(), config);
   ASSERT_TRUE(result) << result.error();
@@ -496,8 +494,7 @@ TEST(CodexRunner, WrongShapedAnswersFailTheirRequestWithTheJsonPath) {
   auto handshake = one_turn("hello", within(10s), fake_options("wrong-result:initialize"));
   ASSERT_FALSE(handshake);
   EXPECT_EQ(handshake.error().kind, ErrorKind::blocked);
-  EXPECT_NE(handshake.error().message.find("initialize with an unexpected shape: result: expected object"),
-            std::string::npos)
+  EXPECT_NE(handshake.error().message.find("initialize with an unexpected shape: result: expected object"), std::string::npos)
       << handshake.error();
 }
 

@@ -133,9 +133,7 @@ std::function<bool(const json&)> is_response(int id) {
 }
 
 std::function<bool(const json&)> is_turn_completed(const std::string& turn_id) {
-  return [turn_id](const json& m) {
-    return m.value("method", "") == "turn/completed" && m["params"]["turn"]["id"] == turn_id;
-  };
+  return [turn_id](const json& m) { return m.value("method", "") == "turn/completed" && m["params"]["turn"]["id"] == turn_id; };
 }
 
 json turn_start(int id, const std::string& thread_id, const std::string& text) {

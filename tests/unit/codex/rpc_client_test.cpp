@@ -104,7 +104,8 @@ TEST(RpcClient, RetriesOverloadWithBackoffThenSucceeds) {
               const auto id = wire.sent[answered++]["id"];
               if (overloads < 2) {
                 ++overloads;
-                client.on_line(json{{"id", id}, {"error", {{"code", -32001}, {"message", "Server overloaded; retry later."}}}}.dump());
+                client.on_line(
+                    json{{"id", id}, {"error", {{"code", -32001}, {"message", "Server overloaded; retry later."}}}}.dump());
               } else {
                 client.on_line(json{{"id", id}, {"result", {{"ok", true}}}}.dump());
               }
@@ -134,7 +135,8 @@ TEST(RpcClient, GivesUpOnOverloadAfterMaxRetries) {
           for (int i = 0; i < 200 && answered < 3; ++i) {
             co_await sleep_for(1ms);
             while (answered < wire.sent.size())
-              client.on_line(json{{"id", wire.sent[answered++]["id"]}, {"error", {{"code", -32001}, {"message", "overloaded"}}}}.dump());
+              client.on_line(
+                  json{{"id", wire.sent[answered++]["id"]}, {"error", {{"code", -32001}, {"message", "overloaded"}}}}.dump());
           }
         },
         asio::detached);
@@ -338,9 +340,7 @@ TEST(ServerRequest, RepliesExactlyOnceByConstruction) {
   EXPECT_EQ(json::parse(sent[0])["result"]["ok"], true);
 
   logged.clear();
-  {
-    ServerRequest dropped(jsonrpc::IncomingRequest{std::string("s"), "item/tool/call", json::object()}, send, log);
-  }
+  { ServerRequest dropped(jsonrpc::IncomingRequest{std::string("s"), "item/tool/call", json::object()}, send, log); }
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(json::parse(sent[1])["error"]["code"], -32603);
   ASSERT_EQ(logged.size(), 1u);

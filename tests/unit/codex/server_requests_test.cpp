@@ -12,8 +12,7 @@ using agent::ApprovalDecision;
 TEST(ApprovalResult, CurrentMethodsGetCodexDecisionStrings) {
   for (const std::string method : {"item/commandExecution/requestApproval", "item/fileChange/requestApproval"}) {
     EXPECT_EQ(approval_result(method, ApprovalDecision::accept), (json{{"decision", "accept"}})) << method;
-    EXPECT_EQ(approval_result(method, ApprovalDecision::accept_for_session), (json{{"decision", "acceptForSession"}}))
-        << method;
+    EXPECT_EQ(approval_result(method, ApprovalDecision::accept_for_session), (json{{"decision", "acceptForSession"}})) << method;
     EXPECT_EQ(approval_result(method, ApprovalDecision::decline), (json{{"decision", "decline"}})) << method;
     EXPECT_EQ(approval_result(method, ApprovalDecision::cancel), (json{{"decision", "cancel"}})) << method;
   }

@@ -9,11 +9,15 @@ namespace {
 jsonrpc::IncomingNotification usage_update(std::int64_t total_in, std::int64_t total_out, std::int64_t last_in,
                                            std::int64_t last_out) {
   auto breakdown = [](std::int64_t in, std::int64_t out) {
-    return nlohmann::json{{"inputTokens", in}, {"cachedInputTokens", 0}, {"outputTokens", out},
-                          {"reasoningOutputTokens", 0}, {"totalTokens", in + out}};
+    return nlohmann::json{{"inputTokens", in},
+                          {"cachedInputTokens", 0},
+                          {"outputTokens", out},
+                          {"reasoningOutputTokens", 0},
+                          {"totalTokens", in + out}};
   };
   return {"thread/tokenUsage/updated",
-          {{"threadId", "th"}, {"turnId", "tu"},
+          {{"threadId", "th"},
+           {"turnId", "tu"},
            {"tokenUsage", {{"total", breakdown(total_in, total_out)}, {"last", breakdown(last_in, last_out)}}}}};
 }
 
@@ -35,10 +39,12 @@ TEST(TurnCollector, AMalformedNotificationIsReportedAndSkipped) {
   boost::asio::io_context io;
   std::vector<std::string> reported;
   TurnCollector collector(io.get_executor(), nullptr, [&](std::string_view what) { reported.emplace_back(what); });
-  collector.deliver({"item/completed", {{"item", {{"type", "agentMessage"}, {"id", "bad"}, {"text", 42}, {"phase", "final_answer"}}}}});
+  collector.deliver(
+      {"item/completed", {{"item", {{"type", "agentMessage"}, {"id", "bad"}, {"text", 42}, {"phase", "final_answer"}}}}});
   collector.deliver({"error", {{"error", 7}, {"willRetry", "no"}}});
   collector.deliver({"turn/started", {{"turn", 3}}});
-  collector.deliver({"item/completed", {{"item", {{"type", "agentMessage"}, {"id", "m"}, {"text", "done"}, {"phase", "final_answer"}}}}});
+  collector.deliver(
+      {"item/completed", {{"item", {{"type", "agentMessage"}, {"id", "m"}, {"text", "done"}, {"phase", "final_answer"}}}}});
   collector.deliver({"turn/completed", {{"turn", {{"id", "tu"}, {"status", "completed"}, {"error", nullptr}}}}});
   ASSERT_EQ(reported.size(), 3u);
   EXPECT_EQ(reported[0], "codex sent a malformed item/completed: params.item.text: expected string");

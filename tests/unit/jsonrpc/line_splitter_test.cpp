@@ -10,8 +10,7 @@ using diary::jsonrpc::LineSplitter;
 namespace {
 std::vector<std::string> feed_all(LineSplitter& splitter, const std::vector<std::string>& chunks) {
   std::vector<std::string> lines;
-  for (const auto& chunk : chunks)
-    EXPECT_TRUE(splitter.feed(chunk, [&](std::string_view line) { lines.emplace_back(line); }));
+  for (const auto& chunk : chunks) EXPECT_TRUE(splitter.feed(chunk, [&](std::string_view line) { lines.emplace_back(line); }));
   return lines;
 }
 }  // namespace

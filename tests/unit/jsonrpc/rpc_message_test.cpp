@@ -32,8 +32,8 @@ TEST(Classify, ByFieldPresence) {
 }
 
 TEST(Classify, GarbageIsUnclassifiable) {
-  for (auto line : {"not json", "{\"truncated\": ", "[1,2,3]", "{\"neither\":1}", "42", "{\"id\":1.5,\"method\":\"m\"}",
-                    "{\"id\":9}"}) {
+  for (auto line :
+       {"not json", "{\"truncated\": ", "[1,2,3]", "{\"neither\":1}", "42", "{\"id\":1.5,\"method\":\"m\"}", "{\"id\":9}"}) {
     EXPECT_TRUE(std::holds_alternative<Unclassifiable>(classify(std::string_view(line)))) << line;
   }
 }
@@ -80,5 +80,7 @@ TEST(Encode, InvalidUtf8IsReplacedNotThrown) {
   const std::string bad = std::string("a") + char(0xff) + "b";
   std::string line;
   EXPECT_NO_THROW(line = encode_result(RequestId{std::int64_t{1}}, json(bad), Envelope::jsonrpc2));
-  EXPECT_EQ(json::parse(line)["result"], "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(json::parse(line)["result"],
+            "a\xEF\xBF\xBD"
+            "b");
 }

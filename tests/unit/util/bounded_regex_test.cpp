@@ -9,8 +9,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-BoundedRegex compiled(std::string_view pattern, RegexDialect dialect = RegexDialect::multiline,
-                      RegexLimits limits = {}) {
+BoundedRegex compiled(std::string_view pattern, RegexDialect dialect = RegexDialect::multiline, RegexLimits limits = {}) {
   auto regex = BoundedRegex::compile(pattern, dialect, limits);
   EXPECT_TRUE(regex.has_value()) << regex.error();
   return std::move(*regex);
@@ -43,9 +42,7 @@ TEST(BoundedRegex, InvalidPatternSaysWhereWithoutTheInsertedCallout) {
   EXPECT_TRUE(contains(regex.error(), "offset 4")) << regex.error();
 }
 
-TEST(BoundedRegex, LeadingVerbsStayFirst) {
-  EXPECT_EQ(compiled("(*UTF)(*LIMIT_MATCH=1000)a+b").search("aaab"), true);
-}
+TEST(BoundedRegex, LeadingVerbsStayFirst) { EXPECT_EQ(compiled("(*UTF)(*LIMIT_MATCH=1000)a+b").search("aaab"), true); }
 
 TEST(BoundedRegex, LongRepetitionOfAGroupMatches) {
   std::string text = "# Release\n";

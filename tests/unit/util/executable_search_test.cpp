@@ -18,8 +18,8 @@ TEST(ExecutableSearch, FindsTheFirstExecutableInOrder) {
   fs::permissions(scratch / "b" / "tool", fs::perms::owner_all);
   fs::permissions(scratch / "c" / "tool", fs::perms::owner_all);
   fs::create_directories(scratch / "d" / "tool");  // a folder named like the program
-  const std::string path = (scratch / "d").string() + "::" + (scratch / "a").string() + ":" +
-                           (scratch / "b").string() + ":" + (scratch / "c").string();
+  const std::string path = (scratch / "d").string() + "::" + (scratch / "a").string() + ":" + (scratch / "b").string() + ":" +
+                           (scratch / "c").string();
   EXPECT_EQ(find_in_search_path("tool", path), scratch / "b" / "tool");
   EXPECT_EQ(find_in_search_path("none", path), std::nullopt);
   EXPECT_EQ(find_in_search_path("tool", ""), std::nullopt);

@@ -7,27 +7,38 @@ namespace {
 
 TEST(TerminalLine, RemovesEscapeSequencesAndControls) {
   EXPECT_EQ(terminal_line("plain text"), "plain text");
-  EXPECT_EQ(terminal_line("\x1b[2J\x1b[31mred\x1b[0m"), "red");                // CSI: clear screen, colours
-  EXPECT_EQ(terminal_line("a\x1b]0;pwned title\x07" "b"), "ab");               // OSC window title, BEL
+  EXPECT_EQ(terminal_line("\x1b[2J\x1b[31mred\x1b[0m"), "red");  // CSI: clear screen, colours
+  EXPECT_EQ(terminal_line("a\x1b]0;pwned title\x07"
+                          "b"),
+            "ab");                                                                 // OSC window title, BEL
   EXPECT_EQ(terminal_line("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"), "alink");  // OSC 8, ST
-  EXPECT_EQ(terminal_line("a\x1b" "cb"), "ab");                                // RIS (reset)
+  EXPECT_EQ(terminal_line("a\x1b"
+                          "cb"),
+            "ab");  // RIS (reset)
   EXPECT_EQ(terminal_line("one\ntwo\r\tthree"), "one two  three");
-  EXPECT_EQ(terminal_line(std::string("nul\0bel\x07" "del\x7f", 13)), "nulbeldel");
-  EXPECT_EQ(terminal_line("c1\xc2\x9b" "31m"), "c131m");                     // U+009B (8-bit CSI) dropped
+  EXPECT_EQ(terminal_line(std::string("nul\0bel\x07"
+                                      "del\x7f",
+                                      13)),
+            "nulbeldel");
+  EXPECT_EQ(terminal_line("c1\xc2\x9b"
+                          "31m"),
+            "c131m");  // U+009B (8-bit CSI) dropped
   EXPECT_EQ(terminal_line("bidi\u202Eevil"), "bidievil");
   EXPECT_EQ(terminal_line("trailing\x1b["), "trailing");
 }
 
 TEST(TerminalLine, KeepsUnicodeAndReplacesInvalidBytes) {
   EXPECT_EQ(terminal_line("caf\u00e9 \u65e5\u672c \U0001F600"), "caf\u00e9 \u65e5\u672c \U0001F600");
-  EXPECT_EQ(terminal_line("bad\xff\xfe" "end"), "bad\uFFFD\uFFFDend");
+  EXPECT_EQ(terminal_line("bad\xff\xfe"
+                          "end"),
+            "bad\uFFFD\uFFFDend");
   EXPECT_EQ(terminal_line("cut\xe6\x97"), "cut\uFFFD\uFFFD");
 }
 
 TEST(DisplayWidth, CountsColumnsNotBytes) {
   EXPECT_EQ(display_width("abc"), 3u);
-  EXPECT_EQ(display_width("\u65e5\u672c"), 4u);         // wide CJK
-  EXPECT_EQ(display_width("e\u0301"), 1u);              // combining acute
+  EXPECT_EQ(display_width("\u65e5\u672c"), 4u);  // wide CJK
+  EXPECT_EQ(display_width("e\u0301"), 1u);       // combining acute
   EXPECT_EQ(display_width("\U0001F600"), 2u);
 }
 

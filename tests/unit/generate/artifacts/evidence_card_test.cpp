@@ -54,8 +54,8 @@ TEST_F(ValidateChain, RejectsABlankSummary) {
 }
 
 TEST_F(ValidateChain, RejectsABlankReactionOutcomeCheckOrTerminalSummary) {
-  for (const std::string pointer : {"/agent_reactions/0/summary", "/outcomes/0/summary", "/observed_checks/0/summary",
-                                    "/terminal_state/summary"}) {
+  for (const std::string pointer :
+       {"/agent_reactions/0/summary", "/outcomes/0/summary", "/observed_checks/0/summary", "/terminal_state/summary"}) {
     json chain = sample_chain();
     chain[json::json_pointer(pointer)] = "";
     test::expect_one_problem(check(chain), "/evidence_chain" + pointer, "must be a non-empty string");
@@ -101,7 +101,7 @@ TEST_F(ValidateChain, RejectsMalformedOrReversedSpans) {
 
 TEST_F(ValidateChain, RejectsAnUnknownProject) {
   test::expect_one_problem(validate_chain(sample_chain(), prepared.day(), "gamma-000000000000", "S0001", nullptr), "/project_key",
-             "unknown project_key gamma-000000000000");
+                           "unknown project_key gamma-000000000000");
 }
 
 TEST_F(ValidateChain, RejectsAnUnknownSession) {
@@ -119,7 +119,8 @@ TEST_F(ValidateChain, RejectsATurnNotInTheSession) {
 
 TEST_F(ValidateChain, RejectsATurnThatAlreadyHasAChain) {
   const json card = {{"evidence_chains", json::array({sample_chain()})}};
-  test::expect_one_problem(check(sample_chain(), &card), "/evidence_chain/turn_ref", "already has a committed evidence chain (duplicate)");
+  test::expect_one_problem(check(sample_chain(), &card), "/evidence_chain/turn_ref",
+                           "already has a committed evidence chain (duplicate)");
   EXPECT_TRUE(check(sample_chain("T0002", 5), &card).empty()) << "another turn is no duplicate";
 }
 
@@ -134,14 +135,16 @@ TEST_F(ValidateChain, RejectsACitationOutsideTheTurn) {
   json chain = sample_chain();
   chain["observed_checks"][0]["citations"][0]["lines"] = "4-5";
   auto problems = check(chain);
-  test::expect_one_problem(problems, "/evidence_chain/observed_checks/0/citations/0/lines", "line span 4-5 is outside turn T0001 span 1-4");
+  test::expect_one_problem(problems, "/evidence_chain/observed_checks/0/citations/0/lines",
+                           "line span 4-5 is outside turn T0001 span 1-4");
   EXPECT_NE(problems[0].hint.find("cite only lines 1-4"), std::string::npos);
 }
 
 TEST_F(ValidateChain, RejectsAQuoteCitationOutsideTheTurn) {
   json chain = sample_chain("T0002", 5);
   chain["trigger"]["quoted_messages"][0]["citations"][0]["lines"] = "1-1";  // the previous turn
-  test::expect_one_problem(check(chain), "/evidence_chain/trigger/quoted_messages/0/citations/0/lines", "outside turn T0002 span 5-8");
+  test::expect_one_problem(check(chain), "/evidence_chain/trigger/quoted_messages/0/citations/0/lines",
+                           "outside turn T0002 span 5-8");
 }
 
 TEST_F(ValidateChain, RejectsMaterialResultWithoutAnOutcome) {
@@ -242,7 +245,8 @@ TEST_F(ValidateChain, ReportsEveryProblemAtOnce) {
 
 TEST_F(ValidateChain, HostileValuesNeverThrow) {
   const json values[] = {json(), json(1), json("s"), json::array({1, 2}), json::object(), json::array({json()})};
-  const char* fields[] = {"turn_ref", "trigger", "agent_reactions", "outcomes", "observed_checks", "terminal_state", "materiality"};
+  const char* fields[] = {"turn_ref",        "trigger",        "agent_reactions", "outcomes",
+                          "observed_checks", "terminal_state", "materiality"};
   for (const char* field : fields)
     for (const auto& value : values) {
       json chain = sample_chain();
@@ -402,10 +406,8 @@ TEST_F(EvidenceCard, AnUnparsableCardIsRemovedByRepair) {
 
 TEST_F(EvidenceCard, ABrokenEnvelopeIsUnparsable) {
   const json good = {{"schema_version", 1}, {"project_key", alpha}, {"session_ref", "S0001"}, {"evidence_chains", json::array()}};
-  const std::pair<std::string, json> breaks[] = {{"/schema_version", 2},
-                                                 {"/project_key", beta},
-                                                 {"/session_ref", "S0002"},
-                                                 {"/evidence_chains", json::object()}};
+  const std::pair<std::string, json> breaks[] = {
+      {"/schema_version", 2}, {"/project_key", beta}, {"/session_ref", "S0002"}, {"/evidence_chains", json::object()}};
   for (const auto& [pointer, value] : breaks) {
     json card = good;
     card[json::json_pointer(pointer)] = value;
@@ -443,7 +445,8 @@ TEST(EvidenceCardEmpty, WritesAnEmptyCardOnlyForASessionWithoutTurns) {
   PreparedDay prepared(day);
   ASSERT_TRUE(write_empty_card(prepared.day(), alpha, "S0002").has_value());
   const json card = read_json(prepared.card(alpha, "S0002"));
-  EXPECT_EQ(card, (json{{"schema_version", 1}, {"project_key", alpha}, {"session_ref", "S0002"}, {"evidence_chains", json::array()}}));
+  EXPECT_EQ(card,
+            (json{{"schema_version", 1}, {"project_key", alpha}, {"session_ref", "S0002"}, {"evidence_chains", json::array()}}));
   EXPECT_TRUE(inspect_evidence_card(prepared.day(), alpha, "S0002").complete());
 
   auto refused = write_empty_card(prepared.day(), alpha, "S0001");

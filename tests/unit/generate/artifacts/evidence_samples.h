@@ -25,8 +25,7 @@ inline const std::string beta = "beta-ba9876543210";
 
 class PreparedDay {
  public:
-  explicit PreparedDay(const FixtureDay& day = two_project_day())
-      : workspace_(write_fixture_workspace(scratch_.path(), day)) {
+  explicit PreparedDay(const FixtureDay& day = two_project_day()) : workspace_(write_fixture_workspace(scratch_.path(), day)) {
     reload();
   }
 
@@ -63,9 +62,14 @@ inline nlohmann::json sample_chain(const std::string& turn_ref = "T0001", std::s
             {"summary", "The user asked for a change."},
             {"quoted_messages", json::array({{{"text", quote}, {"citations", cite(first, first)}}})},
             {"citations", cite(first, first)}}},
-          {"agent_reactions", json::array({{{"summary", "The agent searched and edited the code."}, {"citations", cite(first + 1, first + 3)}}})},
-          {"outcomes", json::array({{{"category", "code_outcome"}, {"summary", "The change was made."}, {"citations", cite(first + 3, first + 3)}}})},
-          {"observed_checks", json::array({{{"type", "command_output"}, {"summary", "grep found the spot."}, {"citations", cite(first + 2, first + 2)}}})},
+          {"agent_reactions",
+           json::array({{{"summary", "The agent searched and edited the code."}, {"citations", cite(first + 1, first + 3)}}})},
+          {"outcomes",
+           json::array(
+               {{{"category", "code_outcome"}, {"summary", "The change was made."}, {"citations", cite(first + 3, first + 3)}}})},
+          {"observed_checks",
+           json::array(
+               {{{"type", "command_output"}, {"summary", "grep found the spot."}, {"citations", cite(first + 2, first + 2)}}})},
           {"terminal_state", {{"type", "material_result"}, {"summary", "Done."}, {"citations", cite(first + 3, first + 3)}}},
           {"materiality", "material"}};
 }
@@ -79,7 +83,8 @@ inline nlohmann::json turn(const std::string& session, const std::string& turn_r
 }
 
 // A valid material work item covering alpha S0001/T0001 (which needs a committed chain).
-inline nlohmann::json sample_item(const std::string& ref = "W0001", nlohmann::json covered = nlohmann::json::array({turn("S0001", "T0001")})) {
+inline nlohmann::json sample_item(const std::string& ref = "W0001",
+                                  nlohmann::json covered = nlohmann::json::array({turn("S0001", "T0001")})) {
   using nlohmann::json;
   const json first = covered.empty() ? turn("S0001", "T0001") : covered.front();
   return {{"work_item_ref", ref},
@@ -88,17 +93,26 @@ inline nlohmann::json sample_item(const std::string& ref = "W0001", nlohmann::js
           {"covered_turns", covered},
           {"trigger", {{"summary", "The user asked for a flag."}, {"evidence_refs", json::array({first})}}},
           {"agent_reaction", {{"summary", "The agent edited the CLI."}, {"main_actions", json::array({"edited src/cli.cpp"})}}},
-          {"outcomes", json::array({{{"category", "code_outcome"}, {"summary", "The flag exists."}, {"evidence_refs", json::array({first})}, {"confidence", "high"}}})},
-          {"terminal_states", json::array({{{"type", "material_result"}, {"summary", "Done."}, {"evidence_refs", json::array({first})}}})},
+          {"outcomes", json::array({{{"category", "code_outcome"},
+                                     {"summary", "The flag exists."},
+                                     {"evidence_refs", json::array({first})},
+                                     {"confidence", "high"}}})},
+          {"terminal_states",
+           json::array({{{"type", "material_result"}, {"summary", "Done."}, {"evidence_refs", json::array({first})}}})},
           {"limits", json::array()},
           {"confidence", "high"}};
 }
 
 // An evidence_gap_item covering `covered` (turns without a chain).
 inline nlohmann::json gap_item(const std::string& ref, nlohmann::json covered) {
-  return {{"work_item_ref", ref},         {"kind", "evidence_gap_item"},         {"title", "Turns without evidence"},
-          {"covered_turns", covered},     {"outcomes", nlohmann::json::array()}, {"terminal_states", nlohmann::json::array()},
-          {"limits", nlohmann::json::array({"no chain could be extracted"})}, {"confidence", "low"}};
+  return {{"work_item_ref", ref},
+          {"kind", "evidence_gap_item"},
+          {"title", "Turns without evidence"},
+          {"covered_turns", covered},
+          {"outcomes", nlohmann::json::array()},
+          {"terminal_states", nlohmann::json::array()},
+          {"limits", nlohmann::json::array({"no chain could be extracted"})},
+          {"confidence", "low"}};
 }
 
 // Commits `chain` to a card the way write_evidence does (hash of the turn, under the lock);
@@ -113,12 +127,13 @@ inline void store_chain(const PreparedDay& prepared, const std::string& pk, cons
   auto hash = turn_inputs_sha256(prepared.day(), pk, *session, *span);
   ASSERT_TRUE(hash.has_value()) << hash.error().message;
   Problems problems;
-  auto written = update_json_locked(prepared.card(pk, session_ref), [&](const StoredJson& current) -> std::optional<nlohmann::json> {
-    auto commit = commit_chain(current, chain, *hash, prepared.day(), pk, *session);
-    problems = commit.problems;
-    if (!problems.empty()) return std::nullopt;
-    return commit.card;
-  });
+  auto written =
+      update_json_locked(prepared.card(pk, session_ref), [&](const StoredJson& current) -> std::optional<nlohmann::json> {
+        auto commit = commit_chain(current, chain, *hash, prepared.day(), pk, *session);
+        problems = commit.problems;
+        if (!problems.empty()) return std::nullopt;
+        return commit.card;
+      });
   ASSERT_TRUE(written.has_value());
   ASSERT_TRUE(problems.empty()) << invalid_result(problems).dump(2);
 }

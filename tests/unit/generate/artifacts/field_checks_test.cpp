@@ -15,7 +15,9 @@ TEST(FieldChecks, PointersEscapeTildeAndSlash) {
 
 TEST(FieldChecks, ExcerptCutsOnACharacterBoundary) {
   EXPECT_EQ(excerpt("short"), "short");
-  const std::string text = "ab\xc3\xa9" "cd";  // "abécd": é is two bytes at offsets 2-3
+  const std::string text =
+      "ab\xc3\xa9"
+      "cd";  // "abécd": é is two bytes at offsets 2-3
   EXPECT_EQ(excerpt(text, 3), "ab…");
   EXPECT_EQ(excerpt(text, 4), "ab\xc3\xa9…");
   EXPECT_TRUE(json(excerpt(text, 3)).dump().size() > 0);  // valid UTF-8: dump does not throw
@@ -44,8 +46,8 @@ TEST(FieldChecks, ReportsEachUnknownFieldAndMissingOne) {
 TEST(FieldChecks, HeaderProblemsNameEachBadField) {
   const json good = {{"schema_version", 1}, {"project_key", "p"}, {"items", json::array()}};
   EXPECT_TRUE(header_problems(good, "the file", {{"project_key", "p"}}, {"items"}, "redo").empty());
-  auto problems = header_problems(json{{"schema_version", 1.5}, {"project_key", "q"}}, "the file", {{"project_key", "p"}},
-                                  {"items"}, "redo");
+  auto problems =
+      header_problems(json{{"schema_version", 1.5}, {"project_key", "q"}}, "the file", {{"project_key", "p"}}, {"items"}, "redo");
   ASSERT_EQ(problems.size(), 3u);
   EXPECT_EQ(problems[0].path, "/schema_version");
   EXPECT_EQ(problems[1].path, "/project_key");

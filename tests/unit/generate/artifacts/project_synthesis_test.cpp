@@ -136,13 +136,15 @@ TEST_F(ValidateWorkItem, AGapItemCarriesNoTriggerOrReaction) {
     item[key] = sample_item()[key];
     item[key].erase("evidence_refs");  // keep the one fault
     if (std::string(key) == "trigger") item[key]["evidence_refs"] = json::array();
-    test::expect_one_problem(check(item), std::string("/work_item/") + key, std::string("an evidence_gap_item carries no ") + key);
+    test::expect_one_problem(check(item), std::string("/work_item/") + key,
+                             std::string("an evidence_gap_item carries no ") + key);
   }
 }
 
 TEST_F(ValidateWorkItem, AGapItemCarriesNoOutcomesOrTerminalStates) {
   json item = gap_item("W0001", json::array({turn("S0001", "T0002")}));
-  item["outcomes"] = json::array({{{"category", "other"}, {"summary", "x"}, {"evidence_refs", json::array()}, {"confidence", "low"}}});
+  item["outcomes"] =
+      json::array({{{"category", "other"}, {"summary", "x"}, {"evidence_refs", json::array()}, {"confidence", "low"}}});
   test::expect_one_problem(check(item), "/work_item/outcomes", "an evidence_gap_item carries no outcomes");
   item = gap_item("W0001", json::array({turn("S0001", "T0002")}));
   item["terminal_states"] = json::array({{{"type", "evidence_gap"}, {"summary", "x"}, {"evidence_refs", json::array()}}});
@@ -169,18 +171,20 @@ TEST_F(ValidateWorkItem, RejectsATurnCoveredTwiceInOneItem) {
 
 TEST_F(ValidateWorkItem, RejectsATurnAnEarlierItemCovers) {
   const json envelope = {{"work_items", json::array({sample_item("W0001")})}};
-  test::expect_one_problem(check(sample_item("W0002"), &envelope), "/work_item/covered_turns/0", "already covered by work item W0001");
+  test::expect_one_problem(check(sample_item("W0002"), &envelope), "/work_item/covered_turns/0",
+                           "already covered by work item W0001");
 }
 
 TEST_F(ValidateWorkItem, AGapItemCoversOnlyTurnsWithoutAChain) {
   test::expect_one_problem(check(gap_item("W0001", json::array({turn("S0001", "T0001")}))), "/work_item/covered_turns/0",
-             "has an evidence chain; an evidence_gap_item covers only turns without one");
+                           "has an evidence chain; an evidence_gap_item covers only turns without one");
 }
 
 TEST_F(ValidateWorkItem, OtherKindsCoverOnlyTurnsWithAChain) {
   json item = sample_item();
   item["covered_turns"].push_back(turn("S0001", "T0002"));
-  test::expect_one_problem(check(item), "/work_item/covered_turns/1", "has no evidence chain; only an evidence_gap_item may cover it");
+  test::expect_one_problem(check(item), "/work_item/covered_turns/1",
+                           "has no evidence chain; only an evidence_gap_item may cover it");
 }
 
 TEST_F(ValidateWorkItem, EvidenceRefsMustBeCoveredTurns) {
@@ -188,7 +192,8 @@ TEST_F(ValidateWorkItem, EvidenceRefsMustBeCoveredTurns) {
   committed = committed_project_chains(prepared.day(), alpha);
   json item = sample_item();
   item["outcomes"][0]["evidence_refs"] = json::array({turn("S0001", "T0002")});  // has a chain, not covered
-  test::expect_one_problem(check(item), "/work_item/outcomes/0/evidence_refs/0", "evidence ref S0001/T0002 is not a turn this work item covers");
+  test::expect_one_problem(check(item), "/work_item/outcomes/0/evidence_refs/0",
+                           "evidence ref S0001/T0002 is not a turn this work item covers");
 }
 
 TEST_F(ValidateWorkItem, EvidenceRefsMustHaveAChain) {
@@ -245,8 +250,8 @@ TEST_F(ValidateWorkItem, OfflineItemsDoNotBlockRefsOrTurns) {
 
 TEST_F(ValidateWorkItem, HostileValuesNeverThrow) {
   const json values[] = {json(), json(1), json("s"), json::array({1}), json::object(), json::array({json::array()})};
-  for (const char* field : {"work_item_ref", "kind", "covered_turns", "trigger", "agent_reaction", "outcomes",
-                            "terminal_states", "limits", "reason", "confidence"})
+  for (const char* field : {"work_item_ref", "kind", "covered_turns", "trigger", "agent_reaction", "outcomes", "terminal_states",
+                            "limits", "reason", "confidence"})
     for (const auto& value : values) {
       json item = sample_item();
       item[field] = value;
@@ -290,9 +295,8 @@ TEST_F(ProjectSynthesis, TheFirstCommitCreatesTheEnvelope) {
 
 TEST_F(ProjectSynthesis, SourceUserMessagesAreSortedAndSkipTurnsWithoutQuotes) {
   test::FixtureDay day = test::two_project_day();
-  day.projects[0].sessions.push_back(test::FixtureSession{.session_ref = "S0002",
-                                                          .lines = day.projects[0].sessions[0].lines,
-                                                          .turns = {{"T0001", 1, 4}, {"T0002", 5, 8}}});
+  day.projects[0].sessions.push_back(test::FixtureSession{
+      .session_ref = "S0002", .lines = day.projects[0].sessions[0].lines, .turns = {{"T0001", 1, 4}, {"T0002", 5, 8}}});
   PreparedDay two(day);
   store_chain(two, "S0002", sample_chain("T0001", 1, "second session"));
   json no_quote = sample_chain("T0002", 5);
@@ -403,8 +407,10 @@ TEST_F(ProjectSynthesis, TurnsUnderOfflineItemsAreReportedAsStillToDo) {
 TEST_F(ProjectSynthesis, ABrokenEnvelopeIsUnparsable) {
   store_item(prepared, sample_item());
   const json good = read_json(prepared.synthesis());
-  const std::pair<std::string, json> breaks[] = {{"/schema_version", 0},          {"/project_key", "x"},
-                                                 {"/project_label", "renamed"},   {"/work_items", json::object()},
+  const std::pair<std::string, json> breaks[] = {{"/schema_version", 0},
+                                                 {"/project_key", "x"},
+                                                 {"/project_label", "renamed"},
+                                                 {"/work_items", json::object()},
                                                  {"/source_user_messages", "no"}};
   for (const auto& [pointer, value] : breaks) {
     json envelope = good;

@@ -23,21 +23,28 @@ std::vector<std::string> jobs_of_shard(int index, int count, int total) {
 }
 
 json job(const std::string& name, const std::string& status = "complete") {
-  return {{"name", name}, {"status", status}, {"attempts", 1}, {"index", std::stoi(name.substr(3))},
+  return {{"name", name},
+          {"status", status},
+          {"attempts", 1},
+          {"index", std::stoi(name.substr(3))},
           {"usage", {{"input_tokens", 100}, {"output_tokens", 10}}}};
 }
 
 class BatchMerge : public ::testing::Test {
  protected:
   // Writes <runs>/<run_id>/result.json for shard index/count holding `names`.
-  fs::path write_run(const std::string& run_id, int index, int count, const std::vector<std::string>& names,
-                     int batch_jobs, const std::string& status = "complete") {
+  fs::path write_run(const std::string& run_id, int index, int count, const std::vector<std::string>& names, int batch_jobs,
+                     const std::string& status = "complete") {
     json jobs = json::array();
     for (const auto& name : names) jobs.push_back(job(name, status));
-    const json result = {{"status", status}, {"reason", ""}, {"run_id", run_id}, {"ledger", ""},
+    const json result = {{"status", status},
+                         {"reason", ""},
+                         {"run_id", run_id},
+                         {"ledger", ""},
                          {"shard", {{"index", index}, {"count", count}}},
                          {"batch", {{"path", "batch.toml"}, {"jobs", batch_jobs}, {"only", json::array()}}},
-                         {"jobs", jobs}, {"totals", {{"tokens", 110 * names.size()}, {"duration_ms", 1000 * index}}}};
+                         {"jobs", jobs},
+                         {"totals", {{"tokens", 110 * names.size()}, {"duration_ms", 1000 * index}}}};
     const fs::path dir = runs_ / run_id;
     fs::create_directories(dir);
     std::ofstream(dir / "result.json") << result.dump();
@@ -49,7 +56,8 @@ class BatchMerge : public ::testing::Test {
 };
 
 TEST_F(BatchMerge, AllShardsGiveEveryJobOnceInBatchFileOrder) {
-  for (int k = 1; k <= 4; ++k) write_run("20261201T100000.000Z-aaaaaa-shard-" + std::to_string(k) + "-of-4", k, 4, jobs_of_shard(k, 4, 20), 20);
+  for (int k = 1; k <= 4; ++k)
+    write_run("20261201T100000.000Z-aaaaaa-shard-" + std::to_string(k) + "-of-4", k, 4, jobs_of_shard(k, 4, 20), 20);
   auto runs = read_shard_runs({runs_});
   ASSERT_TRUE(runs) << runs.error().message;
   EXPECT_EQ(runs->size(), 4u);
@@ -71,13 +79,18 @@ TEST_F(BatchMerge, AllShardsGiveEveryJobOnceInBatchFileOrder) {
   const json text = json::parse(diary::generate::merged_json_text(*merged), nullptr, false);
   ASSERT_FALSE(text.is_discarded());
   ASSERT_EQ(text["jobs"].size(), 20u);
-  EXPECT_EQ(text["jobs"][3], [] { json j = job("job3"); j["shard"] = shard_of("job3", 4); return j; }());
+  EXPECT_EQ(text["jobs"][3], [] {
+    json j = job("job3");
+    j["shard"] = shard_of("job3", 4);
+    return j;
+  }());
   EXPECT_EQ(text["totals"]["complete"], 20);
   EXPECT_EQ(text["status"], "complete");
 }
 
 TEST_F(BatchMerge, AMissingShardIsNamed) {
-  for (int k : {1, 2, 4}) write_run("20261201T100000.000Z-aaaaaa-shard-" + std::to_string(k) + "-of-4", k, 4, jobs_of_shard(k, 4, 20), 20);
+  for (int k : {1, 2, 4})
+    write_run("20261201T100000.000Z-aaaaaa-shard-" + std::to_string(k) + "-of-4", k, 4, jobs_of_shard(k, 4, 20), 20);
   auto merged = merge_shard_runs(read_shard_runs({runs_}).value());
   ASSERT_TRUE(merged);
   EXPECT_FALSE(merged->complete);

@@ -44,7 +44,8 @@ BatchResult sample() {
   api.checks.artifacts.tally.failing_checks = 2;
   result.jobs.push_back({.index = 1, .name = "docs-api", .job = api});
 
-  result.jobs.push_back({.index = 2, .name = "later", .skipped_reason = "not started: --fail-fast: job docs-api ended incomplete"});
+  result.jobs.push_back(
+      {.index = 2, .name = "later", .skipped_reason = "not started: --fail-fast: job docs-api ended incomplete"});
   return result;
 }
 

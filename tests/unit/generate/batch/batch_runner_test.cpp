@@ -244,8 +244,8 @@ TEST_F(BatchRunnerTest, ConcurrencyLimitIsRespectedAndEveryJobGetsItsOwnRunner) 
     factory.push(FakeTurn{[&, write](const std::string& prompt, const agent::TurnOptions& turn_options) {
                             const auto& runners = factory.runners();
                             most_running = std::max<std::size_t>(
-                                most_running, std::count_if(runners.begin(), runners.end(),
-                                                            [](const auto& r) { return r->turn_running(); }));
+                                most_running,
+                                std::count_if(runners.begin(), runners.end(), [](const auto& r) { return r->turn_running(); }));
                             return write(prompt, turn_options);
                           },
                           15ms});

@@ -65,7 +65,7 @@ TEST(BatchSelectTest, ShardsAreDisjointAndCompleteForEveryN) {
       EXPECT_TRUE(std::is_sorted(selected->begin(), selected->end())) << "batch-file order";
       for (const auto& name : names_of(spec, *selected)) seen.insert(name);
     }
-    EXPECT_EQ(seen.size(), 200u) << "n=" << n;  // complete ...
+    EXPECT_EQ(seen.size(), 200u) << "n=" << n;                                             // complete ...
     EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 200u) << "n=" << n;  // ... and disjoint
   }
 }

@@ -91,7 +91,7 @@ path = "docs/index.md"
   EXPECT_EQ(notes.spec.name, "notes");
   EXPECT_EQ(notes.spec.spec_path, dir / "jobs" / "notes.toml");
   EXPECT_EQ(notes.spec.workdir, fs::canonical(dir / "jobs"));  // a job file's "." is its own directory
-  EXPECT_EQ(notes.spec.model, "m-default");                     // from [defaults]
+  EXPECT_EQ(notes.spec.model, "m-default");                    // from [defaults]
   EXPECT_EQ(notes.spec.turn_timeout, std::chrono::minutes(5));
   EXPECT_EQ(notes.spec.output_schema_path, dir / "schemas" / "out.json");  // relative to the batch file
   EXPECT_EQ(notes.spec.config_overrides, (std::vector<std::string>{"mcp_servers.x.command=\"x\""}));
@@ -275,8 +275,8 @@ TEST_F(BatchSpecParserTest, StructuralProblems) {
                           "expected an integer"));
   EXPECT_TRUE(has_problem(problems("concurrency = 5000\n[[job]]\nname = \"a\"\nprompt = \"x\"\n"), at(1), "concurrency",
                           "between 1 and 1024"));
-  EXPECT_TRUE(has_problem(problems("defaults = 3\n[[job]]\nname = \"a\"\nprompt = \"x\"\n"), at(1), "defaults",
-                          "expected a table"));
+  EXPECT_TRUE(
+      has_problem(problems("defaults = 3\n[[job]]\nname = \"a\"\nprompt = \"x\"\n"), at(1), "defaults", "expected a table"));
   EXPECT_TRUE(has_problem(problems("[[job]]\nfile = 3\n"), at(2), "job[0].file", "expected the path of a job spec file"));
   fs::create_directories(dir / "adir");
   EXPECT_TRUE(has_problem(problems("[[job]]\nfile = \"adir\"\n"), at(2), "job[0].file", "is not a regular file"));

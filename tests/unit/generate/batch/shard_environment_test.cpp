@@ -41,8 +41,10 @@ TEST(ShardEnvironment, GitHubActionsUsesTheDiaryVariables) {
 }
 
 TEST(ShardEnvironment, SlurmArraysMayStartAtOne) {
-  auto shard = shard_from_environment(env_of({{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_MIN", "1"},
-                                              {"SLURM_ARRAY_TASK_MAX", "8"}, {"SLURM_ARRAY_TASK_COUNT", "8"}}));
+  auto shard = shard_from_environment(env_of({{"SLURM_ARRAY_TASK_ID", "1"},
+                                              {"SLURM_ARRAY_TASK_MIN", "1"},
+                                              {"SLURM_ARRAY_TASK_MAX", "8"},
+                                              {"SLURM_ARRAY_TASK_COUNT", "8"}}));
   ASSERT_TRUE(shard) << shard.error().message;
   EXPECT_EQ(*shard, (Shard{1, 8}));
   shard = shard_from_environment(env_of({{"SLURM_ARRAY_TASK_ID", "7"}, {"SLURM_ARRAY_TASK_COUNT", "8"}}));
@@ -51,8 +53,10 @@ TEST(ShardEnvironment, SlurmArraysMayStartAtOne) {
 }
 
 TEST(ShardEnvironment, SteppedSlurmArraysAreRefused) {
-  const auto message = error_of({{"SLURM_ARRAY_TASK_ID", "2"}, {"SLURM_ARRAY_TASK_MIN", "0"},
-                                 {"SLURM_ARRAY_TASK_MAX", "14"}, {"SLURM_ARRAY_TASK_COUNT", "8"}});
+  const auto message = error_of({{"SLURM_ARRAY_TASK_ID", "2"},
+                                 {"SLURM_ARRAY_TASK_MIN", "0"},
+                                 {"SLURM_ARRAY_TASK_MAX", "14"},
+                                 {"SLURM_ARRAY_TASK_COUNT", "8"}});
   EXPECT_NE(message.find("not contiguous"), std::string::npos) << message;
 }
 
@@ -73,12 +77,14 @@ TEST(ShardEnvironment, BadNumbersAndRangesAreNamed) {
 }
 
 TEST(ShardEnvironment, EnginesThatDisagreeAreRefused) {
-  const auto message = error_of({{"JOB_COMPLETION_INDEX", "1"}, {"DIARY_SHARD_COUNT", "4"}, {"SLURM_ARRAY_TASK_ID", "2"},
-                                 {"SLURM_ARRAY_TASK_COUNT", "4"}});
+  const auto message = error_of(
+      {{"JOB_COMPLETION_INDEX", "1"}, {"DIARY_SHARD_COUNT", "4"}, {"SLURM_ARRAY_TASK_ID", "2"}, {"SLURM_ARRAY_TASK_COUNT", "4"}});
   EXPECT_NE(message.find("says shard 2/4 but"), std::string::npos) << message;
   // Agreeing engines are fine.
-  auto shard = shard_from_environment(env_of({{"JOB_COMPLETION_INDEX", "1"}, {"DIARY_SHARD_COUNT", "4"},
-                                              {"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
+  auto shard = shard_from_environment(env_of({{"JOB_COMPLETION_INDEX", "1"},
+                                              {"DIARY_SHARD_COUNT", "4"},
+                                              {"SLURM_ARRAY_TASK_ID", "1"},
+                                              {"SLURM_ARRAY_TASK_COUNT", "4"}}));
   ASSERT_TRUE(shard);
   EXPECT_EQ(*shard, (Shard{2, 4}));
 }

@@ -34,8 +34,7 @@ TEST(ArtifactCheck, MissingFileFailsEveryCheckAndListsRequirements) {
   EXPECT_EQ(result.failing_checks, 4);
   EXPECT_EQ(result.bytes, 0u);
   ASSERT_EQ(result.problems.size(), 1u);
-  EXPECT_EQ(result.problems[0],
-            "missing file (required: at least 1 byte(s); contains \"## Highlights\"; matches /^# .+/)");
+  EXPECT_EQ(result.problems[0], "missing file (required: at least 1 byte(s); contains \"## Highlights\"; matches /^# .+/)");
 }
 
 TEST(ArtifactCheck, EmptyFileIsTooSmallByDefault) {
@@ -66,10 +65,8 @@ TEST(ArtifactCheck, SizeSubstringsAndRegexEachReported) {
   auto result = check_artifact(dir.path(), spec);
   EXPECT_FALSE(result.ok);
   EXPECT_EQ(result.bytes, 25u);
-  EXPECT_EQ(result.problems, (Lines{"too small: 25 byte(s), needs at least 100",
-                                           "missing substring \"## Fixes\"",
-                                           "missing substring \"quote \\\"x\\\"\"",
-                                           "no match for regex /^# .+/"}));
+  EXPECT_EQ(result.problems, (Lines{"too small: 25 byte(s), needs at least 100", "missing substring \"## Fixes\"",
+                                    "missing substring \"quote \\\"x\\\"\"", "no match for regex /^# .+/"}));
   EXPECT_EQ(result.failing_checks, 4);
 }
 

@@ -69,9 +69,7 @@ TEST(JsonSchema, NumericObjectKeyIsNotMistakenForAnIndex) {
   EXPECT_EQ(violations.front().path, "$['0']");
 }
 
-TEST(JsonSchema, ToStringJoinsPathAndMessage) {
-  EXPECT_EQ(to_string(SchemaViolation{"$.a", "boom"}), "$.a: boom");
-}
+TEST(JsonSchema, ToStringJoinsPathAndMessage) { EXPECT_EQ(to_string(SchemaViolation{"$.a", "boom"}), "$.a: boom"); }
 
 TEST(JsonSchema, RejectsNonSchemaDocuments) {
   auto schema = JsonSchema::compile(json::array());
@@ -152,10 +150,10 @@ TEST(JsonSchemaBounds, PatternPropertiesKeepTheirMeaning) {
   auto schema = compile_ok(json::parse(R"({"properties":{"a1":{"maximum":5}},
       "patternProperties":{"^a":{"type":"integer"},"1$":{"minimum":0}},"additionalProperties":false})"));
   EXPECT_TRUE(schema.validate(json::parse(R"({"a1":3,"ab":-4,"z1":2})")).empty());
-  EXPECT_FALSE(schema.validate(json::parse(R"({"a1":6})")).empty());     // properties still apply
-  EXPECT_FALSE(schema.validate(json::parse(R"({"a1":-1})")).empty());    // and both patterns
+  EXPECT_FALSE(schema.validate(json::parse(R"({"a1":6})")).empty());   // properties still apply
+  EXPECT_FALSE(schema.validate(json::parse(R"({"a1":-1})")).empty());  // and both patterns
   EXPECT_FALSE(schema.validate(json::parse(R"({"ab":"s"})")).empty());
-  EXPECT_FALSE(schema.validate(json::parse(R"({"zz":1})")).empty());     // additional
+  EXPECT_FALSE(schema.validate(json::parse(R"({"zz":1})")).empty());  // additional
   std::string name;
   while (name.size() < 100 * 1024) name += "a";
   EXPECT_TRUE(schema.validate(json{{name, 1}}).empty());
@@ -275,8 +273,8 @@ TEST(JsonSchemaTestSuite, Draft7MatchesExpectations) {
   RecordProperty("files", files);
   RecordProperty("cases", cases);
   RecordProperty("passed", passed);
-  std::cout << "draft7 suite: " << files << " files, " << cases << " cases, " << passed << " passed, "
-            << uncompilable_seen << " groups not compilable offline\n";
+  std::cout << "draft7 suite: " << files << " files, " << cases << " cases, " << passed << " passed, " << uncompilable_seen
+            << " groups not compilable offline\n";
 }
 
 }  // namespace

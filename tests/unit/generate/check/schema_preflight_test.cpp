@@ -39,13 +39,14 @@ TEST(SchemaPreflight, CyclesThroughCombinatorsAreFound) {
 }
 
 TEST(SchemaPreflight, RecursionThatConsumesInputIsFine) {
-  for (const char* text : {
-           R"({"properties":{"child":{"$ref":"#"}}})",
-           R"({"items":{"$ref":"#"}})",
-           R"({"definitions":{"node":{"type":"object","additionalProperties":{"$ref":"#/definitions/node"}}},"$ref":"#/definitions/node"})",
-           R"({"definitions":{"a":{"$ref":"#/definitions/b"},"b":{"type":"string"}},"$ref":"#/definitions/a"})",
-           R"({"$ref":"http://example.com/remote.json"})",
-       }) {
+  for (
+      const char* text : {
+          R"({"properties":{"child":{"$ref":"#"}}})",
+          R"({"items":{"$ref":"#"}})",
+          R"({"definitions":{"node":{"type":"object","additionalProperties":{"$ref":"#/definitions/node"}}},"$ref":"#/definitions/node"})",
+          R"({"definitions":{"a":{"$ref":"#/definitions/b"},"b":{"type":"string"}},"$ref":"#/definitions/a"})",
+          R"({"$ref":"http://example.com/remote.json"})",
+      }) {
     EXPECT_EQ(error_of(json::parse(text)), "<accepted>") << text;
   }
 }
@@ -103,7 +104,8 @@ TEST(SchemaPreflight, PatternPropertiesAreBoundToTheInstancesNames) {
   EXPECT_EQ((*bound)["properties"]["xb"], true);
   EXPECT_EQ((*bound)["properties"]["xc"], true);
   EXPECT_FALSE((*bound)["properties"].contains("y"));
-  EXPECT_EQ((*bound)["allOf"], json::parse(R"([{"properties":{"xa":{"minLength":2},"xb":{"minLength":2},"xc":{"minLength":2}}}])"));
+  EXPECT_EQ((*bound)["allOf"],
+            json::parse(R"([{"properties":{"xa":{"minLength":2},"xb":{"minLength":2},"xc":{"minLength":2}}}])"));
 }
 
 TEST(SchemaPreflight, ALimitWhileBindingIsAnError) {

@@ -107,8 +107,9 @@ TEST(DailyBuilder, LiftsTextAndResolvesCitationsDroppingRefsThatDoNotResolve) {
   test::write_evidence_card(day.workspace, alpha_key, "S0001", {day.day.projects[0].sessions[0].turns[0]});
   auto item = test::material_item(
       "W0001", "Verbose flag", "high", json::array({turn_ref("S0001", "T0001"), turn_ref("S0001", "T0002")}),
-      json::array({test::outcome("Added --verbose.", "high",
-                                 json::array({turn_ref("S0001", "T0001"), turn_ref("S0001", "T0002"), turn_ref("S0009", "T0001")}))}),
+      json::array(
+          {test::outcome("Added --verbose.", "high",
+                         json::array({turn_ref("S0001", "T0001"), turn_ref("S0001", "T0002"), turn_ref("S0009", "T0001")}))}),
       json::array({test::terminal_state("material_result", "Done.", json::array({turn_ref("S0001", "T0001")}))}));
   item["limits"] = json::array({"tests not run"});
   item["source"] = "offline";
@@ -119,7 +120,8 @@ TEST(DailyBuilder, LiftsTextAndResolvesCitationsDroppingRefsThatDoNotResolve) {
   const json& project = report["projects"][0];
   const json& built = project["work_items"][0];
   const json t1 = {{"project_key", alpha_key}, {"session_ref", "S0001"}, {"turn_ref", "T0001"}, {"lines", "1-4"}};
-  EXPECT_EQ(built["outcomes"], json::array({{{"what_changed", "Added --verbose."}, {"confidence", "high"}, {"citations", {t1}}}}));
+  EXPECT_EQ(built["outcomes"],
+            json::array({{{"what_changed", "Added --verbose."}, {"confidence", "high"}, {"citations", {t1}}}}));
   EXPECT_EQ(built["terminal_states"], json::array({{{"summary", "Done."}, {"citations", {t1}}}}));
   EXPECT_EQ(built["trigger_summary"], "Trigger of Verbose flag");
   EXPECT_EQ(built["agent_reaction_summary"], "Reaction to Verbose flag");
@@ -156,7 +158,8 @@ TEST(DailyBuilder, HeaderComesFromMetadataAndTheCaller) {
   EXPECT_EQ(report["schema_version"], 1);
   EXPECT_EQ(report["report_date"], "2026-11-30");
   EXPECT_EQ(report["status"], "final");
-  EXPECT_EQ(report["window"], json({{"start", "2026-11-30T00:00:00+00:00"}, {"end", "2026-12-01T00:00:00+00:00"}, {"timezone", "UTC"}}));
+  EXPECT_EQ(report["window"],
+            json({{"start", "2026-11-30T00:00:00+00:00"}, {"end", "2026-12-01T00:00:00+00:00"}, {"timezone", "UTC"}}));
   EXPECT_EQ(report["generated_by"], json({{"model", "gpt-x"}, {"provider", "openai"}, {"offline", false}}));
   EXPECT_EQ(report["offline_parts"], options.offline_parts);
   for (const char* slot : {"report_title", "overall_confidence", "engagement_assessment", "team_learning"})
@@ -204,8 +207,13 @@ TEST(DailyBuilder, WrongShapesAreClearErrorsNotExceptions) {
       {"/work_items", json::array({{{"work_item_ref", "W0001"}, {"kind", "bogus"}, {"title", "t"}, {"confidence", "high"}}}),
        "f: /work_items/0/kind is not a controlled work item kind"},
       {"/work_items",
-       json::array({{{"work_item_ref", "W0001"}, {"kind", "material_work_item"}, {"title", "t"}, {"confidence", "high"},
-                     {"outcomes", json::array({{{"category", "code_outcome"}, {"summary", "s"}, {"confidence", "high"},
+       json::array({{{"work_item_ref", "W0001"},
+                     {"kind", "material_work_item"},
+                     {"title", "t"},
+                     {"confidence", "high"},
+                     {"outcomes", json::array({{{"category", "code_outcome"},
+                                                {"summary", "s"},
+                                                {"confidence", "high"},
                                                 {"evidence_refs", json::array({{{"session_ref", 1}}})}}})}}}),
        "f: /work_items/0/outcomes/0/evidence_refs/0/session_ref must be a string"},
       {"/source_user_messages", json::array({{{"session_ref", "S0001"}, {"turn_ref", "T0001"}, {"messages", {1}}}}),
@@ -232,7 +240,8 @@ TEST(CitationIndex, ACardCommitsOnlyIndexedTurnsOfItsOwnSession) {
   EXPECT_TRUE(index->committed({alpha_key, "S0001", "T0002"}));
   EXPECT_EQ(index->committed_turns(alpha_key).size(), 2u);
 
-  test::write_file(card, R"({"project_key":"alpha-0123456789ab","session_ref":"S0002","evidence_chains":[{"turn_ref":"T0001"}]})");
+  test::write_file(card,
+                   R"({"project_key":"alpha-0123456789ab","session_ref":"S0002","evidence_chains":[{"turn_ref":"T0001"}]})");
   EXPECT_TRUE(CitationIndex::load(day.workspace)->committed_turns(alpha_key).empty());
   test::write_file(card, "{not json");
   EXPECT_TRUE(CitationIndex::load(day.workspace)->committed_turns(alpha_key).empty());

@@ -77,9 +77,9 @@ TEST_F(DailyFinalize, ADayWithoutReportableWorkPassesWithTheFixedTitle) {
 }
 
 TEST_F(DailyFinalize, AProjectWithoutReportableWorkNeedsNoSummary) {
-  test::write_synthesis(day_.workspace, beta_key, "beta",
-                        json::array({test::plain_item("W0001", "excluded_with_reason", "not work",
-                                                      json::array({turn_ref("S0001", "T0001")}))}));
+  test::write_synthesis(
+      day_.workspace, beta_key, "beta",
+      json::array({test::plain_item("W0001", "excluded_with_reason", "not work", json::array({turn_ref("S0001", "T0001")}))}));
   fill_every_slot(day_.workspace);
   edit([](json& report) { report["projects"][1]["summary"] = nullptr; });
   auto outcome = finalize_daily_report(day_.workspace);
@@ -160,11 +160,11 @@ TEST_F(DailyFinalize, RejectsAnUncitedPattern) {
 
 TEST_F(DailyFinalize, RejectsAnUncitedTerminalStateOfAMaterialItemWithoutOutcomes) {
   // beta's item reports only a terminal state, and its evidence ref does not resolve.
-  test::write_synthesis(day_.workspace, beta_key, "beta",
-                        json::array({test::material_item("W0001", "Explain the deploy failure", "medium",
-                                                         json::array({turn_ref("S0001", "T0001")}), json::array(),
-                                                         json::array({test::terminal_state(
-                                                             "blocked", "Needs a token.", json::array({turn_ref("S0009", "T0001")}))}))}));
+  test::write_synthesis(
+      day_.workspace, beta_key, "beta",
+      json::array({test::material_item(
+          "W0001", "Explain the deploy failure", "medium", json::array({turn_ref("S0001", "T0001")}), json::array(),
+          json::array({test::terminal_state("blocked", "Needs a token.", json::array({turn_ref("S0009", "T0001")}))}))}));
   fill_every_slot(day_.workspace);
   expect_rejected("/projects/1/work_items/0/terminal_states/0/citations", "must cite at least one turn");
 }
@@ -202,10 +202,9 @@ TEST_F(DailyFinalize, RejectsACitationWithAnExtraKey) {
 }
 
 TEST_F(DailyFinalize, RejectsACitationOfATurnWithoutEvidence) {
-  edit([](json& report) {
-    report["team_learning"]["patterns"][0]["citations"][0] = cite(alpha_key, "S0001", "T0007", "9-12");
-  });
-  expect_rejected("/team_learning/patterns/0/citations/0", "S0001/T0007 has no committed evidence in project 'alpha-0123456789ab'");
+  edit([](json& report) { report["team_learning"]["patterns"][0]["citations"][0] = cite(alpha_key, "S0001", "T0007", "9-12"); });
+  expect_rejected("/team_learning/patterns/0/citations/0",
+                  "S0001/T0007 has no committed evidence in project 'alpha-0123456789ab'");
 }
 
 TEST_F(DailyFinalize, RejectsACitationOfAnUncommittedTurn) {

@@ -49,10 +49,10 @@ TEST(SlotPreservation, AChangedProjectDropsItsSummaryAndEverythingBuiltOnIt) {
   auto day = test::write_daily_day(dir.path());
   fill_every_slot(day.workspace);
   // beta's work item gets a new title: beta's view changed, alpha's did not.
-  test::write_synthesis(day.workspace, beta_key, "beta",
-                        json::array({test::material_item("W0001", "Explain the deploy failure (retitled)", "medium",
-                                                         json::array({turn_ref("S0001", "T0001")}), json::array(),
-                                                         json::array())}));
+  test::write_synthesis(
+      day.workspace, beta_key, "beta",
+      json::array({test::material_item("W0001", "Explain the deploy failure (retitled)", "medium",
+                                       json::array({turn_ref("S0001", "T0001")}), json::array(), json::array())}));
   auto built = build(day.workspace);
   EXPECT_EQ(built.kept, std::vector<SlotRef>{alpha_summary});
   const json report = read_report(day.workspace);

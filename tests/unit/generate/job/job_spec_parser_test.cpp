@@ -185,7 +185,8 @@ TEST_F(JobSpecParserTest, Workdir) {
 }
 
 TEST_F(JobSpecParserTest, EnumsAndStrings) {
-  expect_error(minimal + "reasoning_effort = \"max\"\n", "reasoning_effort", 3, "'max' is not one of none|minimal|low|medium|high|xhigh");
+  expect_error(minimal + "reasoning_effort = \"max\"\n", "reasoning_effort", 3,
+               "'max' is not one of none|minimal|low|medium|high|xhigh");
   expect_error(minimal + "sandbox = \"none\"\n", "sandbox", 3, "is not one of read-only|workspace-write|danger-full-access");
   expect_error(minimal + "approval_policy = \"always\"\n", "approval_policy", 3, "is not one of never|on-request|untrusted");
   expect_error(minimal + "approval_policy = \"on-failure\"\n", "approval_policy", 3, "not supported by codex 0.169.0");
@@ -241,9 +242,11 @@ TEST_F(JobSpecParserTest, ArtifactErrors) {
   expect_error(head + "path = \"a\"\nmatches = 3\n", "artifact[0].matches", 5, "expected a string");
   expect_error(head + "path = \"a\"\njson_schema = \"no.json\"\n", "artifact[0].json_schema", 5, "cannot read");
   expect_error(head + "path = \"a\"\n[[artifact]]\npath = \"./a\"\n", "artifact[1].path", 6, "duplicate artifact path a");
-  expect_error(head + "path = \".diary/runs/x.md\"\n", "artifact[0].path", 4, "is inside .diary/, where diary writes its run ledger");
+  expect_error(head + "path = \".diary/runs/x.md\"\n", "artifact[0].path", 4,
+               "is inside .diary/, where diary writes its run ledger");
   expect_error(head + "path = \"./.diary\"\n", "artifact[0].path", 4, "is inside .diary/");
-  expect_error("name = \"n\"\nprompt_file = \"/dev/zero\"\n", "prompt_file", 2, "/dev/zero is not a regular file (a character device)");
+  expect_error("name = \"n\"\nprompt_file = \"/dev/zero\"\n", "prompt_file", 2,
+               "/dev/zero is not a regular file (a character device)");
   expect_error(minimal + "artifact = \"x\"\n", "artifact", 3, "expected [[artifact]] tables, got string");
   expect_error(minimal + "artifact = [1, 2]\n", "artifact", 3, "expected [[artifact]] tables, got array");
 }

@@ -17,9 +17,7 @@ namespace asio = boost::asio;
 using test::fake_completed;
 using test::write_files;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 std::vector<nlohmann::json> ledger_lines(const std::filesystem::path& path) {
   std::istringstream in(test::read_file(path));
@@ -140,8 +138,9 @@ TEST_F(RunJobTest, PartialThenCompleteIsRecordedTurnByTurn) {
 }
 
 TEST_F(RunJobTest, AgentConfigComesFromTheSpec) {
-  auto job = spec("sandbox = \"read-only\"\napproval_policy = \"on-request\"\nreasoning_effort = \"low\"\n"
-                  "developer_instructions = \"dev\"\n");
+  auto job = spec(
+      "sandbox = \"read-only\"\napproval_policy = \"on-request\"\nreasoning_effort = \"low\"\n"
+      "developer_instructions = \"dev\"\n");
   job.config_overrides = {"model_provider=\"mock\""};
   options.backend.binary = "/opt/codex";
   options.backend.config_overrides = {"analytics.enabled=false"};
@@ -157,8 +156,7 @@ TEST_F(RunJobTest, AgentConfigComesFromTheSpec) {
   EXPECT_EQ(config.reasoning_effort, "low");
   EXPECT_EQ(config.developer_instructions, "dev");
   EXPECT_EQ(config.backend.binary, "/opt/codex");
-  EXPECT_EQ(config.backend.config_overrides,
-            (std::vector<std::string>{"analytics.enabled=false", "model_provider=\"mock\""}));
+  EXPECT_EQ(config.backend.config_overrides, (std::vector<std::string>{"analytics.enabled=false", "model_provider=\"mock\""}));
   EXPECT_TRUE(config.approval_handler);
 }
 
@@ -167,8 +165,7 @@ TEST_F(RunJobTest, ApprovalsAreAnsweredByPolicyAndLogged) {
   factory.push_turn([this](const std::string&, const agent::TurnOptions&) {
     const auto& handler = factory.configs().at(0).approval_handler;
     EXPECT_EQ(handler({.kind = agent::ApprovalKind::command, .command = "git status"}), agent::ApprovalDecision::accept);
-    EXPECT_EQ(handler({.kind = agent::ApprovalKind::command, .command = "git push --force"}),
-              agent::ApprovalDecision::decline);
+    EXPECT_EQ(handler({.kind = agent::ApprovalKind::command, .command = "git push --force"}), agent::ApprovalDecision::decline);
     return agent::Result<agent::AgentTurnResult>(fake_completed("ok"));
   });
   auto result = run(job);
@@ -201,14 +198,15 @@ TEST_F(RunJobTest, InterruptedRunEndsTheLedgerWithTheResult) {
 TEST_F(RunJobTest, JsonResultHasTheDocumentedShape) {
   factory.push_turn(write_files({{notes(), "A B"}}, fake_completed("done", test::fake_usage(3, 4))));
   auto json = to_json(run(spec()));
-  for (const char* key : {"name", "status", "attempts", "turns", "artifacts", "final_message", "structured_output",
-                          "usage", "run_id", "ledger"})
+  for (const char* key :
+       {"name", "status", "attempts", "turns", "artifacts", "final_message", "structured_output", "usage", "run_id", "ledger"})
     EXPECT_TRUE(json.contains(key)) << key;
   EXPECT_EQ(json["status"], "complete");
   EXPECT_EQ(json["attempts"], 1);
   for (const char* key : {"turn_id", "status", "duration_ms", "usage", "error"})
     EXPECT_TRUE(json["turns"][0].contains(key)) << key;
-  EXPECT_EQ(json["artifacts"][0], (nlohmann::json{{"path", "docs/NOTES.md"}, {"ok", true}, {"problems", nlohmann::json::array()}}));
+  EXPECT_EQ(json["artifacts"][0],
+            (nlohmann::json{{"path", "docs/NOTES.md"}, {"ok", true}, {"problems", nlohmann::json::array()}}));
   EXPECT_EQ(json["usage"]["output_tokens"], 4);
 }
 

@@ -82,9 +82,7 @@ TEST(RunLedger, ResultIsReplacedAtomically) {
   EXPECT_EQ(names, (std::vector<std::string>{"events.jsonl", "result.json"}));
 }
 
-TEST(RunLedger, DumpJsonReplacesInvalidUtf8) {
-  EXPECT_NO_THROW(dump_json(nlohmann::json(std::string("\xc3"))));
-}
+TEST(RunLedger, DumpJsonReplacesInvalidUtf8) { EXPECT_NO_THROW(dump_json(nlohmann::json(std::string("\xc3")))); }
 
 }  // namespace
 }  // namespace diary::generate

@@ -36,8 +36,8 @@ struct Row {
   TurnOutcome turn;
   LoopCheck check;
   bool finish;
-  RunStatus status;           // when finishing
-  const char* reason_part;    // when finishing
+  RunStatus status;         // when finishing
+  const char* reason_part;  // when finishing
 };
 
 TEST(DecideNext, FinishingRules) {
@@ -55,14 +55,14 @@ TEST(DecideNext, FinishingRules) {
   used_fallback.fallback_used = true;
 
   const std::vector<Row> rows = {
-      {"complete wins over everything", spent, failed(FailureCause::backend_exited, ErrorKind::process_exited),
-       check_with(0), true, RunStatus::complete, "complete after 1 turn(s)"},
+      {"complete wins over everything", spent, failed(FailureCause::backend_exited, ErrorKind::process_exited), check_with(0),
+       true, RunStatus::complete, "complete after 1 turn(s)"},
       {"stop", stopping, ok(), check_with(1), true, RunStatus::interrupted, "stopped on request"},
       {"dead backend ends the job at once", state_with(1, {3, 0}),
        failed(FailureCause::backend_exited, ErrorKind::process_exited), check_with(3), true, RunStatus::failed,
        "the agent backend exited"},
-      {"broken backend", state_with(1, {3, 0}), failed(FailureCause::unknown, ErrorKind::backend_broken), check_with(3),
-       true, RunStatus::failed, "broken"},
+      {"broken backend", state_with(1, {3, 0}), failed(FailureCause::unknown, ErrorKind::backend_broken), check_with(3), true,
+       RunStatus::failed, "broken"},
       {"rejected request", state_with(1, {3, 0}), failed(FailureCause::unknown, ErrorKind::rpc), check_with(3), true,
        RunStatus::failed, "rejected the request"},
       {"blocked", state_with(1, {3, 0}), failed(FailureCause::unknown, ErrorKind::blocked), check_with(3), true,
@@ -75,14 +75,12 @@ TEST(DecideNext, FinishingRules) {
        "usage limit"},
       {"bad request", state_with(1, {3, 0}), failed(FailureCause::bad_request), check_with(3), true, RunStatus::failed,
        "rejected the request"},
-      {"policy refusal", state_with(1, {3, 0}), failed(FailureCause::refused), check_with(3), true, RunStatus::failed,
-       "policy"},
-      {"sandbox", state_with(1, {3, 0}), failed(FailureCause::sandbox_error), check_with(3), true, RunStatus::failed,
-       "sandbox"},
-      {"unknown model without fallback", state_with(1, {3, 0}), failed(FailureCause::model_not_found), check_with(3),
-       true, RunStatus::failed, "model is not available"},
-      {"unknown model after the fallback was used", used_fallback, failed(FailureCause::model_not_found),
-       check_with(3), true, RunStatus::failed, "model is not available"},
+      {"policy refusal", state_with(1, {3, 0}), failed(FailureCause::refused), check_with(3), true, RunStatus::failed, "policy"},
+      {"sandbox", state_with(1, {3, 0}), failed(FailureCause::sandbox_error), check_with(3), true, RunStatus::failed, "sandbox"},
+      {"unknown model without fallback", state_with(1, {3, 0}), failed(FailureCause::model_not_found), check_with(3), true,
+       RunStatus::failed, "model is not available"},
+      {"unknown model after the fallback was used", used_fallback, failed(FailureCause::model_not_found), check_with(3), true,
+       RunStatus::failed, "model is not available"},
       {"budget", spent, ok(), check_with(1), true, RunStatus::budget_exceeded, "100 of 100"},
       {"no progress, third time, turns ok", patient, ok(), check_with(3), true, RunStatus::incomplete,
        "3 consecutive turn(s) without progress"},
@@ -90,8 +88,8 @@ TEST(DecideNext, FinishingRules) {
        RunStatus::failed, "without progress"},
       {"turn cap", state_with(20, {3, 0}), ok(), check_with(2), true, RunStatus::incomplete,
        "reached max_turns (20) with 2 failing check(s)"},
-      {"progress, but the cap", state_with(20, {3, 0}), failed(FailureCause::timeout, ErrorKind::timeout),
-       check_with(1), true, RunStatus::failed, "max_turns"},
+      {"progress, but the cap", state_with(20, {3, 0}), failed(FailureCause::timeout, ErrorKind::timeout), check_with(1), true,
+       RunStatus::failed, "max_turns"},
   };
   for (const auto& row : rows) {
     const Decision decision = decide_next(row.state, row.turn, row.check);
@@ -129,19 +127,17 @@ TEST(DecideNext, ResumingRules) {
       {"fewer failing checks", state_with(1, {3, 0}), ok(), check_with(2), true, std::nullopt, false},
       {"as many, more bytes", state_with(1, {3, 10}), ok(), check_with(3, 11), true, std::nullopt, false},
       {"byte growth still counts on its third turn", growing, ok(), check_with(3, 200), true, std::nullopt, false},
-      {"no progress waits the initial backoff", state_with(1, {3, 0}), ok(), check_with(3), false, milliseconds(1000),
-       false},
-      {"more failing checks is no progress", state_with(1, {2, 0}), ok(), check_with(3, 500), false,
-       milliseconds(1000), false},
+      {"no progress waits the initial backoff", state_with(1, {3, 0}), ok(), check_with(3), false, milliseconds(1000), false},
+      {"more failing checks is no progress", state_with(1, {2, 0}), ok(), check_with(3, 500), false, milliseconds(1000), false},
       {"backoff as the state says", backing_off, ok(), check_with(3), false, milliseconds(2000), false},
       {"transient failure waits", state_with(1, {3, 0}), failed(FailureCause::rate_limited), check_with(3), false,
        milliseconds(1000), false},
-      {"transient failure switches to the fallback, no wait", state_with(1, {3, 0}, fallback),
-       failed(FailureCause::overloaded), check_with(3), false, std::nullopt, true},
+      {"transient failure switches to the fallback, no wait", state_with(1, {3, 0}, fallback), failed(FailureCause::overloaded),
+       check_with(3), false, std::nullopt, true},
       {"unknown model switches to the fallback", state_with(1, {3, 0}, fallback), failed(FailureCause::model_not_found),
        check_with(3), false, std::nullopt, true},
-      {"unknown cause retries with the same model", state_with(1, {3, 0}, fallback), failed(FailureCause::unknown),
-       check_with(3), false, milliseconds(1000), false},
+      {"unknown cause retries with the same model", state_with(1, {3, 0}, fallback), failed(FailureCause::unknown), check_with(3),
+       false, milliseconds(1000), false},
       {"timeout retries and keeps the work", state_with(1, {3, 0}), failed(FailureCause::timeout, ErrorKind::timeout),
        check_with(2), true, std::nullopt, false},
       {"turn 19 of 20 resumes", state_with(19, {3, 0}), ok(), check_with(2), true, std::nullopt, false},

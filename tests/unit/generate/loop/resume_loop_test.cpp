@@ -20,9 +20,7 @@ using test::FakeAgentSessionFactory;
 using test::write_files;
 using test::FakeTurnScript;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 class ResumeLoopTest : public ::testing::Test {
  protected:
@@ -30,8 +28,7 @@ class ResumeLoopTest : public ::testing::Test {
   asio::io_context io;
   FakeAgentSessionFactory factory;
   ResumeLoopSpec spec;
-  ResumeLoopOptions options{.initial_backoff = std::chrono::milliseconds(1),
-                            .max_backoff = std::chrono::milliseconds(4)};
+  ResumeLoopOptions options{.initial_backoff = std::chrono::milliseconds(1), .max_backoff = std::chrono::milliseconds(4)};
   std::vector<std::pair<std::string, nlohmann::json>> decisions;
   std::vector<std::string> progress_lines;
 
@@ -175,10 +172,10 @@ TEST_F(ResumeLoopTest, SuccessfulTurnsWithoutProgressEndIncomplete) {
 TEST_F(ResumeLoopTest, ProgressResetsTheCounterAndTheBackoff) {
   add_artifact("docs/NOTES.md", {"A", "B"});
   spec.max_no_progress = 2;
-  factory.push_turn(write_files({}));                   // no progress (1)
-  factory.push_turn(write_files({{notes(), "A"}}));     // progress: counter back to 0
-  factory.push_turn(write_files({}));                   // no progress (1)
-  factory.push_turn(write_files({}));                   // no progress (2): give up
+  factory.push_turn(write_files({}));                // no progress (1)
+  factory.push_turn(write_files({{notes(), "A"}}));  // progress: counter back to 0
+  factory.push_turn(write_files({}));                // no progress (1)
+  factory.push_turn(write_files({}));                // no progress (2): give up
   auto result = run();
   EXPECT_EQ(result.status, RunStatus::incomplete);
   EXPECT_EQ(result.turns.size(), 4u);
@@ -221,8 +218,8 @@ TEST_F(ResumeLoopTest, TurnErrorsCountAsAttemptsAndArtifactsAreStillChecked) {
 // never reach codex), no backoff, no "without progress".
 TEST_F(ResumeLoopTest, DeadBackendEndsTheLoopAtOnceWithTheCause) {
   add_artifact("docs/NOTES.md", {"A", "B"});
-  factory.push_turn(write_files({{notes(), "A"}}, agent::fail(ErrorKind::process_exited,
-                                                               "codex app-server exited (killed by signal 9)")));
+  factory.push_turn(
+      write_files({{notes(), "A"}}, agent::fail(ErrorKind::process_exited, "codex app-server exited (killed by signal 9)")));
   factory.push_turn(write_files({{notes(), "A B"}}));
   auto result = run();
   EXPECT_EQ(result.status, RunStatus::failed);
@@ -239,8 +236,9 @@ TEST_F(ResumeLoopTest, DeadBackendEndsTheLoopAtOnceWithTheCause) {
 // 11.2: an expired login is blocked (exit 3 for jobs), not retried.
 TEST_F(ResumeLoopTest, ExpiredLoginIsBlockedAtOnce) {
   add_artifact("docs/NOTES.md");
-  factory.push_turn(write_files({}, fake_failed({.kind = ErrorKind::turn_failed, .message = "401 Unauthorized",
-                                                 .cause = agent::FailureCause::unauthorized})));
+  factory.push_turn(write_files(
+      {},
+      fake_failed({.kind = ErrorKind::turn_failed, .message = "401 Unauthorized", .cause = agent::FailureCause::unauthorized})));
   factory.push_turn(write_files({{notes(), "x"}}));
   auto result = run();
   EXPECT_EQ(result.status, RunStatus::blocked);
@@ -287,8 +285,8 @@ TEST_F(ResumeLoopTest, TimedOutTurnUsageCountsTowardsTheBudget) {
   agent::AgentTurnResult timed_out;
   timed_out.status = agent::TurnStatus::timed_out;
   timed_out.usage = test::fake_usage(80, 40);
-  timed_out.error = agent::TurnError{.kind = ErrorKind::timeout, .message = "turn timed out after 1s",
-                                     .cause = agent::FailureCause::timeout};
+  timed_out.error =
+      agent::TurnError{.kind = ErrorKind::timeout, .message = "turn timed out after 1s", .cause = agent::FailureCause::timeout};
   factory.push_turn([timed_out](const std::string&, const agent::TurnOptions&) { return timed_out; });
   factory.push_turn(write_files({{notes(), "x"}}));
   auto result = run();
@@ -410,8 +408,10 @@ TEST_F(ResumeLoopTest, CompletionWinsOverTheBudget) {
 TEST_F(ResumeLoopTest, FallbackModelAfterARetryableFailure) {
   add_artifact("docs/NOTES.md", {"A", "B"});
   spec.fallback_model = "small-model";
-  agent::TurnError overloaded{.kind = ErrorKind::turn_failed, .message = "429 Too Many Requests",
-                              .cause = agent::FailureCause::rate_limited, .http_status = 429};
+  agent::TurnError overloaded{.kind = ErrorKind::turn_failed,
+                              .message = "429 Too Many Requests",
+                              .cause = agent::FailureCause::rate_limited,
+                              .http_status = 429};
   factory.push_turn(write_files({}, fake_failed(overloaded)));
   factory.push_turn(write_files({{notes(), "A"}}));
   factory.push_turn(write_files({{notes(), "A B"}}));
@@ -476,8 +476,8 @@ TEST_F(ResumeLoopTest, RejectedRequestFailsAtOnce) {
 // codex answered in a shape diary cannot read: another turn cannot help, the job is blocked.
 TEST_F(ResumeLoopTest, ProtocolMismatchIsBlockedAtOnce) {
   add_artifact("docs/NOTES.md");
-  factory.push_turn(write_files({}, agent::fail(ErrorKind::protocol,
-                                                "codex answered turn/start with an unexpected shape: result: expected object")));
+  factory.push_turn(write_files(
+      {}, agent::fail(ErrorKind::protocol, "codex answered turn/start with an unexpected shape: result: expected object")));
   factory.push_turn(write_files({}, agent::fail(ErrorKind::protocol, "again")));
   auto result = run();
   EXPECT_EQ(result.status, RunStatus::blocked);
@@ -545,7 +545,6 @@ TEST_F(ResumeLoopTest, EventsReachTheHookWithTheTurnIndex) {
   EXPECT_EQ(checks, (std::vector<int>{0, 1}));
 }
 
-
 // A phase supplies its own completeness check and resume prompt (generate's evidence, project
 // and daily passes); declared artifacts are then not needed, and fewer missing items is progress.
 class WorkCheckLoopTest : public ResumeLoopTest {
@@ -601,7 +600,6 @@ TEST_F(WorkCheckLoopTest, ASuccessfulTurnThatLeavesWorkMissingIsNotComplete) {
   EXPECT_EQ(result.last_check.work_missing, missing);
   EXPECT_EQ(result.last_check.tally().failing_checks, 3);
 }
-
 
 TEST_F(WorkCheckLoopTest, TheModelTheBackendReportsIsKeptForTheReport) {
   factory.push_turn([this](const std::string&, const agent::TurnOptions&) {

@@ -19,9 +19,7 @@
 
 namespace diary::test {
 
-inline std::filesystem::path reader_fixtures_dir() {
-  return std::filesystem::path(DIARY_TEST_SOURCE_DIR) / "tests" / "fixtures";
-}
+inline std::filesystem::path reader_fixtures_dir() { return std::filesystem::path(DIARY_TEST_SOURCE_DIR) / "tests" / "fixtures"; }
 
 // The single .jsonl file of a fixture folder ("codex/alpha") or the file itself.
 inline std::filesystem::path fixture_session_file(const std::string& relative) {

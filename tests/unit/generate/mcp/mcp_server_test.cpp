@@ -37,8 +37,9 @@ struct FakeTools {
     const json empty_schema = {{"type", "object"}, {"additionalProperties", false}};
     McpTool boom{"boom", "Always throws", empty_schema,
                  [](const ToolContext&, const json&) -> json { throw std::runtime_error("disk on fire"); }};
-    McpTool list{"not_an_object", "Answers with an array", empty_schema,
-                 [](const ToolContext&, const json&) { return json::array({1, 2}); }};
+    McpTool list{"not_an_object", "Answers with an array", empty_schema, [](const ToolContext&, const json&) {
+                   return json::array({1, 2});
+                 }};
     return {echo, boom, list};
   }
 };
@@ -63,9 +64,7 @@ class McpServerTest : public ::testing::Test {
     if (!params.is_null()) message["params"] = params;
     return reply(message.dump());
   }
-  json call(int id, const json& arguments) {
-    return request(id, "tools/call", {{"name", "echo"}, {"arguments", arguments}});
-  }
+  json call(int id, const json& arguments) { return request(id, "tools/call", {{"name", "echo"}, {"arguments", arguments}}); }
   // The tool answer inside a CallToolResult, checked to be the same in text and structure.
   static json answer_of(const json& reply) {
     const json& result = reply.at("result");
@@ -81,7 +80,8 @@ class McpServerTest : public ::testing::Test {
 TEST_F(McpServerTest, InitializeAnswersASupportedVersionAndDescribesTheServer) {
   for (std::string_view version : supported_protocol_versions) {
     auto answer = request(1, "initialize",
-                          {{"protocolVersion", version}, {"capabilities", json::object()},
+                          {{"protocolVersion", version},
+                           {"capabilities", json::object()},
                            {"clientInfo", {{"name", "codex"}, {"version", "0.169.0"}}}});
     EXPECT_EQ(answer["id"], 1);
     EXPECT_EQ(answer["result"]["protocolVersion"], version);
@@ -245,9 +245,8 @@ TEST(ToolDefinitionProblems, NamesEveryDefect) {
   };
   auto problems = tool_definition_problems(tools);
   auto mentions = [&](const std::string& a, const std::string& b) {
-    return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) {
-      return p.find(a) != std::string::npos && p.find(b) != std::string::npos;
-    });
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const std::string& p) { return p.find(a) != std::string::npos && p.find(b) != std::string::npos; });
   };
   EXPECT_TRUE(mentions("tool bad name!", "[A-Za-z0-9_-]")) << ::testing::PrintToString(problems);
   EXPECT_TRUE(mentions("tool twice", "used twice")) << ::testing::PrintToString(problems);
@@ -261,9 +260,8 @@ TEST(ToolDefinitionProblems, NamesEveryDefect) {
 
 TEST(McpServer, AToolWhoseSchemaDoesNotCompileFailsItsCallsOnly) {
   const json broken = {{"type", "object"}, {"additionalProperties", false}, {"properties", {{"a", {{"minLength", "x"}}}}}};
-  McpServer server(ToolContext{"/w"}, {McpTool{"broken", "d", broken, [](const ToolContext&, const json&) {
-                                                 return json::object();
-                                               }}});
+  McpServer server(ToolContext{"/w"},
+                   {McpTool{"broken", "d", broken, [](const ToolContext&, const json&) { return json::object(); }}});
   ASSERT_EQ(server.definition_problems().size(), 1u);
   auto answer = json::parse(*server.on_line(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"broken"}})"));
   EXPECT_EQ(answer["error"]["code"], -32603);

@@ -18,9 +18,10 @@ class ReadSessionLines : public ::testing::Test {
   ReadSessionLines() {
     FixtureDay day;
     day.projects.push_back({"alpha-0123456789ab", "alpha", {diary::test::fixture_session("S0001", "codex/alpha")}});
-    day.projects.push_back(
-        {"delta-0123456789ab", "delta",
-         {diary::test::fixture_session("S0001", "claude/projects/-fixture-projects-delta/5f0c6a8e-2d41-4c4b-9a57-0e3f1b2c3d4e.jsonl")}});
+    day.projects.push_back({"delta-0123456789ab",
+                            "delta",
+                            {diary::test::fixture_session(
+                                "S0001", "claude/projects/-fixture-projects-delta/5f0c6a8e-2d41-4c4b-9a57-0e3f1b2c3d4e.jsonl")}});
     workspace = diary::test::write_fixture_workspace(scratch.path(), day);
   }
 

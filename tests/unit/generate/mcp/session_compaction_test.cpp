@@ -62,8 +62,9 @@ TEST_F(CodexAlpha, PromptIsExactAndItsEchoIsADuplicate) {
   auto echo = present(lines, 9);
   EXPECT_EQ(echo.kind, RecordKind::duplicate);
   EXPECT_EQ(echo.duplicate_of, 8u);
-  EXPECT_EQ(to_json(echo), (json{{"line", 9}, {"kind", "duplicate"}, {"duplicate_of", 8},
-                                 {"source_type", "event_msg:item_completed:UserMessage"}}));
+  EXPECT_EQ(
+      to_json(echo),
+      (json{{"line", 9}, {"kind", "duplicate"}, {"duplicate_of", 8}, {"source_type", "event_msg:item_completed:UserMessage"}}));
 }
 
 TEST_F(CodexAlpha, AgentEchoPrecedesTheAssistantMessage) {
@@ -148,7 +149,8 @@ TEST(CodexRecords, FileChangesFailingCommandAndLongOutput) {
   EXPECT_EQ(updated.tool_results[0].changes[0].operation, "update");
   EXPECT_EQ(updated.tool_results[0].changes[0].diff, "@@ -1 +1 @@\n-int parse();\n+int parse(int depth);\n");
   EXPECT_EQ(to_json(updated)["tool_results"][0]["changes"][0],
-            (json{{"path", "/fixture/projects/edits/src/parser.cpp"}, {"operation", "update"},
+            (json{{"path", "/fixture/projects/edits/src/parser.cpp"},
+                  {"operation", "update"},
                   {"preview", "@@ -1 +1 @@\n-int parse();\n+int parse(int depth);\n"}}));
 
   auto failed = present(lines, 22);
@@ -183,7 +185,8 @@ TEST(CodexRecords, SkimmedToolOutputsDecodeLikeTheParser) {
   EXPECT_EQ(record->tool_results[0].exit_code, 3);
   EXPECT_EQ(record->tool_results[0].call_id, "c1");
 
-  const std::string invalid = "{\"type\":\"response_item\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"c2\",\"output\":\"bad \xff byte\"}}";
+  const std::string invalid =
+      "{\"type\":\"response_item\",\"payload\":{\"type\":\"function_call_output\",\"call_id\":\"c2\",\"output\":\"bad \xff byte\"}}";
   record = compact_record(invalid, 6, codex_source);
   ASSERT_TRUE(record);
   EXPECT_EQ(record->tool_results.at(0).output, "bad \xEF\xBF\xBD byte");
@@ -244,7 +247,8 @@ TEST(CodexRecords, LongUserTextStaysExact) {
 }
 
 TEST(ClaudeRecords, DeltaSession) {
-  const auto lines = fixture_lines(fixture_session_file("claude/projects/-fixture-projects-delta/5f0c6a8e-2d41-4c4b-9a57-0e3f1b2c3d4e.jsonl"));
+  const auto lines =
+      fixture_lines(fixture_session_file("claude/projects/-fixture-projects-delta/5f0c6a8e-2d41-4c4b-9a57-0e3f1b2c3d4e.jsonl"));
   const auto claude = claude_source;
   // summary, snapshot, turn_duration, meta caveat, permission-mode: metadata.
   for (std::size_t number : {1, 2, 7, 9, 14, 16, 19})
@@ -329,7 +333,7 @@ TEST(Trimming, CutsOnCharacterBoundaries) {
   const std::string marker(trim_marker);
   const auto at = cut.find(marker);
   ASSERT_NE(at, std::string::npos);
-  EXPECT_EQ(at, 318u);  // 106 whole characters fit in 320 bytes
+  EXPECT_EQ(at, 318u);                               // 106 whole characters fit in 320 bytes
   EXPECT_EQ(cut.size() - at - marker.size(), 159u);  // 53 whole characters fit in 160 bytes
 }
 
@@ -346,7 +350,8 @@ TEST(HostileInput, NeverThrowsAndIsMalformedOrUnknown) {
       "{\"type\":\"event_msg\",\"payload\":{\"type\":\"item_completed\",\"item\":{\"type\":\"CommandExecution\",\"command\":{},\"exit_code\":\"x\"}}}",
       "{\"type\":\"event_msg\",\"payload\":{\"type\":\"mcp_tool_call_end\",\"result\":{\"Err\":5}}}",
       "{\"type\":\"response_item\",\"payload\":{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"\xff\xfe\"}]}}",
-      std::string("{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\"}]},\"toolUseResult\":[1]}"),
+      std::string(
+          "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\"}]},\"toolUseResult\":[1]}"),
       std::string("{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"tool_use\",\"input\":\"x\"}]}}"),
   };
   for (const auto& line : lines) {

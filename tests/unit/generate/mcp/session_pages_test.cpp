@@ -119,7 +119,8 @@ TEST(SessionPages, InvalidUtf8IsReplacedInRawLines) {
 TEST(SessionPages, PagesStayWithinBudgetAndCoverTheRangeOnce) {
   ScratchDir scratch;
   std::string body;
-  for (int i = 0; i < 400; ++i) body += diary::test::codex_assistant_line("answer " + std::to_string(i) + " " + std::string(1000, 'a')) + "\n";
+  for (int i = 0; i < 400; ++i)
+    body += diary::test::codex_assistant_line("answer " + std::to_string(i) + " " + std::string(1000, 'a')) + "\n";
   const auto file = scratch / "session.jsonl";
   write_file(file, body);
   for (auto mode : {ReadMode::compact, ReadMode::full}) {
@@ -149,8 +150,8 @@ TEST(SessionPages, HugeRecordRoundTripsThroughFragmentsInBothModes) {
   const std::string text = big_text();
   const std::string line = diary::test::codex_user_line(text);
   const auto file = scratch / "session.jsonl";
-  write_file(file, diary::test::codex_assistant_line("before") + "\n" + line + "\n" +
-                       diary::test::codex_assistant_line("after") + "\n");
+  write_file(
+      file, diary::test::codex_assistant_line("before") + "\n" + line + "\n" + diary::test::codex_assistant_line("after") + "\n");
 
   // Compact: the fragments rebuild the record's JSON text.
   auto pages = all_pages(file, request(1, 3));
@@ -232,7 +233,9 @@ TEST(SessionPages, EchoesAreRecognisedAcrossTheRangeEdges) {
   const auto file = diary::test::fixture_session_file("codex/alpha");
   // Line 9 echoes line 8 (before the range), line 15 echoes line 16 (after it).
   json echo = page_of(file, request(9, 9))["records"];
-  EXPECT_EQ(echo, json::parse(R"([{"line":9,"kind":"duplicate","duplicate_of":8,"source_type":"event_msg:item_completed:UserMessage"}])"));
+  EXPECT_EQ(
+      echo,
+      json::parse(R"([{"line":9,"kind":"duplicate","duplicate_of":8,"source_type":"event_msg:item_completed:UserMessage"}])"));
   json agent = page_of(file, request(15, 15))["records"];
   EXPECT_EQ(agent[0]["duplicate_of"], 16);
   // Pages of a fixture read as one range and line by line give the same records.
@@ -253,7 +256,8 @@ TEST(SessionPages, RangeOfOnlyMetadataIsEmptyAndComplete) {
 }
 
 TEST(SessionPages, ClaudeCodeSessionsUseTheirOwnInterpretation) {
-  const auto file = diary::test::fixture_session_file("claude/projects/-fixture-projects-delta/5f0c6a8e-2d41-4c4b-9a57-0e3f1b2c3d4e.jsonl");
+  const auto file =
+      diary::test::fixture_session_file("claude/projects/-fixture-projects-delta/5f0c6a8e-2d41-4c4b-9a57-0e3f1b2c3d4e.jsonl");
   json records = page_of(file, request(3, 8, ReadMode::compact, std::nullopt, "claude-code"))["records"];
   ASSERT_EQ(records.size(), 5u);  // 3 user, 4 assistant, 5 tool result, 6 assistant, 8 malformed
   EXPECT_EQ(records[0]["text"], "Add a health check endpoint to the server.");

@@ -11,17 +11,21 @@ TEST(Utf8Text, ValidTextIsKept) {
   EXPECT_TRUE(is_valid_utf8(text));
   EXPECT_EQ(repair_utf8(text), text);
   EXPECT_EQ(char_count(text), 15u);
-  EXPECT_EQ(byte_offset_of_char(text, 6), 6u);   // "é" starts at byte 6
-  EXPECT_EQ(byte_offset_of_char(text, 7), 8u);   // the space after it
+  EXPECT_EQ(byte_offset_of_char(text, 6), 6u);  // "é" starts at byte 6
+  EXPECT_EQ(byte_offset_of_char(text, 7), 8u);  // the space after it
   EXPECT_EQ(byte_offset_of_char(text, 99), text.size());
 }
 
 TEST(Utf8Text, InvalidSequencesBecomeReplacementCharacters) {
   const std::string replacement = "\xEF\xBF\xBD";
   EXPECT_FALSE(is_valid_utf8("\xff"));
-  EXPECT_EQ(repair_utf8("a\xff" "b"), "a" + replacement + "b");
+  EXPECT_EQ(repair_utf8("a\xff"
+                        "b"),
+            "a" + replacement + "b");
   // A truncated 3-byte sequence is one maximal subpart: one replacement.
-  EXPECT_EQ(repair_utf8("a\xE2\x82" "b"), "a" + replacement + "b");
+  EXPECT_EQ(repair_utf8("a\xE2\x82"
+                        "b"),
+            "a" + replacement + "b");
   // Overlong encodings and surrogates are invalid; each byte is replaced.
   EXPECT_EQ(repair_utf8("\xC0\xAF"), replacement + replacement);
   EXPECT_EQ(repair_utf8("\xED\xA0\x80"), replacement + replacement + replacement);

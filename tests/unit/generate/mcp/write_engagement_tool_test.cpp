@@ -17,17 +17,20 @@ using test::alpha_key;
 using test::beta_key;
 
 json args() {
-  return {{"overall_reading", {{"text", "Clear direction, quick review."}, {"citations", {cross_citation(alpha_key, "S0001", "T0002")}}, {"confidence", "high"}}},
-          {"observations", json::array({{{"dimension", "review"},
-                                         {"statement", "Asked for a test run."},
-                                         {"citations", {cross_citation(alpha_key, "S0001", "T0002"), cross_citation(beta_key, "S0001", "T0001")}},
-                                         {"confidence", "medium"}}})},
+  return {{"overall_reading",
+           {{"text", "Clear direction, quick review."},
+            {"citations", {cross_citation(alpha_key, "S0001", "T0002")}},
+            {"confidence", "high"}}},
+          {"observations",
+           json::array({{{"dimension", "review"},
+                         {"statement", "Asked for a test run."},
+                         {"citations", {cross_citation(alpha_key, "S0001", "T0002"), cross_citation(beta_key, "S0001", "T0001")}},
+                         {"confidence", "medium"}}})},
           {"limits", json::array({"Offline thinking is not visible."})}};
 }
 
 class WriteEngagement : public DailyToolTest {
  protected:
-
   McpTool tool_ = write_engagement_tool();
 };
 
@@ -73,7 +76,8 @@ TEST_F(WriteEngagement, RejectsATurnWithoutCommittedEvidence) {
 TEST_F(WriteEngagement, RejectsAnUnknownDimensionThatBypassesTheSchema) {
   json call_args = args();
   call_args["observations"][0]["dimension"] = "charisma";
-  expect_invalid(tool_, day_.workspace, call_args, "/observations/0/dimension", "must be a controlled engagement dimension value");
+  expect_invalid(tool_, day_.workspace, call_args, "/observations/0/dimension",
+                 "must be a controlled engagement dimension value");
   EXPECT_FALSE(schema_of(tool_).is_valid(call_args));
 }
 

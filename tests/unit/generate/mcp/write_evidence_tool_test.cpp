@@ -36,7 +36,9 @@ json read_json(const std::filesystem::path& path) { return test::read_json_file(
 class WriteEvidence : public ::testing::Test {
  protected:
   json call(const json& arguments) { return tool.call(ToolContext{prepared.workspace()}, arguments); }
-  json write(const std::string& turn_ref, std::size_t first) { return call(evidence_args(alpha, "S0001", sample_chain(turn_ref, first))); }
+  json write(const std::string& turn_ref, std::size_t first) {
+    return call(evidence_args(alpha, "S0001", sample_chain(turn_ref, first)));
+  }
   McpTool tool = write_evidence_tool();
   PreparedDay prepared;
 };
@@ -189,8 +191,8 @@ TEST(WriteEvidenceLock, TwoProcessesAppendingToOneCardLoseNoChain) {
     const McpTool tool = write_evidence_tool();
     int failures = 0;
     for (std::size_t i = parity; i < turns.size(); i += 2) {
-      const json result =
-          tool.call(ToolContext{prepared.workspace()}, evidence_args(alpha, "S0001", sample_chain(turns[i].turn_ref, turns[i].start_line)));
+      const json result = tool.call(ToolContext{prepared.workspace()},
+                                    evidence_args(alpha, "S0001", sample_chain(turns[i].turn_ref, turns[i].start_line)));
       if (result.value("status", "") != "appended") ++failures;
     }
     ::_exit(failures == 0 ? 0 : 1);
@@ -233,8 +235,10 @@ TEST_F(WriteEvidenceSchema, IsAClosedDraft07Schema) {
   test::expect_closed_schema(tool.input_schema, "");
   const json& chain = tool.input_schema["properties"]["evidence_chain"];
   EXPECT_EQ(chain["properties"]["trigger"]["properties"]["type"]["enum"], json(artifacts::trigger_types().values()));
-  EXPECT_EQ(chain["properties"]["outcomes"]["items"]["properties"]["category"]["enum"], json(artifacts::outcome_categories().values()));
-  EXPECT_EQ(chain["properties"]["observed_checks"]["items"]["properties"]["type"]["enum"], json(artifacts::check_types().values()));
+  EXPECT_EQ(chain["properties"]["outcomes"]["items"]["properties"]["category"]["enum"],
+            json(artifacts::outcome_categories().values()));
+  EXPECT_EQ(chain["properties"]["observed_checks"]["items"]["properties"]["type"]["enum"],
+            json(artifacts::check_types().values()));
   EXPECT_EQ(chain["properties"]["terminal_state"]["properties"]["type"]["enum"], json(artifacts::terminal_types().values()));
   EXPECT_EQ(chain["properties"]["materiality"]["enum"], json(artifacts::materiality_levels().values()));
   EXPECT_NE(tool.description.find("missing_turns"), std::string::npos);

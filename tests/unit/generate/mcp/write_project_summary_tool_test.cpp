@@ -20,7 +20,6 @@ using test::beta_key;
 
 class WriteProjectSummary : public DailyToolTest {
  protected:
-
   static json args(json citations, const std::string& text = "Alpha gained a verbose flag.") {
     return {{"project_key", alpha_key}, {"summary", {{"text", text}, {"citations", std::move(citations)}}}};
   }
@@ -113,7 +112,8 @@ TEST_F(WriteProjectSummary, RejectsABlankText) {
 
 TEST_F(WriteProjectSummary, RejectsWrongShapesThatBypassTheSchema) {
   expect_invalid(tool_, day_.workspace, {{"project_key", alpha_key}}, "/summary", "must be an object");
-  expect_invalid(tool_, day_.workspace, args({"S0001/T0001"}), "/summary/citations/0", "a citation needs session_ref and turn_ref");
+  expect_invalid(tool_, day_.workspace, args({"S0001/T0001"}), "/summary/citations/0",
+                 "a citation needs session_ref and turn_ref");
   expect_invalid(tool_, day_.workspace, json::array(), "/project_key", "unknown project_key");
 }
 

@@ -22,7 +22,6 @@ json args(const std::string& text, json citations = json::array({cross_citation(
 
 class WriteReportTitle : public DailyToolTest {
  protected:
-
   McpTool tool_ = write_report_title_tool();
 };
 
@@ -57,8 +56,8 @@ TEST_F(WriteReportTitle, RejectsAnUncitedTitle) {
 }
 
 TEST_F(WriteReportTitle, RejectsACitationWithoutProjectKey) {
-  expect_invalid(tool_, day_.workspace, args("Verbose flag shipped", {test::turn_ref("S0001", "T0001")}),
-                 "/title/citations/0", "a citation needs project_key, session_ref and turn_ref");
+  expect_invalid(tool_, day_.workspace, args("Verbose flag shipped", {test::turn_ref("S0001", "T0001")}), "/title/citations/0",
+                 "a citation needs project_key, session_ref and turn_ref");
 }
 
 TEST_F(WriteReportTitle, RejectsATurnWithoutCommittedEvidence) {

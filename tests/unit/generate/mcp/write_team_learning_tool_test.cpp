@@ -17,7 +17,10 @@ using test::alpha_key;
 using test::beta_key;
 
 json args() {
-  return {{"takeaways", {{"text", "Small asks converged fast."}, {"citations", {cross_citation(beta_key, "S0001", "T0001")}}, {"confidence", "medium"}}},
+  return {{"takeaways",
+           {{"text", "Small asks converged fast."},
+            {"citations", {cross_citation(beta_key, "S0001", "T0001")}},
+            {"confidence", "medium"}}},
           {"patterns", json::array({{{"kind", "reuse"},
                                      {"statement", "Ask for a test run after each change."},
                                      {"rationale", "pattern -> evidence -> why it mattered -> how to reuse"},
@@ -29,7 +32,6 @@ json args() {
 
 class WriteTeamLearning : public DailyToolTest {
  protected:
-
   McpTool tool_ = write_team_learning_tool();
 };
 

@@ -35,15 +35,18 @@ class WriteWorkItem : public ::testing::Test {
     ASSERT_EQ(written["status"], "appended") << written.dump(2);
   }
   ToolContext context() const { return ToolContext{prepared.workspace()}; }
-  json call(const json& item, const std::string& pk = alpha) { return tool.call(context(), {{"project_key", pk}, {"work_item", item}}); }
+  json call(const json& item, const std::string& pk = alpha) {
+    return tool.call(context(), {{"project_key", pk}, {"work_item", item}});
+  }
   McpTool tool = write_work_item_tool();
   PreparedDay prepared;
 };
 
 TEST_F(WriteWorkItem, AcceptedItemsReportWhatIsStillUncovered) {
   EXPECT_EQ(tool.name, "write_work_item");
-  EXPECT_EQ(call(sample_item("W0001")),
-            (json{{"status", "appended"}, {"work_item_ref", "W0001"}, {"uncovered_turns", json::array({turn("S0001", "T0002")})}}));
+  EXPECT_EQ(
+      call(sample_item("W0001")),
+      (json{{"status", "appended"}, {"work_item_ref", "W0001"}, {"uncovered_turns", json::array({turn("S0001", "T0002")})}}));
   const json envelope = read_json(prepared.synthesis());
   EXPECT_EQ(envelope["schema_version"], 1);
   EXPECT_EQ(envelope["project_label"], "alpha");
@@ -80,15 +83,17 @@ TEST_F(WriteWorkItem, RejectsAnAgentSuppliedSource) {
 
 TEST_F(WriteWorkItem, RejectsMalformedArguments) {
   expect_invalid(tool.call(context(), {{"project_key", alpha}}), "/work_item");
-  expect_invalid(tool.call(context(), {{"project_key", alpha}, {"work_item", sample_item()}, {"source_user_messages", json::array()}}),
-                 "/source_user_messages");
+  expect_invalid(
+      tool.call(context(), {{"project_key", alpha}, {"work_item", sample_item()}, {"source_user_messages", json::array()}}),
+      "/source_user_messages");
   expect_invalid(call(sample_item(), "nope"), "/project_key");
   expect_invalid(tool.call(context(), "W0001"), "");
 }
 
 TEST_F(WriteWorkItem, SeesChainsCommittedAfterItWasMade) {
   expect_invalid(call(sample_item("W0001", json::array({turn("S0001", "T0002")}))), "/work_item/covered_turns/0");
-  ASSERT_EQ(write_evidence_tool().call(context(), test::evidence_args(alpha, "S0001", sample_chain("T0002", 5)))["status"], "appended");
+  ASSERT_EQ(write_evidence_tool().call(context(), test::evidence_args(alpha, "S0001", sample_chain("T0002", 5)))["status"],
+            "appended");
   json item = sample_item("W0001", json::array({turn("S0001", "T0002")}));
   EXPECT_EQ(call(item)["status"], "appended");
 }

@@ -44,8 +44,10 @@ TEST_F(OfflineChains, FileChangesFailingCommandAndTheUsersOwnWords) {
   EXPECT_EQ(chain["trigger"]["citations"], (json::array({{{"lines", "8-8"}}})));
 
   // The patches are edits, not checks; the failing ls is the one check.
-  EXPECT_EQ(chain["observed_checks"],
-            json::parse(R"([{"type":"command_output","summary":"`ls /nonexistent-dir` exited with code 2 (failure).","citations":[{"lines":"22-22"}]}])"));
+  EXPECT_EQ(
+      chain["observed_checks"],
+      json::parse(
+          R"([{"type":"command_output","summary":"`ls /nonexistent-dir` exited with code 2 (failure).","citations":[{"lines":"22-22"}]}])"));
   ASSERT_EQ(chain["outcomes"].size(), 2u);
   EXPECT_EQ(chain["outcomes"][0]["category"], "code_outcome");
   EXPECT_EQ(chain["outcomes"][0]["summary"],
@@ -57,8 +59,10 @@ TEST_F(OfflineChains, FileChangesFailingCommandAndTheUsersOwnWords) {
             (std::vector<std::string>{"The agent ran 1 shell command: `ls /nonexistent-dir`.",
                                       "The agent changed 3 files: notes.md, src/parser.cpp, tests/run_tests.sh.",
                                       "The agent answered: wrote notes.md and changed parse() to take a depth"}));
-  EXPECT_EQ(chain["terminal_state"],
-            json::parse(R"({"type":"material_result","summary":"The turn completed; the session records file changes.","citations":[{"lines":"29-29"}]})"));
+  EXPECT_EQ(
+      chain["terminal_state"],
+      json::parse(
+          R"({"type":"material_result","summary":"The turn completed; the session records file changes.","citations":[{"lines":"29-29"}]})"));
   EXPECT_EQ(chain["materiality"], "material");
   diary::test::expect_valid_chain(chain, *day.find_session(diary::test::edits_project, "S0001")->find_turn("T0001"));
 }
@@ -67,22 +71,27 @@ TEST_F(OfflineChains, ATestRunIsTestOutputAndATurnWithoutChangesIsNoMaterial) {
   const auto all = chains(diary::test::edits_project, "S0001");
   ASSERT_EQ(all.size(), 3u);
   const json& tests = all[1];
-  EXPECT_EQ(tests["observed_checks"],
-            json::parse(R"([{"type":"test_output","summary":"`sh tests/run_tests.sh` exited with code 0.","citations":[{"lines":"37-37"}]}])"));
+  EXPECT_EQ(
+      tests["observed_checks"],
+      json::parse(
+          R"([{"type":"test_output","summary":"`sh tests/run_tests.sh` exited with code 0.","citations":[{"lines":"37-37"}]}])"));
   EXPECT_TRUE(tests["outcomes"].empty());
   EXPECT_EQ(tests["terminal_state"]["type"], "no_material");
   EXPECT_EQ(tests["materiality"], "minor");
   const json& listing = all[2];
   EXPECT_EQ(listing["observed_checks"][0]["type"], "command_output");
-  EXPECT_EQ(listing["trigger"]["quoted_messages"][0]["text"], "Show me a long listing, café ☕.\nRUN: seq 1 2000\nANSWER: printed 2000 numbers");
+  EXPECT_EQ(listing["trigger"]["quoted_messages"][0]["text"],
+            "Show me a long listing, café ☕.\nRUN: seq 1 2000\nANSWER: printed 2000 numbers");
 }
 
 TEST_F(OfflineChains, InterruptedTurnsGapsAndUnansweredPrompts) {
   const auto all = chains(diary::test::alpha_project, "S0002");
   ASSERT_EQ(all.size(), 3u);
   const json& interrupted = all[0];
-  EXPECT_EQ(interrupted["terminal_state"],
-            json::parse(R"({"type":"interrupted","summary":"The turn was interrupted (turn aborted: interrupted).","citations":[{"lines":"3-3"}]})"));
+  EXPECT_EQ(
+      interrupted["terminal_state"],
+      json::parse(
+          R"({"type":"interrupted","summary":"The turn was interrupted (turn aborted: interrupted).","citations":[{"lines":"3-3"}]})"));
   EXPECT_EQ(interrupted["materiality"], "minor");
   EXPECT_TRUE(interrupted["observed_checks"].empty()) << "a command without a result is no check";
   // The secret in the prompt is not copied.
@@ -128,7 +137,8 @@ TEST_F(OfflineChains, EveryChainFollowsTheWriteEvidenceRulesAndOneTurnReadsTheSa
 }
 
 TEST_F(OfflineChains, CardHoldsTheExtractableChains) {
-  auto card = offline::offline_evidence_card(day, diary::test::alpha_project, *day.find_session(diary::test::alpha_project, "S0002"));
+  auto card =
+      offline::offline_evidence_card(day, diary::test::alpha_project, *day.find_session(diary::test::alpha_project, "S0002"));
   ASSERT_TRUE(card);
   EXPECT_EQ((*card)["schema_version"], 1);
   EXPECT_EQ((*card)["project_key"], diary::test::alpha_project);

@@ -34,12 +34,13 @@ inline std::string codex_event_line(const std::string& payload_json) {
 inline FixtureSession interrupted_session() {
   FixtureSession session;
   session.session_ref = "S0002";
-  session.lines = {codex_user_line("Run the long job, my token=abcd1234efgh."),
-                   R"({"timestamp":"2026-11-30T10:00:02.000Z","type":"response_item","payload":{"type":"function_call","name":"exec_command","arguments":"{\"cmd\":\"sleep 600\"}","call_id":"call_9"}})",
-                   codex_event_line(R"({"type":"turn_aborted","reason":"interrupted"})"),
-                   "{\"type\":\"response_item\",\"payload\":{\"type\":\"message\",\"role\":\"user\"",
-                   "not json at all",
-                   codex_user_line("Anyone there?")};
+  session.lines = {
+      codex_user_line("Run the long job, my token=abcd1234efgh."),
+      R"({"timestamp":"2026-11-30T10:00:02.000Z","type":"response_item","payload":{"type":"function_call","name":"exec_command","arguments":"{\"cmd\":\"sleep 600\"}","call_id":"call_9"}})",
+      codex_event_line(R"({"type":"turn_aborted","reason":"interrupted"})"),
+      "{\"type\":\"response_item\",\"payload\":{\"type\":\"message\",\"role\":\"user\"",
+      "not json at all",
+      codex_user_line("Anyone there?")};
   session.turns = {{"T0001", 1, 3}, {"T0002", 4, 5}, {"T0003", 6, 6}};
   return session;
 }
@@ -49,7 +50,8 @@ inline FixtureDay offline_day() {
   day.projects.push_back({edits_project, "edits", {fixture_session("S0001", "reader/codex-edits.jsonl")}});
   day.projects.push_back({alpha_project, "alpha", {fixture_session("S0001", "codex/alpha"), interrupted_session()}});
   day.projects.push_back(
-      {delta_project, "delta",
+      {delta_project,
+       "delta",
        {fixture_session("S0001", "claude/projects/-fixture-projects-delta/5f0c6a8e-2d41-4c4b-9a57-0e3f1b2c3d4e.jsonl")}});
   day.projects.push_back({gamma_project, "gamma", {fixture_session("S0001", "codex/gamma")}});
   return day;
@@ -165,7 +167,8 @@ inline void expect_valid_items(const nlohmann::json& items, const generate::work
       }
     };
     if (kind == "evidence_gap_item" || kind == "excluded_with_reason") {
-      for (const char* key : {"trigger", "agent_reaction", "outcomes", "terminal_states"}) EXPECT_FALSE(item.contains(key)) << key;
+      for (const char* key : {"trigger", "agent_reaction", "outcomes", "terminal_states"})
+        EXPECT_FALSE(item.contains(key)) << key;
       continue;
     }
     if (kind == "material_work_item") {
@@ -197,7 +200,8 @@ inline void expect_valid_items(const nlohmann::json& items, const generate::work
   }
   for (const auto& session : project.sessions)
     for (const auto& turn : session.turns)
-      EXPECT_TRUE(covered_all.count({session.session_ref, turn.turn_ref})) << session.session_ref << "/" << turn.turn_ref << " uncovered";
+      EXPECT_TRUE(covered_all.count({session.session_ref, turn.turn_ref}))
+          << session.session_ref << "/" << turn.turn_ref << " uncovered";
 }
 
 }  // namespace diary::test

@@ -67,7 +67,8 @@ TEST_F(OfflineWorkItems, OneMaterialItemPerSessionWithChangesAndGapsApart) {
   ASSERT_EQ(items.size(), 3u);
   EXPECT_EQ(items[0]["kind"], "no_material_work_item");  // alpha S0001: commands and answers only
   EXPECT_EQ(items[1]["kind"], "no_material_work_item");  // S0002: the interrupted and the unanswered turn
-  EXPECT_EQ(items[1]["covered_turns"], json::parse(R"([{"session_ref":"S0002","turn_ref":"T0001"},{"session_ref":"S0002","turn_ref":"T0003"}])"));
+  EXPECT_EQ(items[1]["covered_turns"],
+            json::parse(R"([{"session_ref":"S0002","turn_ref":"T0001"},{"session_ref":"S0002","turn_ref":"T0003"}])"));
   EXPECT_EQ(items[2]["kind"], "evidence_gap_item");  // S0002 T0002: malformed lines only
   EXPECT_EQ(items[2]["work_item_ref"], "W0003");
   EXPECT_EQ(items[2]["covered_turns"], json::parse(R"([{"session_ref":"S0002","turn_ref":"T0002"}])"));
@@ -95,8 +96,8 @@ TEST_F(OfflineWorkItems, MissingCardsMakeGapItemsAndAnUnknownProjectNone) {
   diary::test::expect_valid_items(items, *day.find_project(diary::test::delta_project), {});
   EXPECT_TRUE(offline::offline_work_items(day, "nope", {}).empty());
   // Hostile card content is skipped, not thrown on.
-  const std::vector<json> odd = {json::parse(R"({"session_ref":"S0001","evidence_chains":[5,{"turn_ref":7},{"turn_ref":"T0009"}]})"),
-                                 json::array()};
+  const std::vector<json> odd = {
+      json::parse(R"({"session_ref":"S0001","evidence_chains":[5,{"turn_ref":7},{"turn_ref":"T0009"}]})"), json::array()};
   EXPECT_NO_THROW(items = offline::offline_work_items(day, diary::test::delta_project, odd));
   EXPECT_EQ(items[0]["kind"], "evidence_gap_item");
 }

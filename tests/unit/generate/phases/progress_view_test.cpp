@@ -9,12 +9,17 @@ using Kind = ProgressEvent::Kind;
 
 TEST(ProgressView, LogLinesNameTheTaskAndItsStatusButNoTranscriptText) {
   std::string out;
-  GenerateProgressView view({{"evidence", 2}}, {.mode = GenerateProgressView::Mode::log,
-                                                .write = [&](std::string_view text) { out += text; }});
+  GenerateProgressView view({{"evidence", 2}},
+                            {.mode = GenerateProgressView::Mode::log, .write = [&](std::string_view text) { out += text; }});
   view.on_event({.kind = Kind::task_start, .phase = "evidence", .task_id = "evidence:pk:S0001", .label = "pk/S0001"});
-  view.on_event({.kind = Kind::task_done, .phase = "evidence", .task_id = "evidence:pk:S0001", .label = "pk/S0001", .status = "ok"});
-  view.on_event({.kind = Kind::task_done, .phase = "evidence", .task_id = "evidence:pk:S0002", .label = "pk/S0002",
-                 .status = "failed", .detail = "S0002/T0001: gave up"});
+  view.on_event(
+      {.kind = Kind::task_done, .phase = "evidence", .task_id = "evidence:pk:S0001", .label = "pk/S0001", .status = "ok"});
+  view.on_event({.kind = Kind::task_done,
+                 .phase = "evidence",
+                 .task_id = "evidence:pk:S0002",
+                 .label = "pk/S0002",
+                 .status = "failed",
+                 .detail = "S0002/T0001: gave up"});
   EXPECT_EQ(out,
             "evidence: start pk/S0001\n"
             "evidence: done pk/S0001 [ok]\n"
@@ -23,8 +28,8 @@ TEST(ProgressView, LogLinesNameTheTaskAndItsStatusButNoTranscriptText) {
 
 TEST(ProgressView, QuietPrintsNothing) {
   std::string out;
-  GenerateProgressView view({{"evidence", 1}}, {.mode = GenerateProgressView::Mode::quiet,
-                                                .write = [&](std::string_view text) { out += text; }});
+  GenerateProgressView view({{"evidence", 1}},
+                            {.mode = GenerateProgressView::Mode::quiet, .write = [&](std::string_view text) { out += text; }});
   view.on_event({.kind = Kind::task_start, .phase = "evidence", .label = "pk/S0001"});
   view.tick();
   view.finish();

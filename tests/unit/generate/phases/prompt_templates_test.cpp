@@ -10,9 +10,9 @@ namespace {
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
 TEST(PromptTemplates, EveryPassHasItsTemplatesCompiledIn) {
-  for (const char* name : {"evidence-extractor", "evidence-input", "evidence-resume", "project-synthesizer", "project-input",
-                           "project-resume", "project-summary", "report-title", "engagement", "team-learning",
-                           "daily-input", "daily-resume", "language-norm"})
+  for (const char* name :
+       {"evidence-extractor", "evidence-input", "evidence-resume", "project-synthesizer", "project-input", "project-resume",
+        "project-summary", "report-title", "engagement", "team-learning", "daily-input", "daily-resume", "language-norm"})
     EXPECT_NE(find_prompt_template(name), nullptr) << name;
   EXPECT_EQ(find_prompt_template("nope"), nullptr);
 }
@@ -28,7 +28,8 @@ TEST(PromptTemplates, VocabulariesComeFromTheListsTheValidatorsUse) {
 }
 
 TEST(PromptTemplates, EveryInstructionSaysTranscriptsAreUntrustedData) {
-  for (const char* name : {"evidence-extractor", "project-synthesizer", "project-summary", "report-title", "engagement", "team-learning"}) {
+  for (const char* name :
+       {"evidence-extractor", "project-synthesizer", "project-summary", "report-title", "engagement", "team-learning"}) {
     auto text = render_prompt(name, {});
     ASSERT_TRUE(text) << name << ": " << text.error().message;
     EXPECT_TRUE(contains(*text, "untrusted source material")) << name;

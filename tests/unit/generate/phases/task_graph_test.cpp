@@ -33,11 +33,19 @@ TEST(TaskGraph, AProjectStartsAsSoonAsItsOwnSessionsFinishNotAtAPhaseBarrier) {
   asio::io_context io;
   Journal journal;
   std::vector<PipelineTask> tasks{
-      {.id = "evidence:a:S0001", .kind = "evidence", .run = [&] { return sleeper(journal, "ea", "evidence", 5, TaskStatus::ok); }},
-      {.id = "evidence:b:S0001", .kind = "evidence", .run = [&] { return sleeper(journal, "eb", "evidence", 80, TaskStatus::ok); }},
-      {.id = "project:a", .kind = "project", .needs = {"evidence:a:S0001"},
+      {.id = "evidence:a:S0001",
+       .kind = "evidence",
+       .run = [&] { return sleeper(journal, "ea", "evidence", 5, TaskStatus::ok); }},
+      {.id = "evidence:b:S0001",
+       .kind = "evidence",
+       .run = [&] { return sleeper(journal, "eb", "evidence", 80, TaskStatus::ok); }},
+      {.id = "project:a",
+       .kind = "project",
+       .needs = {"evidence:a:S0001"},
        .run = [&] { return sleeper(journal, "pa", "project", 5, TaskStatus::ok); }},
-      {.id = "project:b", .kind = "project", .needs = {"evidence:b:S0001"},
+      {.id = "project:b",
+       .kind = "project",
+       .needs = {"evidence:b:S0001"},
        .run = [&] { return sleeper(journal, "pb", "project", 5, TaskStatus::ok); }},
   };
   auto outcomes = test::run_awaitable(io, run_task_graph(tasks, {}, {}, {}));
@@ -55,13 +63,15 @@ TEST(TaskGraph, DependentsRunAfterAFailureAndLimitsHoldPerKind) {
   std::vector<PipelineTask> tasks;
   for (int i = 0; i < 6; ++i) {
     const std::string id = "evidence:p:S000" + std::to_string(i);
-    tasks.push_back({.id = id, .kind = "evidence",
-                     .run = [&, id, i] { return sleeper(journal, id, "evidence", 10, i == 0 ? TaskStatus::failed : TaskStatus::ok); }});
+    tasks.push_back({.id = id, .kind = "evidence", .run = [&, id, i] {
+                       return sleeper(journal, id, "evidence", 10, i == 0 ? TaskStatus::failed : TaskStatus::ok);
+                     }});
   }
   std::vector<std::string> all;
   for (const auto& task : tasks) all.push_back(task.id);
-  tasks.push_back({.id = "project:p", .kind = "project", .needs = all,
-                   .run = [&] { return sleeper(journal, "project", "project", 1, TaskStatus::ok); }});
+  tasks.push_back({.id = "project:p", .kind = "project", .needs = all, .run = [&] {
+                     return sleeper(journal, "project", "project", 1, TaskStatus::ok);
+                   }});
   auto outcomes = test::run_awaitable(io, run_task_graph(tasks, {{"evidence", 2}}, {}, {}));
   EXPECT_EQ(journal.peak["evidence"], 2);
   EXPECT_EQ(outcomes["evidence:p:S0000"].status, TaskStatus::failed);
@@ -74,12 +84,17 @@ TEST(TaskGraph, AStopStartsNothingNewAndAnUnknownDependencyFailsItsTask) {
   Journal journal;
   std::stop_source stop;
   std::vector<PipelineTask> tasks{
-      {.id = "a", .kind = "evidence", .run = [&]() -> asio::awaitable<TaskOutcome> {
+      {.id = "a",
+       .kind = "evidence",
+       .run = [&]() -> asio::awaitable<TaskOutcome> {
          stop.request_stop();
          co_return TaskOutcome{};
        }},
       {.id = "b", .kind = "project", .needs = {"a"}, .run = [&] { return sleeper(journal, "b", "project", 1, TaskStatus::ok); }},
-      {.id = "c", .kind = "project", .needs = {"zzz"}, .run = [&] { return sleeper(journal, "c", "project", 1, TaskStatus::ok); }},
+      {.id = "c",
+       .kind = "project",
+       .needs = {"zzz"},
+       .run = [&] { return sleeper(journal, "c", "project", 1, TaskStatus::ok); }},
   };
   auto outcomes = test::run_awaitable(io, run_task_graph(tasks, {}, {}, stop.get_token()));
   EXPECT_EQ(outcomes["a"].status, TaskStatus::ok);

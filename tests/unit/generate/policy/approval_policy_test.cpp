@@ -113,9 +113,8 @@ TEST_F(ApprovalPolicyTest, EmptyPolicyFailsClosed) {
 
 TEST_F(ApprovalPolicyTest, HandlerReportsEveryDecision) {
   std::vector<std::pair<std::string, PolicyVerdict>> seen;
-  auto handler = make_approval_handler(policy, dir.path(), [&](const ApprovalRequest& request, const PolicyVerdict& v) {
-    seen.emplace_back(request.command, v);
-  });
+  auto handler = make_approval_handler(
+      policy, dir.path(), [&](const ApprovalRequest& request, const PolicyVerdict& v) { seen.emplace_back(request.command, v); });
   EXPECT_EQ(handler(command("git status")), ApprovalDecision::accept);
   EXPECT_EQ(handler(command("git push")), ApprovalDecision::decline);
   ASSERT_EQ(seen.size(), 2u);

@@ -75,9 +75,8 @@ bool is_directive(std::string line) {
   line.erase(0, line.find_first_not_of(" \t\r"));
   line.erase(line.find_last_not_of(" \t\r") + 1);
   if (line == "HANG") return true;
-  static const std::vector<std::string> keys{"RUN",         "CALL",      "ANSWER",          "ANSWER_JSON",
-                                             "PHASE",       "SLEEP_MS",  "FAIL_HTTP",       "FAIL_HTTP_MODEL",
-                                             "RESPONSE_FAILED", "USAGE"};
+  static const std::vector<std::string> keys{"RUN",      "CALL",      "ANSWER",          "ANSWER_JSON",     "PHASE",
+                                             "SLEEP_MS", "FAIL_HTTP", "FAIL_HTTP_MODEL", "RESPONSE_FAILED", "USAGE"};
   return std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
     return line.size() > key.size() && line.starts_with(key) && line[key.size()] == ':';
   });

@@ -15,17 +15,19 @@ bool valid(std::string_view text) {
 }
 
 TEST(JsonSkim, AcceptsWhatNlohmannAccepts) {
-  for (auto text : {R"({})", R"([])", R"("")", "0", "-0.5e+10", "1E3", "true", "false", "null", R"( {"a" : [1, 2.5, "x\n\u00e9\"", {}], "b":null} )",
-                    R"({"k":"\\\/\b\f\n\r\t"})", R"([[[[]]]])", "\t\r\n[ ]\n"}) {
+  for (auto text :
+       {R"({})", R"([])", R"("")", "0", "-0.5e+10", "1E3", "true", "false", "null",
+        R"( {"a" : [1, 2.5, "x\n\u00e9\"", {}], "b":null} )", R"({"k":"\\\/\b\f\n\r\t"})", R"([[[[]]]])", "\t\r\n[ ]\n"}) {
     EXPECT_TRUE(nlohmann::json::accept(text)) << text;
     EXPECT_TRUE(valid(text)) << text;
   }
 }
 
 TEST(JsonSkim, RejectsWhatNlohmannRejects) {
-  for (auto text : {"", " ", "{", "}", R"({"a"})", R"({"a":})", R"({"a":1,})", R"([1,])", R"([1 2])", "01", "1.", ".5", "-",
-                    "1e", "+1", "tru", "nul", R"("abc)", "\"a\tb\"", R"("\x")", R"("\u12G4")", R"({a:1})", R"({"a":1} x)",
-                    R"({"a":1}{"b":2})", "[\"trunc"}) {
+  for (auto text : {"",         " ",       "{",        "}",       R"({"a"})",    R"({"a":})", R"({"a":1,})",  R"([1,])",
+                    R"([1 2])", "01",      "1.",       ".5",      "-",           "1e",        "+1",           "tru",
+                    "nul",      R"("abc)", "\"a\tb\"", R"("\x")", R"("\u12G4")", R"({a:1})",  R"({"a":1} x)", R"({"a":1}{"b":2})",
+                    "[\"trunc"}) {
     EXPECT_FALSE(nlohmann::json::accept(text)) << text;
     EXPECT_FALSE(valid(text)) << text;
   }
@@ -44,8 +46,11 @@ TEST(JsonSkim, AgreesWithNlohmannOnMutatedDocuments) {
   for (int round = 0; round < 3000; ++round) {
     nlohmann::json doc = {{"timestamp", "2026-05-12T10:00:00.000Z"},
                           {"type", round % 2 ? "response_item" : "event_msg"},
-                          {"payload", {{"type", "message"}, {"n", round * 1.5}, {"list", {1, "two\n\"three\"", nullptr, true}},
-                                       {"text", std::string(static_cast<std::size_t>(round % 40), 'x')}}}};
+                          {"payload",
+                           {{"type", "message"},
+                            {"n", round * 1.5},
+                            {"list", {1, "two\n\"three\"", nullptr, true}},
+                            {"text", std::string(static_cast<std::size_t>(round % 40), 'x')}}}};
     std::string text = doc.dump();
     if (round % 3 != 0) {
       std::size_t at = random() % text.size();

@@ -48,12 +48,8 @@ TEST_P(LineReaderTest, CountsLinesLikeAnEditor) {
     std::string content;
     std::vector<std::string> lines;
   };
-  for (const Case& c : std::vector<Case>{{"", {}},
-                                         {"a\n", {"a"}},
-                                         {"a\nb", {"a", "b"}},
-                                         {"a\n\nb\n", {"a", "", "b"}},
-                                         {"\n", {""}},
-                                         {"x\r\n", {"x\r"}}}) {
+  for (const Case& c : std::vector<Case>{
+           {"", {}}, {"a\n", {"a"}}, {"a\nb", {"a", "b"}}, {"a\n\nb\n", {"a", "", "b"}}, {"\n", {""}}, {"x\r\n", {"x\r"}}}) {
     diary::test::write_file(scratch / "f.jsonl", c.content);
     auto got = read_all(scratch / "f.jsonl");
     EXPECT_EQ(got.lines, c.lines) << c.content;

@@ -99,8 +99,8 @@ TEST(Prepare, BuildsTheWorkspaceFromBothSources) {
   EXPECT_EQ(outcome->sessions, 6u);
   EXPECT_EQ(outcome->turns, 10u);
   EXPECT_EQ(outcome->status, "final");
-  EXPECT_EQ(summary_line(*outcome), "Prepared workspace " + sources.workspace("2026-11-20").string() +
-                                        " with 5 project(s), 6 session(s), 10 turn(s).");
+  EXPECT_EQ(summary_line(*outcome),
+            "Prepared workspace " + sources.workspace("2026-11-20").string() + " with 5 project(s), 6 session(s), 10 turn(s).");
 
   const auto ws = sources.workspace("2026-11-20");
   auto metadata = nlohmann::json::parse(read_file(ws / "metadata.json"));
@@ -134,8 +134,7 @@ TEST(Prepare, BuildsTheWorkspaceFromBothSources) {
   EXPECT_EQ(spans_of(rows[1]), (Spans{{6, 12}}));
 
   // Copies are byte-identical to what was read.
-  EXPECT_EQ(read_file(alpha / rows[0]["session_path"].get<std::string>()),
-            read_file(sources.installed_codex("alpha")));
+  EXPECT_EQ(read_file(alpha / rows[0]["session_path"].get<std::string>()), read_file(sources.installed_codex("alpha")));
 
   auto delta_rows = index_rows(project_folder(ws, "delta"));
   ASSERT_EQ(delta_rows.size(), 1u);
@@ -323,7 +322,8 @@ TEST(Prepare, IdenticalDuplicateKeptOnceConflictingAbortsBeforeWriting) {
   // Now the archived copy differs (one more line): a forced rebuild fails before touching the
   // existing workspace, and a new day is not written at all.
   write_file(sources.codex / "archive" / sources.installed_codex("beta").filename(),
-             read_file(sources.installed_codex("beta")) + "{\"timestamp\":\"2026-11-20T23:00:00Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\"}}\n");
+             read_file(sources.installed_codex("beta")) +
+                 "{\"timestamp\":\"2026-11-20T23:00:00Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\"}}\n");
   auto conflict_same_day = [&] {
     auto request = sources.request("2026-11-20");
     request.force = true;
@@ -443,7 +443,6 @@ TEST(Prepare, ASecondConcurrentPrepareOfTheDaySaysItIsInProgress) {
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().kind, ErrorKind::invalid_input);
   EXPECT_NE(second.error().message.find("in progress"), std::string::npos) << second.error().message;
-  EXPECT_NE(second.error().message.find("pid " + std::to_string(::getpid())), std::string::npos)
-      << second.error().message;
+  EXPECT_NE(second.error().message.find("pid " + std::to_string(::getpid())), std::string::npos) << second.error().message;
   EXPECT_FALSE(fs::exists(sources.workspace("2026-11-20")));
 }

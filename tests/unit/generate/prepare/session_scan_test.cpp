@@ -84,16 +84,26 @@ TEST(ScanCodex, InjectedContextAndTurnAbortedAreNoPrompts) {
 // Older rollouts echo prompts as event_msg user_message and carry no provenance tags.
 TEST(ScanCodex, OlderEventMsgUserMessageEcho) {
   diary::test::ScratchDir scratch;
-  diary::test::write_file(scratch / "rollout-old.jsonl",
-      R"({"timestamp":"2025-09-01T10:00:00.000Z","type":"session_meta","payload":{"id":"old-1","cwd":"/p","originator":"codex_cli_rs","source":"cli"}})" "\n"
-      R"({"timestamp":"2025-09-01T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"<user_instructions>be brief</user_instructions>"}]}})" "\n"
-      R"({"timestamp":"2025-09-01T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"<environment_context>x</environment_context>"}]}})" "\n"
-      R"({"timestamp":"2025-09-01T10:00:02.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"Rename foo"}]}})" "\n"
-      R"({"timestamp":"2025-09-01T10:00:02.050Z","type":"event_msg","payload":{"type":"user_message","message":"Rename foo","images":[]}})" "\n"
-      R"({"timestamp":"2025-09-01T10:00:03.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"done"}]}})" "\n"
-      R"({"timestamp":"2025-09-01T10:05:00.000Z","type":"turn_context","payload":{"cwd":"/p"}})" "\n"
-      R"({"timestamp":"2025-09-01T10:05:00.000Z","type":"event_msg","payload":{"type":"user_message","message":"And bar","images":[]}})" "\n"
-      R"({"timestamp":"2025-09-01T10:05:01.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"ok"}]}})" "\n");
+  diary::test::write_file(
+      scratch / "rollout-old.jsonl",
+      R"({"timestamp":"2025-09-01T10:00:00.000Z","type":"session_meta","payload":{"id":"old-1","cwd":"/p","originator":"codex_cli_rs","source":"cli"}})"
+      "\n"
+      R"({"timestamp":"2025-09-01T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"<user_instructions>be brief</user_instructions>"}]}})"
+      "\n"
+      R"({"timestamp":"2025-09-01T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"<environment_context>x</environment_context>"}]}})"
+      "\n"
+      R"({"timestamp":"2025-09-01T10:00:02.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"Rename foo"}]}})"
+      "\n"
+      R"({"timestamp":"2025-09-01T10:00:02.050Z","type":"event_msg","payload":{"type":"user_message","message":"Rename foo","images":[]}})"
+      "\n"
+      R"({"timestamp":"2025-09-01T10:00:03.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"done"}]}})"
+      "\n"
+      R"({"timestamp":"2025-09-01T10:05:00.000Z","type":"turn_context","payload":{"cwd":"/p"}})"
+      "\n"
+      R"({"timestamp":"2025-09-01T10:05:00.000Z","type":"event_msg","payload":{"type":"user_message","message":"And bar","images":[]}})"
+      "\n"
+      R"({"timestamp":"2025-09-01T10:05:01.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"ok"}]}})"
+      "\n");
   auto session = scan(SessionSource::codex, scratch / "rollout-old.jsonl");
   EXPECT_EQ(session.session_id, "old-1");
   EXPECT_EQ(spans(session), (Spans{{4, 6}, {8, 9}}));
@@ -103,9 +113,9 @@ TEST(ScanCodex, SubagentSourceSpellings) {
   diary::test::ScratchDir scratch;
   for (auto meta : {R"({"source":{"subAgent":{"other":"x"}}})", R"({"source":"subagent_review"})",
                     R"({"source":"exec","thread_source":"subagent"})"}) {
-    diary::test::write_file(scratch / "rollout-s.jsonl",
-                            std::string(R"({"timestamp":"2026-01-01T00:00:00Z","type":"session_meta","payload":)") +
-                                meta + "}\n");
+    diary::test::write_file(
+        scratch / "rollout-s.jsonl",
+        std::string(R"({"timestamp":"2026-01-01T00:00:00Z","type":"session_meta","payload":)") + meta + "}\n");
     EXPECT_TRUE(scan(SessionSource::codex, scratch / "rollout-s.jsonl").subagent) << meta;
   }
 }
@@ -131,14 +141,20 @@ TEST(ScanClaude, SidechainFileIsASubagent) {
 TEST(ScanLines, MalformedUntimestampedAndOversizedAreCountedNeverFatal) {
   diary::test::ScratchDir scratch;
   const std::string big(5000, 'x');
-  diary::test::write_file(scratch / "s.jsonl",
+  diary::test::write_file(
+      scratch / "s.jsonl",
       "not json\n"
       "[1,2,3]\n"
       "\n"
-      R"({"type":"user","message":{"role":"user","content":"hi"},"timestamp":"2026-01-01T00:00:00Z","cwd":"/p"})" "\n"
-      R"({"type":"assistant","message":{"role":"assistant","content":"yo"}})" "\n"
-      R"({"type":"assistant","message":{"role":"assistant","content":")" + big + R"("},"timestamp":"2026-01-01T00:00:01Z"})" "\n"
-      R"({"type":"user","message":{"role":"user","content":"again"},"timestamp":"bad"})");
+      R"({"type":"user","message":{"role":"user","content":"hi"},"timestamp":"2026-01-01T00:00:00Z","cwd":"/p"})"
+      "\n"
+      R"({"type":"assistant","message":{"role":"assistant","content":"yo"}})"
+      "\n"
+      R"({"type":"assistant","message":{"role":"assistant","content":")" +
+          big +
+          R"("},"timestamp":"2026-01-01T00:00:01Z"})"
+          "\n"
+          R"({"type":"user","message":{"role":"user","content":"again"},"timestamp":"bad"})");
   ScanOptions options;
   options.max_line_bytes = 1000;
   auto session = scan(SessionSource::claude_code, scratch / "s.jsonl", options);

@@ -29,8 +29,8 @@ TEST(DiscoverSessionFiles, FindsRolloutsAndProjectSessionsSkippingSubagents) {
                     codex / "2026/05/12/rollout-c.json", claude / "-p/one.jsonl", claude / "-p/one/subagents/agent-x.jsonl",
                     claude / "-q/two.jsonl", claude / "-q/readme.txt"})
     diary::test::write_file(path, "{}\n");
-  auto files = discover_session_files({{SessionSource::codex, codex}, {SessionSource::claude_code, claude},
-                                       {SessionSource::codex, scratch / "missing"}});
+  auto files = discover_session_files(
+      {{SessionSource::codex, codex}, {SessionSource::claude_code, claude}, {SessionSource::codex, scratch / "missing"}});
   std::vector<std::string> found;
   for (const auto& file : files)
     found.push_back(std::string(to_string(file.source)) + ":" + std::filesystem::relative(file.path, scratch.path()).string());

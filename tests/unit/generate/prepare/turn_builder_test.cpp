@@ -17,13 +17,13 @@ RecordClass prompt(std::string text, TriggerChannel channel = TriggerChannel::me
 
 TEST(TurnBuilder, TurnEndsBeforeTheNextPromptsScaffolding) {
   TurnBuilder builder;
-  builder.add(1, scaffold(), t0);             // session_meta
-  builder.add(2, scaffold(), t0);             // task_started
+  builder.add(1, scaffold(), t0);  // session_meta
+  builder.add(2, scaffold(), t0);  // task_started
   builder.add(3, prompt("first"), t0);
   builder.add(4, reaction(), t0 + 1s);
-  builder.add(5, reaction(), t0 + 2s);        // task_complete
-  builder.add(6, scaffold(), t0 + 60s);       // task_started
-  builder.add(7, scaffold(), t0 + 60s);       // turn_context
+  builder.add(5, reaction(), t0 + 2s);   // task_complete
+  builder.add(6, scaffold(), t0 + 60s);  // task_started
+  builder.add(7, scaffold(), t0 + 60s);  // turn_context
   builder.add(8, prompt("second"), t0 + 60s);
   builder.add(9, reaction(), t0 + 61s);
   auto turns = builder.finish(9);

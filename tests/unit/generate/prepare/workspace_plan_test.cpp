@@ -48,8 +48,8 @@ PlanOptions options(ChecksumFunction checksum = nullptr) {
 
 TEST(PlanWorkspace, KeepsOnlyTurnsTriggeredInTheWindowAndNumbersThem) {
   std::vector<ScanOutcome> scans;
-  scans.push_back(ok(session("a", "/p/one", {"2026-05-11T23:59:59Z", "2026-05-12T00:00:00Z", "2026-05-12T12:00:00Z",
-                                            "2026-05-13T00:00:00Z"})));
+  scans.push_back(ok(
+      session("a", "/p/one", {"2026-05-11T23:59:59Z", "2026-05-12T00:00:00Z", "2026-05-12T12:00:00Z", "2026-05-13T00:00:00Z"})));
   auto plan = plan_workspace(std::move(scans), day(), options());
   ASSERT_TRUE(plan) << plan.error().message;
   ASSERT_EQ(plan->projects.size(), 1u);

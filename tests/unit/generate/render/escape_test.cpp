@@ -51,8 +51,7 @@ TEST(RenderEscapeQuote, IndentedMarkersAreNeutralizedToo) {
 }
 
 TEST(RenderEscapeHtml, EscapesEverythingSignificant) {
-  EXPECT_EQ(html_text("<a href=\"x\" onclick='y'>&</a>"),
-            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  EXPECT_EQ(html_text("<a href=\"x\" onclick='y'>&</a>"), "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
   EXPECT_EQ(html_text("line\nbreak"), "line\nbreak");
   EXPECT_EQ(html_inline("  line\nbreak  "), "line break");
 }

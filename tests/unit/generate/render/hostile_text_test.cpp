@@ -134,8 +134,10 @@ TEST(RenderHostileText, HostileVocabularyValuesNeverBecomeClasses) {
 TEST(RenderHostileText, CitationWithHostileRefsIsShownUnlinked) {
   const auto rendered = diary::test::render_fixture("hostile");
   EXPECT_NE(rendered.markdown.find("\\[S0001\\]\\(http://x\\)/T0001&lt;script&gt;\\]"), std::string::npos);
-  EXPECT_NE(rendered.html.find("<span class=\"cite unlinked\" title=\"no evidence entry for this turn\">S0001](http://x)/T0001&lt;script&gt;</span>"),
-            std::string::npos);
+  EXPECT_NE(
+      rendered.html.find(
+          "<span class=\"cite unlinked\" title=\"no evidence entry for this turn\">S0001](http://x)/T0001&lt;script&gt;</span>"),
+      std::string::npos);
 }
 
 }  // namespace

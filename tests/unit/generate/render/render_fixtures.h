@@ -35,9 +35,7 @@ inline generate::workspace::DayWorkspace load_render_fixture(const std::string& 
   return std::move(*day);
 }
 
-inline nlohmann::json read_json_file(const std::filesystem::path& path) {
-  return nlohmann::json::parse(read_file(path));
-}
+inline nlohmann::json read_json_file(const std::filesystem::path& path) { return nlohmann::json::parse(read_file(path)); }
 
 // report.md and report.html of a fixture, rendered in memory from its workspace.
 inline generate::render::RenderedReport render_fixture(const std::string& scenario) {
@@ -78,12 +76,13 @@ inline std::size_t count_of(const std::string& text, const std::string& needle) 
 // attribute outside the renderer's vocabulary (a <script> or an onclick= that slipped through
 // escaping), an off-page reference, unbalanced elements. Empty when the page is sound.
 inline std::vector<std::string> html_structure_problems(const std::string& html) {
-  static const std::set<std::string> tags{"html", "head", "meta", "title", "style", "body", "header", "div", "p", "h1", "h2",
-                                          "h3", "h4", "ul", "ol", "li", "span", "nav", "a", "main", "section", "article",
-                                          "details", "summary", "blockquote", "aside", "code", "dl", "dt", "dd", "footer"};
+  static const std::set<std::string> tags{"html",       "head",  "meta", "title", "style",   "body",    "header",  "div",
+                                          "p",          "h1",    "h2",   "h3",    "h4",      "ul",      "ol",      "li",
+                                          "span",       "nav",   "a",    "main",  "section", "article", "details", "summary",
+                                          "blockquote", "aside", "code", "dl",    "dt",      "dd",      "footer"};
   static const std::set<std::string> void_tags{"meta"};
-  static const std::set<std::string> attributes{"lang", "charset", "name", "content", "http-equiv", "class", "id",
-                                                "href", "title", "aria-label", "open"};
+  static const std::set<std::string> attributes{"lang", "charset", "name",  "content",    "http-equiv", "class",
+                                                "id",   "href",    "title", "aria-label", "open"};
   std::vector<std::string> problems;
   std::vector<std::string> open;
   const std::regex tag_pattern(R"(<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>)");

@@ -96,9 +96,10 @@ TEST(RenderReport, AMissingCardIsNotedNotFatal) {
   const auto paths = render_report(ws.day());
   ASSERT_TRUE(paths) << paths.error().message;
   const auto markdown = read_file(paths->markdown);
-  EXPECT_NE(markdown.find("<details id=\"evidence-notes-site-9a8b7c6d5e4f-s0001-t0001\"><summary>S0001/T0001 · lines 1-20</summary>\n\n"
-                          "- No evidence card was written for this session."),
-            std::string::npos);
+  EXPECT_NE(
+      markdown.find("<details id=\"evidence-notes-site-9a8b7c6d5e4f-s0001-t0001\"><summary>S0001/T0001 · lines 1-20</summary>\n\n"
+                    "- No evidence card was written for this session."),
+      std::string::npos);
 }
 
 TEST(RenderReport, AnUnparseableCardIsNotedNotFatal) {

@@ -45,9 +45,8 @@ void check_golden(const std::string& scenario, const std::string& name, const st
   if (expected == actual) return;
   const fs::path kept = fs::path(DIARY_TEST_SCRATCH) / "golden-actual" / scenario / name;
   write_file(kept, actual);
-  ADD_FAILURE() << scenario << "/" << name << " differs from its golden: " << first_difference(expected, actual)
-                << "\n  diff " << golden << " " << kept
-                << "\n  (DIARY_UPDATE_GOLDEN=1 regenerates the goldens after an intended change)";
+  ADD_FAILURE() << scenario << "/" << name << " differs from its golden: " << first_difference(expected, actual) << "\n  diff "
+                << golden << " " << kept << "\n  (DIARY_UPDATE_GOLDEN=1 regenerates the goldens after an intended change)";
 }
 
 class RenderGolden : public ::testing::TestWithParam<std::string> {};
