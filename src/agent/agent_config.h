@@ -70,6 +70,12 @@ struct AgentConfig {
   std::optional<std::string> developer_instructions;
   std::optional<std::string> personality;
   bool ephemeral = false;  // do not persist the conversation in the backend's history
+  // An earlier conversation to continue (an AgentRunner::conversation_id() of a previous runner,
+  // maybe of another process): the runner resumes it with everything the agent already knew
+  // instead of starting a new one. When the backend cannot resume it (its history is gone, or
+  // belongs to another backend home or version), the runner starts a new conversation and says
+  // why in ConversationStart::resume_failed.
+  std::optional<std::string> resume_conversation;
   // Tools of backend.tool_server this conversation may use; nullopt = all of them. Ignored when
   // the backend hosts no tool server.
   std::optional<std::vector<std::string>> enabled_tools;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -15,11 +16,28 @@
 
 namespace diary::agent {
 
+// How a runner's conversation began: started new, or resumed from AgentConfig::resume_conversation.
+struct ConversationStart {
+  std::string id;                            // conversation_id() from now on
+  std::string location;                      // where the backend keeps its history (codex: the rollout), if it says
+  bool resumed = false;                      // the requested earlier conversation continues
+  std::optional<std::string> resume_failed;  // a resume was requested, could not be done: why (a new one started)
+
+  friend bool operator==(const ConversationStart&, const ConversationStart&) = default;
+};
+
 class AgentRunner {
  public:
   virtual ~AgentRunner() = default;
 
-  // Runs one turn: the first turn starts the conversation, later ones continue it. Fails with
+  // Starts the conversation now, or resumes config.resume_conversation (falling back to a new one
+  // when the backend cannot resume it), so that a caller can record its id before any turn runs:
+  // a process killed during the first turn can then continue it. Idempotent: later calls return
+  // the first answer. Fails (no conversation) when the backend does not answer or is unusable.
+  virtual boost::asio::awaitable<Result<ConversationStart>> start_conversation() = 0;
+
+  // Runs one turn: the first turn starts the conversation (start_conversation()) if that was not
+  // done yet, later ones continue it. Fails with
   // ErrorKind::busy while another turn of this runner is running. A turn that ran but did not
   // succeed is a result whose status/error say why; one that ran past options.timeout is
   // interrupted and comes back as status timed_out (error kind timeout) with the events, usage

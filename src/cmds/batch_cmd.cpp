@@ -42,6 +42,7 @@ struct BatchFlags {
   bool fail_fast = false;
   bool dry_run = false;
   bool quiet = false;
+  bool fresh = false;
 };
 
 struct LoadedBatch {
@@ -139,6 +140,7 @@ asio::awaitable<int> run_batch_command(asio::any_io_executor executor, std::shar
   generate::BatchRunOptions options;
   options.concurrency = batch.concurrency;
   options.fail_fast = flags.fail_fast;
+  options.fresh = flags.fresh;
   options.stop = stop_source.get_token();
   options.health = health;
   options.ledger = ledger;
@@ -227,6 +229,8 @@ void register_batch(CLI::App& app, CliContext& context) {
   run->add_flag("--json", flags->json, "print the result as one JSON object on stdout");
   run->add_flag("--dry-run", flags->dry_run, "list the selected jobs and their artifact checks; run nothing");
   run->add_flag("-q,--quiet", flags->quiet, "no progress on stderr");
+  run->add_flag("--fresh", flags->fresh,
+                "start new agent conversations even for jobs whose last run ended unfinished (default: continue them)");
   flags->backend.add_to(*run);
   run->footer(
       "Examples:\n"

@@ -28,6 +28,7 @@
 #include "generate/prepare/workspace_layout.h"
 #include "generate/job/job_spec.h"
 #include "generate/ledger/run_ledger.h"
+#include "generate/ledger/unfinished_run.h"
 #include "generate/workspace/day_workspace.h"
 #include "util/log_exception.h"
 #include "util/duration.h"
@@ -47,6 +48,7 @@ struct GenerateFlags {
   std::string timezone;
   std::string reports_root;
   bool offline = false;
+  bool fresh = false;
   std::string concurrency;
   std::string settings;
   std::string language;
@@ -81,6 +83,8 @@ void add_common_flags(CLI::App& cmd, GenerateFlags& flags, bool backend) {
       "--settings", flags.settings,
       "per-pass model, reasoning_effort, turn_timeout, max_no_progress, max_turns (TOML; see docs/generate.md; default: none, the built-in settings)");
   cmd.add_option("--language", flags.language, "content language of generated text (default: DIARY_CONTENT_LANGUAGE, then en)");
+  cmd.add_flag("--fresh", flags.fresh,
+               "start new agent conversations even for tasks an earlier run left unfinished (default: continue them)");
   flags.backend.add_to(cmd);
 }
 
@@ -195,6 +199,9 @@ asio::awaitable<int> run_generate(asio::any_io_executor executor, std::shared_pt
   auto ledger = generate::RunLedger::open(context.workspace, generate::make_run_id());
   if (!ledger) throw CommandFailure(ledger.error());
   context.ledger = *ledger;
+  if (!flags.fresh && !flags.offline)
+    context.unfinished =
+        generate::find_unfinished_task_conversations(generate::runs_directory(context.workspace), context.ledger->run_id());
   context.ledger->append("run_start", {{"workspace", context.workspace.string()},
                                        {"selection", selection ? nlohmann::json(*selection) : nlohmann::json()},
                                        {"offline", flags.offline},

@@ -36,6 +36,7 @@ struct JobFlags {
   bool json = false;
   bool dry_run = false;
   bool quiet = false;
+  bool fresh = false;
 };
 
 generate::JobSpec load_spec(const JobFlags& flags) {
@@ -82,6 +83,7 @@ asio::awaitable<int> run_job_command(asio::any_io_executor executor, std::shared
 
   generate::JobRunOptions options;
   options.quiet = flags.quiet;
+  options.fresh = flags.fresh;
   options.progress = [](const std::string& line) { std::cerr << "diary: " << util::terminal_line(line) << "\n"; };
   options.stop = stop_source.get_token();
   options.ledger = ledger;
@@ -129,12 +131,16 @@ void register_job(CLI::App& app, CliContext& context) {
   run->add_flag("--json", flags->json, "print the result as one JSON object on stdout");
   run->add_flag("--dry-run", flags->dry_run, "print the resolved job and the artifact checks; run nothing");
   run->add_flag("-q,--quiet", flags->quiet, "no progress lines on stderr");
+  run->add_flag("--fresh", flags->fresh,
+                "start a new agent conversation even if the job's last run ended unfinished (default: continue it)");
   flags->backend.add_to(*run);
   run->footer(
       "Examples:\n"
       "  diary job run examples/release-notes/job.toml\n"
       "  diary job run job.toml --dry-run\n"
       "  diary job run job.toml --json --model gpt-5 --turn-timeout 5m -q\n"
+      "A job whose last run ended unfinished (Ctrl-C, kill, reboot, a crashed codex) continues that run's\n"
+      "conversation: the agent keeps what it already knew. --fresh starts over.\n"
       "Exit codes: 0 complete, 1 incomplete/failed/budget exceeded, 2 bad spec or flags, 3 blocked, 130 interrupted.");
 
   run->callback([flags, &context] {

@@ -39,25 +39,55 @@ CodexAgentRunner::~CodexAgentRunner() {
   if (!thread_id_.empty()) backend_->forget_thread(thread_id_);
 }
 
-asio::awaitable<agent::Result<void>> CodexAgentRunner::ensure_thread() {
-  if (!thread_id_.empty()) co_return agent::Result<void>{};
+asio::awaitable<agent::Result<protocol::ThreadStartResponse>> CodexAgentRunner::open_thread(agent::ConversationStart& start) {
   CallOptions call;
   call.timeout = timeouts_.thread_start;
+  if (config_.resume_conversation) {
+    const std::string& wanted = *config_.resume_conversation;
+    const std::string method = "thread/resume";
+    const json params = thread_resume_params(config_, wanted);
+    auto resumed = co_await backend_->rpc().call_as<protocol::ThreadStartResponse>(method, params, call);
+    if (resumed && resumed->thread_id != wanted)
+      co_return agent::fail(agent::ErrorKind::protocol,
+                            fmt::format("thread/resume of {} answered with thread {}", wanted, resumed->thread_id));
+    if (resumed) {
+      start.resumed = true;
+      co_return resumed;
+    }
+    // codex refused this thread ("no rollout found for thread id ..."): its history is gone or
+    // lives in another CODEX_HOME. A dead or silent backend is not a refusal: that fails.
+    if (resumed.error().kind != agent::ErrorKind::rpc) co_return std::unexpected(resumed.error());
+    start.resume_failed = resumed.error().message;
+  }
   const std::string method = "thread/start";
   const json params = thread_start_params(config_);
-  auto started = co_await backend_->rpc().call_as<protocol::ThreadStartResponse>(method, params, call);
-  if (!started) co_return std::unexpected(started.error());
-  if (started->thread_id.empty()) co_return agent::fail(agent::ErrorKind::protocol, "thread/start answered without a thread id");
-  thread_id_ = started->thread_id;
+  co_return co_await backend_->rpc().call_as<protocol::ThreadStartResponse>(method, params, call);
+}
+
+asio::awaitable<agent::Result<agent::ConversationStart>> CodexAgentRunner::start_conversation() {
+  auto self = shared_from_this();
+  if (conversation_) co_return *conversation_;
+  if (opening_) co_return agent::fail(agent::ErrorKind::busy, "the conversation is already being started");
+  if (const auto& broken = backend_->unusable()) co_return std::unexpected(*broken);
+  opening_ = true;
+  OnExit reset{[this] { opening_ = false; }};
+  agent::ConversationStart start;
+  auto opened = co_await open_thread(start);
+  if (!opened) co_return std::unexpected(opened.error());
+  if (opened->thread_id.empty()) co_return agent::fail(agent::ErrorKind::protocol, "codex answered without a thread id");
+  thread_id_ = opened->thread_id;
   // codex resolves the model: ours, a -c model=... override, or its configured default.
-  if (started->model) model_ = *started->model;
+  if (opened->model) model_ = *opened->model;
   // Approval decisions are reported into whichever turn is running when they happen.
   event_forwarder_ = std::make_shared<std::function<void(agent::AgentTurnEvent)>>();
   std::weak_ptr<std::function<void(agent::AgentTurnEvent)>> forward = event_forwarder_;
   backend_->register_thread(thread_id_, ThreadHooks{config_.approval_handler, [forward](agent::AgentTurnEvent event) {
                                                       if (auto f = forward.lock(); f && *f) (*f)(std::move(event));
                                                     }});
-  co_return agent::Result<void>{};
+  start.id = thread_id_;
+  start.location = opened->rollout_path.value_or("");
+  conversation_ = start;
+  co_return start;
 }
 
 asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(std::string prompt, agent::TurnOptions options) {
@@ -78,7 +108,7 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> CodexAgentRunner::turn(st
   const auto started_at = Clock::now();
   const auto deadline = AsyncSlot<int>::deadline_after(options.timeout);
 
-  if (auto thread = co_await ensure_thread(); !thread) co_return std::unexpected(thread.error());
+  if (auto thread = co_await start_conversation(); !thread) co_return std::unexpected(thread.error());
   if (interrupt_requested_)  // stopped while thread/start ran: never start the turn
     co_return agent::fail(agent::ErrorKind::cancelled, "interrupted before the turn started");
 

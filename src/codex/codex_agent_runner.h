@@ -1,5 +1,6 @@
-// One Codex conversation (thread) on a shared CodexBackend: the first turn() sends
-// thread/start, every turn sends turn/start and settles exactly once on its own turn/completed
+// One Codex conversation (thread) on a shared CodexBackend: start_conversation() (or the first
+// turn()) sends thread/start, or thread/resume for config.resume_conversation (thread/start
+// when codex refuses the resume: its rollout is gone); every turn sends turn/start and settles exactly once on its own turn/completed
 // (or on the backend's death). A timeout or interrupt() sends turn/interrupt again every
 // `interrupt_resend` until the turn ends (codex drops one that lands before it runs the turn),
 // and gives up after a bound: the turn then settles as cancelled (interrupt) or timed out and
@@ -9,10 +10,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agent/agent_runner.h"
 #include "codex/codex_backend.h"
+#include "codex/codex_protocol.h"
 
 namespace diary::codex {
 
@@ -33,6 +36,7 @@ class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_fr
   CodexAgentRunner(std::shared_ptr<CodexBackend> backend, agent::AgentConfig config, RunnerTimeouts timeouts = {});
   ~CodexAgentRunner() override;
 
+  boost::asio::awaitable<agent::Result<agent::ConversationStart>> start_conversation() override;
   boost::asio::awaitable<agent::Result<agent::AgentTurnResult>> turn(std::string prompt, agent::TurnOptions options) override;
   boost::asio::awaitable<void> interrupt() override;
   bool turn_running() const override { return running_; }
@@ -41,7 +45,8 @@ class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_fr
   const std::shared_ptr<CodexBackend>& backend() const { return backend_; }
 
  private:
-  boost::asio::awaitable<agent::Result<void>> ensure_thread();
+  // thread/resume (when asked and codex can) or thread/start; notes the resume's fate in `start`.
+  boost::asio::awaitable<agent::Result<protocol::ThreadStartResponse>> open_thread(agent::ConversationStart& start);
   boost::asio::awaitable<void> send_interrupt();
   // Sends turn/interrupt every interrupt_resend until this turn settled; false when `bound`
   // passed first.
@@ -52,6 +57,8 @@ class CodexAgentRunner : public agent::AgentRunner, public std::enable_shared_fr
   agent::AgentConfig config_;
   RunnerTimeouts timeouts_;
   std::string thread_id_;
+  std::optional<agent::ConversationStart> conversation_;  // once the thread is open
+  bool opening_ = false;                                  // thread/start or thread/resume in flight
   std::string model_;    // the thread's model as thread/start answered it, or the last turn override
   std::string turn_id_;  // of the running turn, once known
   bool running_ = false;

@@ -140,7 +140,11 @@ json initialize_params() {
           {"capabilities", {{"optOutNotificationMethods", ignored_notification_methods()}}}};
 }
 
-json thread_start_params(const agent::AgentConfig& config) {
+namespace {
+
+// What thread/start and thread/resume share: the conversation's settings (a resume re-applies
+// them, so a resumed job runs with its spec's current settings, not those of its first run).
+json thread_settings(const agent::AgentConfig& config) {
   std::filesystem::path cwd =
       config.working_directory.empty() ? std::filesystem::current_path() : std::filesystem::absolute(config.working_directory);
   json params = {{"cwd", cwd.string()}};
@@ -159,7 +163,22 @@ json thread_start_params(const agent::AgentConfig& config) {
   if (config.enabled_tools && config.backend.tool_server)
     overrides["mcp_servers." + config.backend.tool_server->name + ".enabled_tools"] = *config.enabled_tools;
   if (!overrides.empty()) params["config"] = std::move(overrides);
+  return params;
+}
+
+}  // namespace
+
+json thread_start_params(const agent::AgentConfig& config) {
+  json params = thread_settings(config);
   if (config.ephemeral) params["ephemeral"] = true;
+  return params;
+}
+
+json thread_resume_params(const agent::AgentConfig& config, const std::string& thread_id) {
+  json params = thread_settings(config);
+  params["threadId"] = thread_id;
+  // The answer would otherwise carry every earlier turn with all its items: diary needs none.
+  params["excludeTurns"] = true;
   return params;
 }
 

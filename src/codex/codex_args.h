@@ -1,5 +1,5 @@
 // The one place that turns diary's configuration into codex's: the app-server command line and
-// environment, and the params of initialize, thread/start and turn/start. Pure functions.
+// environment, and the params of initialize, thread/start, thread/resume and turn/start. Pure functions.
 #pragma once
 
 #include <string>
@@ -36,6 +36,8 @@ json initialize_params();
 // config.enabled_tools (with a tool server) becomes the per-thread
 // `mcp_servers.<name>.enabled_tools` override in `config`.
 json thread_start_params(const agent::AgentConfig& config);
+// thread/resume of `thread_id` with the same settings (ephemeral aside) and without its history.
+json thread_resume_params(const agent::AgentConfig& config, const std::string& thread_id);
 json turn_start_params(const std::string& thread_id, const std::string& prompt, const agent::TurnOptions& options);
 
 // Delta notifications diary never reads; opting out keeps the pipe quiet.

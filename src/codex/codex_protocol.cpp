@@ -121,11 +121,23 @@ bool from_json(const json& value, InitializeResponse& out, Path path) {
          o.map_optional("platformOs", out.platform_os);
 }
 
+namespace {
+struct ThreadSummary {
+  std::string id;
+  std::optional<std::string> path;
+};
+bool from_json(const json& value, ThreadSummary& out, Path path) {
+  ObjectMapper o(value, path);
+  return o && o.map("id", out.id) && o.map_optional("path", out.path);
+}
+}  // namespace
+
 bool from_json(const json& value, ThreadStartResponse& out, Path path) {
   ObjectMapper o(value, path);
-  IdOnly thread;
+  ThreadSummary thread;
   if (!(o && o.map("thread", thread) && o.map_optional("model", out.model))) return false;
   out.thread_id = std::move(thread.id);
+  out.rollout_path = std::move(thread.path);
   return true;
 }
 

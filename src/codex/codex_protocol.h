@@ -147,9 +147,10 @@ struct InitializeResponse {  // initialize
 };
 bool from_json(const json& value, InitializeResponse& out, Path path);
 
-struct ThreadStartResponse {  // thread/start
+struct ThreadStartResponse {  // thread/start, and thread/resume (the same shape)
   std::string thread_id;      // result.thread.id
   std::optional<std::string> model;
+  std::optional<std::string> rollout_path;  // result.thread.path ([UNSTABLE] in 0.169.0; null when ephemeral)
 };
 bool from_json(const json& value, ThreadStartResponse& out, Path path);
 

@@ -13,8 +13,29 @@ namespace asio = boost::asio;
 FakeAgentRunner::FakeAgentRunner(FakeAgentSessionFactory& factory, std::size_t index, agent::AgentConfig config)
     : factory_(factory), index_(index), config_(std::move(config)), conversation_id_("fake-thread-" + std::to_string(index)) {}
 
+asio::awaitable<agent::Result<agent::ConversationStart>> FakeAgentRunner::start_conversation() {
+  if (started_) co_return *started_;
+  if (factory_.start_error_) co_return std::unexpected(*factory_.start_error_);
+  agent::ConversationStart start;
+  if (config_.resume_conversation && factory_.conversations_.contains(*config_.resume_conversation)) {
+    start.id = *config_.resume_conversation;
+    start.resumed = true;
+  } else {
+    if (config_.resume_conversation) start.resume_failed = "fake: no rollout found for thread id " + *config_.resume_conversation;
+    start.id = conversation_id_;
+    factory_.conversations_.insert(start.id);
+  }
+  start.location = "fake-rollouts/" + start.id + ".jsonl";
+  started_ = start;
+  co_return start;
+}
+
 asio::awaitable<agent::Result<agent::AgentTurnResult>> FakeAgentRunner::turn(std::string prompt, agent::TurnOptions options) {
   if (running_) co_return agent::fail(agent::ErrorKind::busy, "a turn is already running on this runner");
+  if (!started_) {
+    auto started = co_await start_conversation();
+    if (!started) co_return std::unexpected(started.error());
+  }
   running_ = true;
   interrupted_ = false;
   const int number = ++turns_;
@@ -38,7 +59,7 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> FakeAgentRunner::turn(std
       running_ = false;
       agent::AgentTurnResult timed_out;
       timed_out.status = agent::TurnStatus::timed_out;
-      timed_out.turn_id = conversation_id_ + "-turn-" + std::to_string(number);
+      timed_out.turn_id = started_->id + "-turn-" + std::to_string(number);
       timed_out.error = agent::TurnError{
           .kind = agent::ErrorKind::timeout, .message = "fake: turn timed out", .cause = agent::FailureCause::timeout};
       timed_out.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -54,7 +75,7 @@ asio::awaitable<agent::Result<agent::AgentTurnResult>> FakeAgentRunner::turn(std
     result = step->script(prompt, options);
   }
   if (result) {
-    if (result->turn_id.empty()) result->turn_id = conversation_id_ + "-turn-" + std::to_string(number);
+    if (result->turn_id.empty()) result->turn_id = started_->id + "-turn-" + std::to_string(number);
     if (result->duration.count() == 0)
       result->duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   }

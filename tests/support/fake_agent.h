@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -49,10 +50,13 @@ class FakeAgentRunner : public agent::AgentRunner {
  public:
   FakeAgentRunner(FakeAgentSessionFactory& factory, std::size_t index, agent::AgentConfig config);
 
+  // Resumes config.resume_conversation when the factory knows it (a conversation one of its
+  // runners started, or one added with add_conversation()); otherwise starts "fake-thread-<n>".
+  boost::asio::awaitable<agent::Result<agent::ConversationStart>> start_conversation() override;
   boost::asio::awaitable<agent::Result<agent::AgentTurnResult>> turn(std::string prompt, agent::TurnOptions options) override;
   boost::asio::awaitable<void> interrupt() override;
   bool turn_running() const override { return running_; }
-  std::string conversation_id() const override { return turns_ == 0 ? std::string() : conversation_id_; }
+  std::string conversation_id() const override { return started_ ? started_->id : std::string(); }
 
   const agent::AgentConfig& config() const { return config_; }
   int interrupts() const { return interrupts_; }
@@ -62,6 +66,7 @@ class FakeAgentRunner : public agent::AgentRunner {
   std::size_t index_;
   agent::AgentConfig config_;
   std::string conversation_id_;
+  std::optional<agent::ConversationStart> started_;
   bool running_ = false;
   bool interrupted_ = false;
   int turns_ = 0;
@@ -75,6 +80,10 @@ class FakeAgentSessionFactory : public agent::AgentSessionFactory {
   void push(FakeTurn turn) { script_.push_back(std::move(turn)); }
   // The next create_runner() calls fail with this error (e.g. ErrorKind::blocked).
   void fail_create_runner(agent::Error error) { create_error_ = std::move(error); }
+  // A conversation the backend can resume (as if an earlier process had started it).
+  void add_conversation(std::string id) { conversations_.insert(std::move(id)); }
+  // The next start_conversation() calls fail with this error (the backend does not answer).
+  void fail_start_conversation(agent::Error error) { start_error_ = std::move(error); }
 
   boost::asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> create_runner(agent::AgentConfig config) override;
   boost::asio::awaitable<void> shutdown() override;
@@ -93,6 +102,8 @@ class FakeAgentSessionFactory : public agent::AgentSessionFactory {
 
   std::deque<FakeTurn> script_;
   std::optional<agent::Error> create_error_;
+  std::optional<agent::Error> start_error_;
+  std::set<std::string> conversations_;
   std::vector<std::shared_ptr<FakeAgentRunner>> runners_;
   std::vector<agent::AgentConfig> configs_;
   std::vector<RecordedTurn> turns_;

@@ -163,10 +163,11 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
     }
   }
 
-  void backend_lost(std::size_t pos, const agent::Error& error) {
-    if (stop_pending()) return;  // stopping: the backends go down on purpose (or already gave up)
+  // True: the job resumes its conversation on a new app-server (its resume loop starts it).
+  bool backend_lost(std::size_t pos, const agent::Error& error) {
+    if (stop_pending()) return false;  // stopping: the backends go down on purpose (or already gave up)
     const auto verdict = options_.health->died();
-    if (verdict == BackendHealth::Verdict::known) return;
+    if (verdict == BackendHealth::Verdict::known) return true;
     const std::string& name = spec_.jobs[selected_[pos]].spec.name;
     const bool give_up = verdict == BackendHealth::Verdict::give_up;
     options_.ledger->append("backend_died", {{"job", name},
@@ -177,9 +178,10 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
       stop_after_this_job(BatchStatus::failed,
                           fmt::format("the codex app-server died again within {} ({}); stopping the batch",
                                       util::format_duration(options_.health->restart_window()), error.message));
-    } else {
-      note(fmt::format("the codex app-server died ({}); its running jobs fail, the next job starts a new one", error.message));
+      return false;
     }
+    note(fmt::format("the codex app-server died ({}); its running jobs resume their conversations on a new one", error.message));
+    return true;
   }
 
   asio::awaitable<void> run_one(std::size_t pos) {
@@ -193,7 +195,7 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
     hooks.on_turn_start = [self, pos](int turn) {
       if (self->options_.observer) self->options_.observer->job_turn(pos, turn);
     };
-    hooks.on_backend_lost = [self, pos](const agent::Error& error) { self->backend_lost(pos, error); };
+    hooks.on_backend_lost = [self, pos](const agent::Error& error) { return self->backend_lost(pos, error); };
     TrackedSessionFactory tracked(factory_, std::move(hooks));
 
     JobRunOptions job_options;
@@ -201,6 +203,7 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
       if (self->options_.observer) self->options_.observer->job_line(pos, line);
     };
     job_options.stop = stop_source_.get_token();
+    job_options.fresh = options_.fresh;
     job_options.backend = options_.backend;
     job_options.backend_info = options_.backend_info;
     job_options.initial_backoff = options_.initial_backoff;

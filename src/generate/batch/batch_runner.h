@@ -29,6 +29,7 @@ namespace diary::generate {
 struct BatchRunOptions {
   int concurrency = default_batch_concurrency;
   bool fail_fast = false;  // the first job that is not complete stops the batch
+  bool fresh = false;      // no job continues the conversation of its last unfinished run
   std::stop_token stop;    // SIGINT/SIGTERM
   // After a stop, how long running jobs get to end their interrupted turns before the backends
   // are shut down under them.

@@ -16,10 +16,14 @@ class TrackedRunner : public agent::AgentRunner {
     if (hooks_->on_turn_start) hooks_->on_turn_start(turns_);
     agent::Result<agent::AgentTurnResult> result = co_await inner_->turn(std::move(prompt), std::move(options));
     if (!result && result.error().kind == agent::ErrorKind::process_exited) {
-      if (hooks_->on_backend_lost) hooks_->on_backend_lost(result.error());
-      co_return agent::fail(agent::ErrorKind::backend_broken, result.error().message);
+      const bool go_on = hooks_->on_backend_lost && hooks_->on_backend_lost(result.error());
+      if (!go_on) co_return agent::fail(agent::ErrorKind::backend_broken, result.error().message);
     }
     co_return result;
+  }
+
+  asio::awaitable<agent::Result<agent::ConversationStart>> start_conversation() override {
+    co_return co_await inner_->start_conversation();
   }
 
   asio::awaitable<void> interrupt() override { co_await inner_->interrupt(); }

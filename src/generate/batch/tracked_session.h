@@ -1,8 +1,9 @@
 // A per-job view of the batch's shared session factory, through the agent port only: it tells
-// the batch when the job's turns start and when its backend died under it, and it turns that
-// death (ErrorKind::process_exited) into ErrorKind::backend_broken, so the resume loop records
-// the job as failed with the cause at once instead of retrying on a runner whose app-server is
-// gone (the next job gets a new one). shutdown() is a no-op: the batch owns the backend.
+// the batch when the job's turns start and when its backend died under it. The batch answers
+// whether the job may go on: then the death (ErrorKind::process_exited) reaches the resume loop
+// as is, and the loop resumes the job's conversation on a new backend; when the batch gives up
+// (a second death within its restart window) the death becomes ErrorKind::backend_broken, which
+// ends the job with the cause at once. shutdown() is a no-op: the batch owns the backend.
 // Single-threaded, like the port.
 #pragma once
 
@@ -14,8 +15,9 @@
 namespace diary::generate {
 
 struct TrackingHooks {
-  std::function<void(int turn)> on_turn_start;               // 1-based turn of this job
-  std::function<void(const agent::Error&)> on_backend_lost;  // the app-server died under a turn
+  std::function<void(int turn)> on_turn_start;  // 1-based turn of this job
+  // The app-server died under a turn; true: the job may resume on a new one (empty: it may not).
+  std::function<bool(const agent::Error&)> on_backend_lost;
 };
 
 class TrackedSessionFactory : public agent::AgentSessionFactory {

@@ -29,13 +29,21 @@ nlohmann::json to_json(const JobResult& result) {
           {"reason", result.reason},
           {"error", std::move(error)},
           {"output_problems", std::move(output_problems)},
-          {"turn_problems", result.checks.turn_problems}};
+          {"turn_problems", result.checks.turn_problems},
+          {"conversation",
+           result.conversation_id.empty()
+               ? nlohmann::json()
+               : nlohmann::json{{"id", result.conversation_id},
+                                {"continued_from_run",
+                                 result.continued_from.empty() ? nlohmann::json() : nlohmann::json(result.continued_from)}}}};
 }
 
 std::string format_job_summary(const JobResult& result) {
   std::string out = fmt::format("{}: {} ({} turn{}, {})\n", result.name, to_string(result.status), result.attempts(),
                                 result.attempts() == 1 ? "" : "s", util::format_duration(result.duration));
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
+  if (!result.continued_from.empty())
+    out += fmt::format("  continued conversation {} of run {}\n", result.conversation_id, result.continued_from);
   for (const auto& artifact : result.checks.artifacts.artifacts) {
     out += "  " + util::pad_to_width(artifact.ok ? "ok" : "FAIL", 4) + "  " + util::terminal_line(artifact.path) + "\n";
     for (const auto& problem : artifact.problems) out += "          " + problem + "\n";

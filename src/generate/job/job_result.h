@@ -28,13 +28,16 @@ struct JobResult {
   std::chrono::milliseconds duration{0};
   std::optional<agent::Error> error;  // the last turn error, or why the agent could not start
   std::string reason;                 // one line: why the run ended
+  std::string conversation_id;        // the agent conversation the run ended on (empty: none opened)
+  std::string continued_from;         // the unfinished earlier run whose conversation it continued
 
   int attempts() const { return static_cast<int>(turns.size()); }
 };
 
 // {name, status, attempts, turns:[{turn_id, status, duration_ms, usage, error, ...}],
 //  artifacts:[{path, ok, problems}], final_message, structured_output, usage, run_id, ledger,
-//  duration_ms, reason, error, output_problems, turn_problems}
+//  duration_ms, reason, error, output_problems, turn_problems,
+//  conversation:{id, continued_from_run} (null when no conversation was opened)}
 nlohmann::json to_json(const JobResult& result);
 
 // Several lines for stdout: status, turns, each artifact with its problems, tokens, duration,

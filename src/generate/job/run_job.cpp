@@ -5,6 +5,7 @@
 #include "generate/policy/approval_policy.h"
 #include "generate/loop/resume_loop.h"
 #include "generate/ledger/run_ledger.h"
+#include "generate/ledger/unfinished_run.h"
 
 namespace diary::generate {
 
@@ -83,6 +84,18 @@ boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, ag
   loop.max_turns = spec.max_turns;
   loop.max_tokens = spec.max_tokens;
   loop.fallback_model = spec.fallback_model;
+  std::optional<UnfinishedConversation> unfinished;
+  if (!options.fresh) unfinished = find_unfinished_conversation(runs_directory(spec.workdir), spec.name, ledger->run_id());
+  if (unfinished) {
+    loop.continue_conversation =
+        ContinuedConversation{.id = unfinished->conversation_id, .earlier_turn_completed = unfinished->earlier_turn_completed};
+    ledger->append("continue", {{"run_id", unfinished->run_id},
+                                {"conversation_id", unfinished->conversation_id},
+                                {"location", unfinished->location},
+                                {"earlier_turn_completed", unfinished->earlier_turn_completed}});
+    progress(fmt::format("run {} ended unfinished: continuing its conversation {} (--fresh starts a new one)", unfinished->run_id,
+                         unfinished->conversation_id));
+  }
 
   ResumeLoopHooks hooks;
   hooks.on_turn_start = [&](const TurnStart& start) {
@@ -111,6 +124,22 @@ boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, ag
     data["decision"] = what;
     ledger->append("loop", data);
   };
+  std::optional<agent::ConversationStart> conversation;
+  bool continued = false;  // the run began on the unfinished run's conversation
+  hooks.on_conversation = [&](const agent::ConversationStart& start, int after_turn) {
+    conversation = start;
+    if (after_turn == 0) continued = start.resumed;
+    ledger->append(conversation_event,
+                   {{"conversation_id", start.id},
+                    {"location", start.location},
+                    {"resumed", start.resumed},
+                    {"resume_failed", start.resume_failed ? nlohmann::json(*start.resume_failed) : nlohmann::json()},
+                    {"after_turn", after_turn}});
+    // Not a progress line: losing the earlier conversation matters even with --quiet.
+    if (start.resume_failed && options.progress)
+      options.progress(fmt::format("warning: could not continue the earlier conversation ({}); started a new one, {}",
+                                   *start.resume_failed, start.id));
+  };
   hooks.on_progress = progress;
 
   ResumeLoopOptions loop_options{
@@ -131,6 +160,10 @@ boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, ag
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   result.error = std::move(outcome.error);
   result.reason = std::move(outcome.reason);
+  if (conversation) {
+    result.conversation_id = conversation->id;
+    if (unfinished && continued) result.continued_from = unfinished->run_id;
+  }
 
   const nlohmann::json json = to_json(result);
   ledger->append("result", json);

@@ -29,6 +29,9 @@ struct JobRunOptions {
   // session factory's callback); empty = run_job opens <workdir>/.diary/runs/<run_id>.
   std::shared_ptr<RunLedger> ledger;
   std::string run_id;  // for the ledger run_job opens; empty = make_run_id()
+  // Start a new conversation even when the job's last run ended unfinished (`--fresh`); by
+  // default that run's conversation continues (ledger/unfinished_run.h).
+  bool fresh = false;
   std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);
   std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
 };
@@ -37,8 +40,10 @@ struct JobRunOptions {
 agent::AgentConfig make_agent_config(const JobSpec& spec, agent::AgentBackendOptions backend,
                                      agent::ApprovalHandler approval_handler);
 
-// Runs the job to one of the RunStatus outcomes. Fails (ErrorKind::io) only when the run
-// ledger cannot be created: nothing is run then.
+// Runs the job to one of the RunStatus outcomes, continuing the conversation of the job's last
+// unfinished run unless options.fresh. Every conversation opened is a "conversation" ledger
+// event as soon as the backend answered. Fails (ErrorKind::io) only when the run ledger cannot
+// be created: nothing is run then.
 boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, agent::AgentSessionFactory& factory,
                                                          JobRunOptions options = {});
 

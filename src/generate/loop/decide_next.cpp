@@ -86,7 +86,11 @@ Decision decide_next(const LoopState& state, const TurnOutcome& turn, const Loop
   if (check.complete()) return finish(RunStatus::complete, fmt::format("complete after {} turn(s)", state.turns));
   if (state.stop_requested) return finish(RunStatus::interrupted, "stopped on request");
   const bool fallback_left = limits.has_fallback_model && !state.fallback_used;
-  if (turn.error)
+  if (turn.error && turn.error->cause == FailureCause::backend_exited &&
+      state.backend_recoveries < limits.max_backend_recoveries) {
+    out.recover_backend = true;
+    ++next.backend_recoveries;
+  } else if (turn.error)
     if (auto why = hopeless(*turn.error, fallback_left))
       return finish(blocks(*turn.error) ? RunStatus::blocked : RunStatus::failed,
                     fmt::format("the agent cannot continue ({}): {}", *why, turn.error->message));
@@ -127,8 +131,8 @@ Decision decide_next(const LoopState& state, const TurnOutcome& turn, const Loop
   if (state.turns >= limits.max_turns)
     return finish(gave_up, fmt::format("reached max_turns ({}) with {}", limits.max_turns, failing_text(check)));
 
-  // A fresh model is a fresh attempt: no need to wait for the failing one to recover.
-  if (!progress && !out.switch_to_fallback) {
+  // A fresh model (or backend) is a fresh attempt: no need to wait for the failing one to recover.
+  if (!progress && !out.switch_to_fallback && !out.recover_backend) {
     out.backoff = next.backoff;
     next.backoff = std::min(next.backoff * 2, limits.max_backoff);
   }

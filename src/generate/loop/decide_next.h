@@ -7,7 +7,10 @@
 // The rules, first match wins:
 //   1. every check passes                                  -> complete
 //   2. a stop was requested                                -> interrupted
-//   3. a cause no further turn can fix                     -> blocked (not logged in) or failed
+//   3. the agent backend exited, and a recovery is left     -> recover: resume the conversation on
+//      (max_backend_recoveries per loop)                      a new backend (no backoff), then the
+//                                                             rules below as for any failed turn
+//      a cause no further turn can fix                     -> blocked (not logged in) or failed
 //      (backend exited or broken, context window exceeded, usage limit, bad request, policy
 //      refusal, sandbox error, model not found without a fallback, rejected request)
 //   4. the token budget is used up                         -> budget_exceeded
@@ -40,6 +43,7 @@ std::string_view to_string(RunStatus status);
 inline constexpr int default_max_turns = 20;
 inline constexpr int default_max_no_progress = 3;
 inline constexpr int default_max_byte_only_progress = 3;
+inline constexpr int default_max_backend_recoveries = 1;
 
 struct LoopLimits {
   int max_turns = default_max_turns;
@@ -47,6 +51,7 @@ struct LoopLimits {
   int max_byte_only_progress = default_max_byte_only_progress;
   std::optional<std::int64_t> max_tokens;  // input+output over all turns
   bool has_fallback_model = false;
+  int max_backend_recoveries = default_max_backend_recoveries;  // new backends after a death
   std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);
   std::chrono::milliseconds max_backoff = std::chrono::seconds(60);
 };
@@ -59,6 +64,7 @@ struct LoopState {
   int byte_only_progress = 0;  // consecutive turns whose only gain was more bytes
   std::int64_t tokens = 0;     // used over all turns, the one just decided on included
   bool fallback_used = false;
+  int backend_recoveries = 0;            // new backends started after a death so far
   std::chrono::milliseconds backoff{0};  // the next wait after no progress (0 = initial_backoff)
   bool stop_requested = false;
 };
@@ -78,6 +84,8 @@ struct Decision {
   // Ledger decisions: "progress", "no_progress" (with the counts below), "model_fallback".
   std::optional<bool> progress;  // set when the turn was judged (rules 6-8)
   bool switch_to_fallback = false;
+  // The backend died under the turn: continue the conversation on a new backend before the next turn.
+  bool recover_backend = false;
   std::optional<std::chrono::milliseconds> backoff;  // wait this long before the next turn
   LoopState next;                                    // the state for the next decision
 };

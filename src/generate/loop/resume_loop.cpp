@@ -39,6 +39,22 @@ std::string check_summary(const LoopCheck& check) {
   return line;
 }
 
+struct OpenedConversation {
+  std::shared_ptr<agent::AgentRunner> runner;
+  agent::ConversationStart start;
+};
+
+// A runner with its conversation open (started, or resumed as config.resume_conversation asks).
+asio::awaitable<agent::Result<OpenedConversation>> open_conversation(agent::AgentSessionFactory& factory,
+                                                                     agent::AgentConfig config) {
+  auto created = co_await factory.create_runner(std::move(config));
+  if (!created) co_return std::unexpected(created.error());
+  std::shared_ptr<agent::AgentRunner> runner = std::move(*created);
+  auto started = co_await runner->start_conversation();
+  if (!started) co_return std::unexpected(started.error());
+  co_return OpenedConversation{std::move(runner), std::move(*started)};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const TurnRecord& record) {
@@ -85,31 +101,47 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
   }
 
   auto executor = co_await asio::this_coro::executor;
-  auto created = co_await factory.create_runner(std::move(config));
+  const agent::AgentConfig base_config = config;  // for a new conversation after a backend death
+  if (spec.continue_conversation) config.resume_conversation = spec.continue_conversation->id;
+  auto opened = co_await open_conversation(factory, std::move(config));
   // The stop cut the agent's start short (a start that failed on its own keeps its cause).
-  if (!created && created.error().kind == ErrorKind::cancelled && options.stop.stop_requested()) {
+  if (!opened && opened.error().kind == ErrorKind::cancelled && options.stop.stop_requested()) {
     result.status = RunStatus::interrupted;
-    result.error = created.error();
+    result.error = opened.error();
     result.reason = "interrupted while the agent started";
     decision("stop", {{"status", to_string(result.status)}, {"reason", result.reason}});
     co_return result;
   }
-  if (!created) {
-    const bool blocked = created.error().kind == ErrorKind::blocked || created.error().kind == ErrorKind::protocol;
+  if (!opened) {
+    const bool blocked = opened.error().kind == ErrorKind::blocked || opened.error().kind == ErrorKind::protocol;
     result.status = blocked ? RunStatus::blocked : RunStatus::failed;
-    result.error = created.error();
-    result.reason = "could not start the agent: " + created.error().message;
-    decision("runner_error", {{"kind", agent::to_string(created.error().kind)}, {"message", created.error().message}});
+    result.error = opened.error();
+    result.reason = "could not start the agent: " + opened.error().message;
+    decision("runner_error", {{"kind", agent::to_string(opened.error().kind)}, {"message", opened.error().message}});
     co_return result;
   }
-  std::shared_ptr<agent::AgentRunner> runner = std::move(*created);
+  // Held by the stop callback too: a backend recovery replaces the runner under it.
+  auto runner = std::make_shared<std::shared_ptr<agent::AgentRunner>>(std::move(opened->runner));
+  auto report_conversation = [&](const agent::ConversationStart& start, int after_turn,
+                                 const std::optional<std::string>& requested) {
+    if (hooks.on_conversation) hooks.on_conversation(start, after_turn);
+    if (start.resume_failed && requested) {
+      // The callers warn about it (a lost conversation matters even when progress is off).
+      decision("conversation_fallback", {{"conversation", *requested}, {"reason", *start.resume_failed}});
+    } else if (start.resumed) {
+      progress("resuming conversation " + start.id);
+    }
+  };
+  report_conversation(opened->start, 0,
+                      spec.continue_conversation ? std::optional<std::string>(spec.continue_conversation->id) : std::nullopt);
 
   asio::steady_timer backoff_timer(executor);
   // Runs on the thread that requests the stop (the executor's, by contract): cut a backoff
   // wait short and ask the running turn to end; the loop then notices the stop.
   std::stop_callback on_stop(options.stop, [&backoff_timer, runner, executor] {
     backoff_timer.cancel();
-    if (runner->turn_running()) asio::co_spawn(executor, runner->interrupt(), util::log_exception("the turn interrupt"));
+    if (auto current = *runner; current->turn_running())
+      asio::co_spawn(executor, current->interrupt(), util::log_exception("the turn interrupt"));
   });
 
   LoopState state;
@@ -117,6 +149,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
                             .max_no_progress = spec.max_no_progress,
                             .max_tokens = spec.max_tokens,
                             .has_fallback_model = spec.fallback_model.has_value(),
+                            .max_backend_recoveries = spec.max_backend_recoveries,
                             .initial_backoff = options.initial_backoff,
                             .max_backoff = options.max_backoff};
   state.best = result.last_check.tally();
@@ -124,6 +157,18 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
   bool any_turn_completed = false;
   std::string prompt = spec.prompt;
   std::string kind = "first";
+  auto resume_prompt = [&] {
+    return spec.build_resume_prompt
+               ? spec.build_resume_prompt(result.last_check)
+               : build_resume_prompt(
+                     result.last_check,
+                     {.original_prompt = spec.prompt, .restate_original = !any_turn_completed, .extra = spec.resume_prompt});
+  };
+  if (opened->start.resumed) {  // an earlier run's conversation: go on from what is still failing
+    any_turn_completed = spec.continue_conversation && spec.continue_conversation->earlier_turn_completed;
+    kind = std::string(to_string(resume_kind(result.last_check)));
+    prompt = resume_prompt();
+  }
 
   auto finish = [&](RunStatus status, std::string reason) {
     result.status = status;
@@ -152,7 +197,8 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
       turn_options.on_event = [&hooks, index](const agent::AgentTurnEvent& event) { hooks.on_event(index, event); };
 
     const auto started = std::chrono::steady_clock::now();
-    agent::Result<agent::AgentTurnResult> turn = co_await runner->turn(prompt, std::move(turn_options));
+    std::shared_ptr<agent::AgentRunner> current = *runner;
+    agent::Result<agent::AgentTurnResult> turn = co_await current->turn(prompt, std::move(turn_options));
     const TurnOutcome outcome = outcome_of(turn);
 
     TurnRecord record{.index = index, .kind = kind, .status = turn_status(turn), .error = outcome.error, .model = model};
@@ -200,6 +246,28 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
     if (next.finish) {
       finish(next.status, next.reason);
       break;
+    }
+    if (next.recover_backend) {
+      const std::string previous = current->conversation_id();
+      decision("backend_recovery", {{"conversation", previous}, {"after_turn", index}, {"error", record.error->message}});
+      progress(fmt::format("the agent backend died ({}); continuing conversation {} on a new one", record.error->message,
+                           previous.empty() ? "(none)" : previous));
+      agent::AgentConfig again = base_config;
+      if (!previous.empty()) again.resume_conversation = previous;
+      auto reopened = co_await open_conversation(factory, std::move(again));
+      if (!reopened) {
+        const bool stopped = reopened.error().kind == ErrorKind::cancelled && options.stop.stop_requested();
+        const bool blocked = reopened.error().kind == ErrorKind::blocked || reopened.error().kind == ErrorKind::protocol;
+        result.error = reopened.error();
+        finish(stopped   ? RunStatus::interrupted
+               : blocked ? RunStatus::blocked
+                         : RunStatus::failed,
+               "could not restart the agent after its backend died: " + reopened.error().message);
+        break;
+      }
+      *runner = std::move(reopened->runner);
+      report_conversation(reopened->start, index, previous.empty() ? std::nullopt : std::optional<std::string>(previous));
+      if (!reopened->start.resumed) any_turn_completed = false;  // a new conversation: restate the task
     }
     if (next.backoff) {
       progress(fmt::format("no progress ({}/{}); waiting {} before resuming", state.no_progress, spec.max_no_progress,

@@ -1,8 +1,10 @@
-// The heart of src/generate: run one prompt on one runner until the checks pass from disk.
-// check -> (complete: 0 turns, no runner) -> turn -> re-check after every turn -> resume prompt
-// on the same runner, with output-schema repair and cancellation. What follows a turn (progress,
-// backoff, budget, turn cap, fallback model, the causes that end it) is decided by decide_next. Runs as a coroutine on the agent port's executor;
-// hooks are called on it too and must not block.
+// The heart of src/generate: run one prompt on one conversation until the checks pass from disk.
+// check -> (complete: 0 turns, no runner) -> open (or continue) the conversation -> turn ->
+// re-check after every turn -> resume prompt on the same conversation, with output-schema repair
+// and cancellation; when the backend dies under a turn, the conversation continues on a new one.
+// What follows a turn (progress, backoff, budget, turn cap, fallback model, backend recovery, the
+// causes that end it) is decided by decide_next. Runs as a coroutine on the agent port's
+// executor; hooks are called on it too and must not block.
 #pragma once
 
 #include <chrono>
@@ -40,6 +42,15 @@ struct TurnRecord {
 // {turn_id, status, duration_ms, usage, error, index, kind, model}
 nlohmann::json to_json(const TurnRecord& record);
 
+// A conversation an earlier run left unfinished (found in its ledger), to continue rather than
+// start over: the model keeps what it already knew.
+struct ContinuedConversation {
+  std::string id;                       // AgentRunner::conversation_id() of the earlier runner
+  bool earlier_turn_completed = false;  // false: the model may never have seen the task (restated)
+
+  friend bool operator==(const ContinuedConversation&, const ContinuedConversation&) = default;
+};
+
 struct ResumeLoopSpec {
   CheckTargets targets;  // workdir, artifacts, output schema
   std::string prompt;
@@ -52,6 +63,10 @@ struct ResumeLoopSpec {
   int max_turns = default_max_turns;       // turns in all, whatever they achieve
   std::optional<std::int64_t> max_tokens;  // input+output over all turns
   std::optional<std::string> fallback_model;
+  // Set: the first turn resumes this conversation with a resume prompt built from the failing
+  // checks (a new conversation with the original prompt when the backend cannot resume it).
+  std::optional<ContinuedConversation> continue_conversation;
+  int max_backend_recoveries = default_max_backend_recoveries;
 };
 
 struct TurnStart {
@@ -67,8 +82,11 @@ struct ResumeLoopHooks {
   std::function<void(int turn, const agent::AgentTurnEvent&)> on_event;
   std::function<void(const TurnRecord&)> on_turn_end;
   std::function<void(int turn, const LoopCheck&)> on_check;
+  // The conversation is open, before its first turn (`after_turn` 0) or on a new backend after
+  // the old one died under turn `after_turn`: record its id, so a later run can continue it.
+  std::function<void(const agent::ConversationStart& conversation, int after_turn)> on_conversation;
   // Loop decisions for the ledger: "runner_error", "progress", "no_progress", "backoff",
-  // "model_fallback", "stop" with details.
+  // "model_fallback", "conversation_fallback", "backend_recovery", "stop" with details.
   std::function<void(std::string_view what, const nlohmann::json& details)> on_decision;
   std::function<void(const std::string& line)> on_progress;  // one human line
 };

@@ -58,8 +58,28 @@ asio::awaitable<AgentPassResult> run_agent_pass(const PipelineContext& context, 
     return resume(check.work_missing, *shared_errors);
   };
 
+  const std::string pass = spec.pass;
+  if (auto it = context.unfinished.find(task_pass_key(task_id, pass)); it != context.unfinished.end())
+    loop.continue_conversation =
+        ContinuedConversation{.id = it->second.conversation_id, .earlier_turn_completed = it->second.earlier_turn_completed};
+
   ResumeLoopHooks hooks;
   const PipelineContext* ctx = &context;
+  hooks.on_conversation = [ctx, task_id, pass](const agent::ConversationStart& start, int after_turn) {
+    ctx->log(conversation_event,
+             {{"task", task_id},
+              {"pass", pass},
+              {"conversation_id", start.id},
+              {"location", start.location},
+              {"resumed", start.resumed},
+              {"resume_failed", start.resume_failed ? nlohmann::json(*start.resume_failed) : nlohmann::json()},
+              {"after_turn", after_turn}});
+    if (start.resume_failed)
+      ctx->report({.kind = ProgressEvent::Kind::note,
+                   .task_id = task_id,
+                   .detail = fmt::format("warning: {}: could not continue the earlier conversation ({}); started a new one",
+                                         task_id, *start.resume_failed)});
+  };
   hooks.on_turn_start = [ctx, task_id](const TurnStart& start) {
     ctx->log("turn_start",
              {{"task", task_id}, {"turn", start.index}, {"kind", start.kind}, {"prompt_bytes", start.prompt.size()}});

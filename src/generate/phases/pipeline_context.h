@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -17,6 +18,7 @@
 #include "generate/phases/async_semaphore.h"
 #include "generate/phases/generate_settings.h"
 #include "generate/ledger/run_ledger.h"
+#include "generate/ledger/unfinished_run.h"
 #include "generate/workspace/day_workspace.h"
 
 namespace diary::generate::phases {
@@ -48,6 +50,9 @@ struct PipelineContext {
   // report's generated_by when -c does not name one.
   std::shared_ptr<std::string> observed_model = std::make_shared<std::string>();
   std::shared_ptr<RunLedger> ledger;  // may be null (tests)
+  // Conversations earlier runs left unfinished, by task_pass_key (ledger/unfinished_run.h): an
+  // incomplete task's pass continues its conversation. Empty with --fresh.
+  std::map<std::string, UnfinishedConversation> unfinished;
   std::function<void(const ProgressEvent&)> progress;
   std::stop_token stop;
   std::chrono::milliseconds initial_backoff = std::chrono::seconds(1);

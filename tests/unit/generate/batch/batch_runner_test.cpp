@@ -100,6 +100,9 @@ class WedgedFactory : public agent::AgentSessionFactory {
   class Runner : public agent::AgentRunner {
    public:
     explicit Runner(WedgedFactory& factory) : factory_(factory) {}
+    asio::awaitable<agent::Result<agent::ConversationStart>> start_conversation() override {
+      co_return agent::ConversationStart{.id = "wedged"};
+    }
     asio::awaitable<agent::Result<agent::AgentTurnResult>> turn(std::string, agent::TurnOptions) override {
       running_ = true;
       auto executor = co_await asio::this_coro::executor;

@@ -278,5 +278,103 @@ TEST_F(RunJobTest, DryRunShowsTheResolvedJobAndChecksWithoutRunning) {
   EXPECT_FALSE(dry_run_job(job).would_run);
 }
 
+// 12.1: a run that ended unfinished (here: its turn cap) leaves its conversation in the ledger;
+// the next run continues it (the model keeps what it knew) and says so in ledger and result.
+TEST_F(RunJobTest, TheNextRunContinuesTheConversationOfAnUnfinishedOne) {
+  const std::string capped = "max_turns = 1\n[[artifact]]\npath = \"docs/NOTES.md\"\ncontains = [\"A\", \"B\"]\n";
+  factory.push_turn(write_files({{notes(), "A"}}));
+  const JobResult first = run(spec(capped));
+  ASSERT_EQ(first.status, RunStatus::incomplete) << first.reason;
+  EXPECT_EQ(first.conversation_id, "fake-thread-0");
+  auto conversation = events_named(ledger_lines(first.ledger), "conversation");
+  ASSERT_EQ(conversation.size(), 1u);
+  EXPECT_EQ(conversation[0]["conversation_id"], "fake-thread-0");
+  EXPECT_EQ(conversation[0]["resumed"], false);
+  EXPECT_EQ(conversation[0]["location"], "fake-rollouts/fake-thread-0.jsonl");
+
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  const JobResult second = run(spec());
+  EXPECT_EQ(second.status, RunStatus::complete) << second.reason;
+  ASSERT_EQ(factory.configs().size(), 2u);
+  ASSERT_TRUE(factory.configs()[1].resume_conversation);
+  EXPECT_EQ(*factory.configs()[1].resume_conversation, "fake-thread-0");
+  EXPECT_EQ(second.conversation_id, "fake-thread-0");
+  EXPECT_EQ(second.continued_from, first.run_id);
+  const auto lines = ledger_lines(second.ledger);
+  ASSERT_EQ(events_named(lines, "continue").size(), 1u);
+  EXPECT_EQ(events_named(lines, "continue")[0]["run_id"], first.run_id);
+  EXPECT_EQ(events_named(lines, "continue")[0]["earlier_turn_completed"], true);
+  EXPECT_EQ(events_named(lines, "conversation").at(0)["resumed"], true);
+  EXPECT_EQ(to_json(second)["conversation"]["continued_from_run"], first.run_id);
+  EXPECT_TRUE(contains(format_job_summary(second), "continued conversation fake-thread-0 of run " + first.run_id));
+  // The model saw the task in run 1: the resume prompt names what is missing, not the task again.
+  EXPECT_FALSE(contains(factory.turns()[1].prompt, "Write docs/NOTES.md")) << factory.turns()[1].prompt;
+  EXPECT_TRUE(contains(factory.turns()[1].prompt, "B")) << factory.turns()[1].prompt;
+}
+
+// A run killed outright (SIGKILL, reboot) has no result.json: it is unfinished too.
+TEST_F(RunJobTest, AKilledRunIsContinued) {
+  factory.push({.until_interrupted = true});
+  std::stop_source stop;
+  options.stop = stop.get_token();
+  asio::steady_timer timer(io, std::chrono::milliseconds(20));
+  timer.async_wait([&](boost::system::error_code) { stop.request_stop(); });
+  const JobResult first = run(spec());
+  std::filesystem::remove(first.ledger.parent_path() / "result.json");  // as if diary had been killed
+
+  options.stop = {};
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  const JobResult second = run(spec());
+  EXPECT_EQ(second.status, RunStatus::complete) << second.reason;
+  EXPECT_EQ(second.continued_from, first.run_id);
+  // No turn of it completed: the task is restated.
+  EXPECT_TRUE(contains(factory.turns()[1].prompt, "Write docs/NOTES.md")) << factory.turns()[1].prompt;
+}
+
+TEST_F(RunJobTest, FreshStartsANewConversation) {
+  const std::string capped = "max_turns = 1\n[[artifact]]\npath = \"docs/NOTES.md\"\ncontains = [\"A\", \"B\"]\n";
+  factory.push_turn(write_files({{notes(), "A"}}));
+  run(spec(capped));
+  options.fresh = true;
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  const JobResult second = run(spec());
+  EXPECT_EQ(second.status, RunStatus::complete);
+  EXPECT_FALSE(factory.configs().at(1).resume_conversation);
+  EXPECT_TRUE(second.continued_from.empty());
+  EXPECT_EQ(second.conversation_id, "fake-thread-1");
+}
+
+// After a complete run there is nothing to continue, even when the artifacts were removed since.
+TEST_F(RunJobTest, ACompleteRunEndsTheSearch) {
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  run(spec());
+  std::filesystem::remove(notes());
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  run(spec());
+  EXPECT_FALSE(factory.configs().at(1).resume_conversation);
+}
+
+// The backend lost the conversation (rollout deleted, another CODEX_HOME): a new one, a warning
+// even with --quiet, and the fallback in the ledger.
+TEST_F(RunJobTest, AConversationTheBackendLostFallsBackWithAWarning) {
+  const std::string capped = "max_turns = 1\n[[artifact]]\npath = \"docs/NOTES.md\"\ncontains = [\"A\", \"B\"]\n";
+  factory.push_turn(write_files({{notes(), "A"}}));
+  run(spec(capped));
+  test::FakeAgentSessionFactory other;  // a backend that never saw fake-thread-0
+  options.quiet = true;
+  progress.clear();
+  other.push_turn(write_files({{notes(), "A B"}}));
+  auto result = test::run_awaitable(io, run_job(spec(), other, options));
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, RunStatus::complete);
+  EXPECT_TRUE(result->continued_from.empty());
+  ASSERT_EQ(progress.size(), 1u);
+  EXPECT_TRUE(contains(progress[0], "warning: could not continue the earlier conversation")) << progress[0];
+  const auto lines = ledger_lines(result->ledger);
+  EXPECT_EQ(events_named(lines, "conversation").at(0)["resumed"], false);
+  EXPECT_TRUE(contains(events_named(lines, "conversation").at(0)["resume_failed"].get<std::string>(), "fake-thread-0"));
+  EXPECT_EQ(other.turns().at(0).prompt, "Write docs/NOTES.md");
+}
+
 }  // namespace
 }  // namespace diary::generate

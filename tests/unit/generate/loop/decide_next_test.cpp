@@ -53,14 +53,20 @@ TEST(DecideNext, FinishingRules) {
   fallback.has_fallback_model = true;
   LoopState used_fallback = state_with(1, {3, 0}, fallback);
   used_fallback.fallback_used = true;
+  LoopState recovered = state_with(2, {3, 0});
+  recovered.backend_recoveries = 1;
+  LoopLimits never_recover;
+  never_recover.max_backend_recoveries = 0;
+  LoopState no_recovery = state_with(1, {3, 0}, never_recover);
 
   const std::vector<Row> rows = {
       {"complete wins over everything", spent, failed(FailureCause::backend_exited, ErrorKind::process_exited), check_with(0),
        true, RunStatus::complete, "complete after 1 turn(s)"},
       {"stop", stopping, ok(), check_with(1), true, RunStatus::interrupted, "stopped on request"},
-      {"dead backend ends the job at once", state_with(1, {3, 0}),
-       failed(FailureCause::backend_exited, ErrorKind::process_exited), check_with(3), true, RunStatus::failed,
-       "the agent backend exited"},
+      {"a second dead backend ends the job at once", recovered, failed(FailureCause::backend_exited, ErrorKind::process_exited),
+       check_with(3), true, RunStatus::failed, "the agent backend exited"},
+      {"dead backend, recoveries switched off", no_recovery, failed(FailureCause::backend_exited, ErrorKind::process_exited),
+       check_with(3), true, RunStatus::failed, "the agent backend exited"},
       {"broken backend", state_with(1, {3, 0}), failed(FailureCause::unknown, ErrorKind::backend_broken), check_with(3), true,
        RunStatus::failed, "broken"},
       {"rejected request", state_with(1, {3, 0}), failed(FailureCause::unknown, ErrorKind::rpc), check_with(3), true,
@@ -204,6 +210,33 @@ TEST(DecideNext, TheTurnCapHoldsEvenWhenEveryTurnProgresses) {
   EXPECT_EQ(turns, 5);
   EXPECT_EQ(decision.status, RunStatus::incomplete);
   EXPECT_NE(decision.reason.find("max_turns (5)"), std::string::npos) << decision.reason;
+}
+
+// 12.1: the first backend death is recovered: the conversation continues on a new backend at
+// once (no backoff); the turn is judged like any failed turn, and the recovery is counted.
+TEST(DecideNext, AFirstBackendDeathIsRecovered) {
+  const TurnOutcome died = failed(FailureCause::backend_exited, ErrorKind::process_exited);
+  Decision decision = decide_next(state_with(1, {3, 0}), died, check_with(3));
+  EXPECT_FALSE(decision.finish) << decision.reason;
+  EXPECT_TRUE(decision.recover_backend);
+  EXPECT_FALSE(decision.backoff);
+  EXPECT_EQ(decision.progress, false);
+  EXPECT_EQ(decision.next.backend_recoveries, 1);
+  EXPECT_EQ(decision.next.no_progress, 1);
+
+  decision = decide_next(state_with(1, {3, 0}), died, check_with(2));  // it got somewhere first
+  EXPECT_TRUE(decision.recover_backend);
+  EXPECT_EQ(decision.progress, true);
+
+  decision = decide_next(decision.next, died, check_with(2));  // and died again
+  EXPECT_TRUE(decision.finish);
+  EXPECT_FALSE(decision.recover_backend);
+  EXPECT_EQ(decision.status, RunStatus::failed);
+
+  LoopState capped = state_with(20, {3, 0});  // the turn cap still holds
+  decision = decide_next(capped, died, check_with(3));
+  EXPECT_TRUE(decision.finish);
+  EXPECT_NE(decision.reason.find("max_turns"), std::string::npos) << decision.reason;
 }
 
 TEST(DecideNext, OutcomeOfARunnerErrorCarriesItsCause) {

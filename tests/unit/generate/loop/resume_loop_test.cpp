@@ -31,6 +31,7 @@ class ResumeLoopTest : public ::testing::Test {
   ResumeLoopOptions options{.initial_backoff = std::chrono::milliseconds(1), .max_backoff = std::chrono::milliseconds(4)};
   std::vector<std::pair<std::string, nlohmann::json>> decisions;
   std::vector<std::string> progress_lines;
+  ResumeLoopHooks hooks;  // run() adds on_decision and on_progress
 
   ResumeLoopTest() {
     spec.targets.workdir = dir.path();
@@ -49,7 +50,6 @@ class ResumeLoopTest : public ::testing::Test {
   }
 
   LoopResult run() {
-    ResumeLoopHooks hooks;
     hooks.on_decision = [this](std::string_view what, const nlohmann::json& details) {
       decisions.emplace_back(std::string(what), details);
     };
@@ -214,23 +214,132 @@ TEST_F(ResumeLoopTest, TurnErrorsCountAsAttemptsAndArtifactsAreStillChecked) {
   EXPECT_EQ(decisions_named("no_progress").size(), 1u);
 }
 
-// 11.2: the backend died. The job ends at once with that cause: no further turn (it would
-// never reach codex), no backoff, no "without progress".
-TEST_F(ResumeLoopTest, DeadBackendEndsTheLoopAtOnceWithTheCause) {
+// 12.1: the backend died under a turn. The loop gets one new backend and resumes the same
+// conversation there (no backoff, no turn that never reached codex); the job completes in this run.
+TEST_F(ResumeLoopTest, DeadBackendContinuesTheConversationOnANewOne) {
   add_artifact("docs/NOTES.md", {"A", "B"});
   factory.push_turn(
       write_files({{notes(), "A"}}, agent::fail(ErrorKind::process_exited, "codex app-server exited (killed by signal 9)")));
   factory.push_turn(write_files({{notes(), "A B"}}));
+  std::vector<std::pair<agent::ConversationStart, int>> conversations;
+  hooks.on_conversation = [&](const agent::ConversationStart& start, int after_turn) {
+    conversations.emplace_back(start, after_turn);
+  };
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete) << result.reason;
+  ASSERT_EQ(result.turns.size(), 2u);
+  EXPECT_EQ(result.turns[0].status, "error");
+  ASSERT_EQ(factory.runners_created(), 2);
+  ASSERT_TRUE(factory.configs()[1].resume_conversation);
+  EXPECT_EQ(*factory.configs()[1].resume_conversation, "fake-thread-0");
+  ASSERT_EQ(conversations.size(), 2u);
+  EXPECT_FALSE(conversations[0].first.resumed);
+  EXPECT_EQ(conversations[0].second, 0);
+  EXPECT_TRUE(conversations[1].first.resumed);
+  EXPECT_EQ(conversations[1].first.id, "fake-thread-0");
+  EXPECT_EQ(conversations[1].second, 1);
+  // Turn 1 died before it completed: the model may not have read the task, so it is restated.
+  EXPECT_TRUE(contains(factory.turns()[1].prompt, spec.prompt)) << factory.turns()[1].prompt;
+  ASSERT_EQ(decisions_named("backend_recovery").size(), 1u);
+  EXPECT_EQ(decisions_named("backend_recovery")[0]["conversation"], "fake-thread-0");
+  EXPECT_TRUE(decisions_named("backoff").empty());
+}
+
+// A second death in the same loop ends it at once with the cause: no endless restarts.
+TEST_F(ResumeLoopTest, ASecondDeadBackendEndsTheLoopWithTheCause) {
+  add_artifact("docs/NOTES.md", {"A", "B"});
+  factory.push_turn(write_files({{notes(), "A"}}, agent::fail(ErrorKind::process_exited, "codex app-server exited")));
+  factory.push_turn(write_files({}, agent::fail(ErrorKind::process_exited, "codex app-server exited (killed by signal 9)")));
+  factory.push_turn(write_files({{notes(), "A B"}}));
   auto result = run();
   EXPECT_EQ(result.status, RunStatus::failed);
-  ASSERT_EQ(result.turns.size(), 1u);
-  EXPECT_EQ(result.turns[0].status, "error");
-  ASSERT_TRUE(result.turns[0].error);
-  EXPECT_EQ(result.turns[0].error->cause, agent::FailureCause::backend_exited);
+  ASSERT_EQ(result.turns.size(), 2u);
+  ASSERT_TRUE(result.turns[1].error);
+  EXPECT_EQ(result.turns[1].error->cause, agent::FailureCause::backend_exited);
   EXPECT_TRUE(contains(result.reason, "the agent backend exited")) << result.reason;
   EXPECT_TRUE(contains(result.reason, "signal 9")) << result.reason;
-  EXPECT_TRUE(decisions_named("backoff").empty());
+  EXPECT_EQ(factory.runners_created(), 2);
   EXPECT_EQ(factory.scripted_turns_left(), 1u);
+}
+
+// A new backend that cannot be started ends the loop with that cause.
+TEST_F(ResumeLoopTest, ABackendThatCannotBeRestartedEndsTheLoop) {
+  add_artifact("docs/NOTES.md");
+  factory.push_turn([&](const std::string&, const agent::TurnOptions&) -> agent::Result<agent::AgentTurnResult> {
+    factory.fail_create_runner({ErrorKind::blocked, "codex app-server could not be started: no codex"});
+    return agent::fail(ErrorKind::process_exited, "codex app-server exited");
+  });
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::blocked);
+  EXPECT_TRUE(contains(result.reason, "could not restart the agent")) << result.reason;
+  EXPECT_EQ(result.turns.size(), 1u);
+}
+
+// 12.1: an earlier run's unfinished conversation continues: the first turn resumes it with a
+// resume prompt from what is failing now (not the original prompt again when the model saw it).
+TEST_F(ResumeLoopTest, AnUnfinishedConversationContinuesWithAResumePrompt) {
+  add_artifact("docs/NOTES.md", {"A", "B"});
+  test::write_file(notes(), "A");
+  factory.add_conversation("thread-of-run-1");
+  spec.continue_conversation = ContinuedConversation{.id = "thread-of-run-1", .earlier_turn_completed = true};
+  factory.push_turn(write_files({{notes(), "A B"}}));
+  std::vector<agent::ConversationStart> conversations;
+  hooks.on_conversation = [&](const agent::ConversationStart& start, int) { conversations.push_back(start); };
+  std::vector<TurnStart> starts;
+  hooks.on_turn_start = [&](const TurnStart& start) { starts.push_back(start); };
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete) << result.reason;
+  ASSERT_EQ(factory.runners_created(), 1);
+  ASSERT_TRUE(factory.configs()[0].resume_conversation);
+  EXPECT_EQ(*factory.configs()[0].resume_conversation, "thread-of-run-1");
+  ASSERT_EQ(conversations.size(), 1u);
+  EXPECT_TRUE(conversations[0].resumed);
+  EXPECT_EQ(conversations[0].id, "thread-of-run-1");
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].kind, "resume");
+  const std::string& prompt = factory.turns()[0].prompt;
+  EXPECT_TRUE(contains(prompt, "docs/NOTES.md")) << prompt;
+  EXPECT_FALSE(contains(prompt, spec.prompt)) << prompt;
+}
+
+// ... and restates the task when no turn of that conversation completed (killed in turn 1).
+TEST_F(ResumeLoopTest, AnUnfinishedConversationWithoutACompletedTurnRestatesTheTask) {
+  add_artifact("docs/NOTES.md");
+  factory.add_conversation("thread-of-run-1");
+  spec.continue_conversation = ContinuedConversation{.id = "thread-of-run-1", .earlier_turn_completed = false};
+  factory.push_turn(write_files({{notes(), "x"}}));
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete) << result.reason;
+  EXPECT_TRUE(contains(factory.turns()[0].prompt, spec.prompt)) << factory.turns()[0].prompt;
+}
+
+// A conversation the backend cannot resume (its rollout is gone): a new one with the original
+// prompt, and a conversation_fallback decision naming the lost one.
+TEST_F(ResumeLoopTest, AConversationThatCannotBeResumedFallsBackToANewOne) {
+  add_artifact("docs/NOTES.md");
+  spec.continue_conversation = ContinuedConversation{.id = "gone", .earlier_turn_completed = true};
+  factory.push_turn(write_files({{notes(), "x"}}));
+  std::vector<agent::ConversationStart> conversations;
+  hooks.on_conversation = [&](const agent::ConversationStart& start, int) { conversations.push_back(start); };
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::complete) << result.reason;
+  ASSERT_EQ(conversations.size(), 1u);
+  EXPECT_FALSE(conversations[0].resumed);
+  ASSERT_TRUE(conversations[0].resume_failed);
+  EXPECT_TRUE(contains(*conversations[0].resume_failed, "gone"));
+  EXPECT_EQ(factory.turns()[0].prompt, spec.prompt);
+  ASSERT_EQ(decisions_named("conversation_fallback").size(), 1u);
+  EXPECT_EQ(decisions_named("conversation_fallback")[0]["conversation"], "gone");
+}
+
+// A backend that does not answer the start ends the loop before any turn, with the cause.
+TEST_F(ResumeLoopTest, AConversationThatCannotBeStartedEndsTheLoop) {
+  add_artifact("docs/NOTES.md");
+  factory.fail_start_conversation({ErrorKind::timeout, "thread/start was not answered within 60s"});
+  auto result = run();
+  EXPECT_EQ(result.status, RunStatus::failed);
+  EXPECT_TRUE(contains(result.reason, "thread/start was not answered")) << result.reason;
+  EXPECT_TRUE(result.turns.empty());
 }
 
 // 11.2: an expired login is blocked (exit 3 for jobs), not retried.
