@@ -126,19 +126,30 @@ TEST_F(hostile_loop, AppendingModelGivesUpWhenGrowthAloneStopsCounting) {
   EXPECT_TRUE(contains(out.value("reason", ""), "only grew")) << out.value("reason", "");
 }
 
-// 11.2: the app-server dies under a running turn. The job ends at once with the crash as its
-// cause; the ledger holds the one turn that ran, no turns that never reached codex.
-TEST_F(hostile_loop, KilledAppServerEndsTheJobAtOnceWithTheCrash) {
+// 11.2 + 12.1: the app-server dies under a running turn. The job resumes its thread on one new
+// app-server; when that one dies too, the job ends at once with the crash as its cause. The
+// ledger holds the two turns that ran, no turns that never reached codex.
+TEST_F(hostile_loop, AppServerThatDiesTwiceEndsTheJobAtOnceWithTheCrash) {
   const auto spec = write_spec("name = \"killed\"\nworkdir = \"" + env_.workdir().string() +
                                "\"\nprompt = \"HANG\"\n[[artifact]]\npath = \"never.txt\"\n");
   auto diary = start_diary(job_args(spec));
+  auto app_server = [&] {
+    std::vector<pid_t> codex;
+    for (const auto& child : children_of(diary->pid()))
+      if (child.comm.starts_with("codex") && child.state != 'Z') codex.push_back(child.pid);
+    return codex;
+  };
   ASSERT_TRUE(model_.wait_for_requests(1, 60s)) << "the turn never reached the model; stderr: " << diary->err();
-  std::vector<pid_t> codex;
-  for (const auto& child : children_of(diary->pid()))
-    if (child.comm.starts_with("codex") && child.state != 'Z') codex.push_back(child.pid);
-  ASSERT_EQ(codex.size(), 1u) << describe(children_of(diary->pid()));
+  const auto first = app_server();
+  ASSERT_EQ(first.size(), 1u) << describe(children_of(diary->pid()));
+  ASSERT_EQ(::kill(first[0], SIGKILL), 0);
+  // The recovery: a second app-server, the same thread resumed, its turn at the model.
+  ASSERT_TRUE(model_.wait_for_requests(2, 60s)) << "no turn after the recovery; stderr: " << diary->err();
+  std::vector<pid_t> second;
+  ASSERT_TRUE(poll_until([&] { return (second = app_server()).size() == 1 && second[0] != first[0]; }, 10s))
+      << describe(children_of(diary->pid()));
   const auto killed = Clock::now();
-  ASSERT_EQ(::kill(codex[0], SIGKILL), 0);
+  ASSERT_EQ(::kill(second[0], SIGKILL), 0);
 
   const auto code = diary->wait(30s);
   ASSERT_TRUE(code.has_value()) << "diary did not finish; stderr: " << diary->err();
@@ -147,19 +158,19 @@ TEST_F(hostile_loop, KilledAppServerEndsTheJobAtOnceWithTheCrash) {
   const json out = json::parse(diary->out(), nullptr, false);
   ASSERT_FALSE(out.is_discarded()) << diary->out() << "\nstderr:\n" << diary->err();
   EXPECT_EQ(out["status"], "failed");
-  EXPECT_EQ(out["attempts"], 1) << out.dump(2);
+  EXPECT_EQ(out["attempts"], 2) << out.dump(2);
   EXPECT_TRUE(contains(out.value("reason", ""), "backend exited")) << out.value("reason", "");
   EXPECT_TRUE(contains(out.value("reason", ""), "signal 9")) << out.value("reason", "");
   EXPECT_FALSE(contains(out.value("reason", ""), "without progress")) << out.value("reason", "");
-  ASSERT_EQ(out["turns"].size(), 1u);
-  EXPECT_EQ(out["turns"][0]["error"]["cause"], "backend_exited") << out["turns"][0].dump();
+  ASSERT_EQ(out["turns"].size(), 2u);
+  for (const auto& turn : out["turns"]) EXPECT_EQ(turn["error"]["cause"], "backend_exited") << turn.dump();
 
   const auto lines = ledger_lines(out["ledger"].get<std::string>());
-  EXPECT_EQ(events_named(lines, "turn_started").size(), 1u);
-  EXPECT_EQ(events_named(lines, "turn_completed").size(), 1u);
+  EXPECT_EQ(events_named(lines, "turn_started").size(), 2u);
+  EXPECT_EQ(events_named(lines, "turn_completed").size(), 2u);
   EXPECT_TRUE(events_named(lines, "backoff").empty());
   EXPECT_EQ(lines.back()["event"], "result");
-  EXPECT_EQ(model_.request_count(), 1u);
+  EXPECT_EQ(model_.request_count(), 2u);
 }
 
 // 11.2: a 401 from the provider is an expired login: blocked (exit 3) after one turn, not three

@@ -385,26 +385,32 @@ TEST_F(BatchRunnerTest, TurnsThatIgnoreTheInterruptAreEndedByShuttingTheBackendD
   EXPECT_EQ(result.backend_deaths, 0u) << "a backend we shut down did not die";
 }
 
-TEST_F(BatchRunnerTest, AppServerDeathFailsRunningJobsWithTheCauseAndPendingJobsContinue) {
+// 12.1: jobs running when the app-server dies resume their conversations on the new one and
+// complete; pending jobs continue on it.
+TEST_F(BatchRunnerTest, AppServerDeathRunningJobsResumeOnTheNewBackendAndPendingJobsContinue) {
   const auto spec = batch(4);
   options.concurrency = 2;
   options.health = std::make_shared<BackendHealth>();
   RestartingFactory restarting(factory, options.health);
   factory.push(FakeTurn{backend_dies(restarting.alive), 20ms});
   factory.push(FakeTurn{backend_dies(restarting.alive), 20ms});  // the same death, seen by the second job
-  factory.push(FakeTurn{write_requested_file(work())});
-  factory.push(FakeTurn{write_requested_file(work())});
+  for (int i = 0; i < 4; ++i) factory.push(FakeTurn{write_requested_file(work())});
   const auto result = run(spec, restarting);
 
-  EXPECT_EQ(result.status, BatchStatus::failed);
-  EXPECT_EQ(statuses(result), (std::vector<std::string>{"failed", "failed", "complete", "complete"}));
+  EXPECT_EQ(result.status, BatchStatus::complete) << result.reason;
+  EXPECT_EQ(statuses(result), std::vector<std::string>(4, "complete"));
   for (int i = 0; i < 2; ++i) {
     const JobResult& job = *result.jobs[i].job;
-    EXPECT_EQ(job.attempts(), 1) << "no retries on a runner whose backend is gone";
-    ASSERT_TRUE(job.error);
-    EXPECT_NE(job.error->message.find("codex app-server exited"), std::string::npos) << job.error->message;
-    EXPECT_NE(job.reason.find("codex app-server exited"), std::string::npos) << job.reason;
+    ASSERT_EQ(job.attempts(), 2);
+    ASSERT_TRUE(job.turns[0].error);
+    EXPECT_NE(job.turns[0].error->message.find("codex app-server exited"), std::string::npos) << job.turns[0].error->message;
   }
+  // Each recovered job asked for its own earlier conversation.
+  std::vector<std::string> resumed;
+  for (const auto& config : factory.configs())
+    if (config.resume_conversation) resumed.push_back(*config.resume_conversation);
+  std::sort(resumed.begin(), resumed.end());
+  EXPECT_EQ(resumed, (std::vector<std::string>{"fake-thread-0", "fake-thread-1"}));
   EXPECT_EQ(result.backend_deaths, 1u);
   EXPECT_EQ(result.backend_starts, 2u);
   const auto died = events_named(ledger_lines(result.ledger), "backend_died");
@@ -418,10 +424,11 @@ TEST_F(BatchRunnerTest, SecondDeathWithinTheWindowStopsTheBatch) {
   options.health = std::make_shared<BackendHealth>(std::chrono::minutes(1));
   RestartingFactory restarting(factory, options.health);
   factory.push(FakeTurn{backend_dies(restarting.alive)});
-  factory.push(FakeTurn{backend_dies(restarting.alive)});
+  factory.push(FakeTurn{backend_dies(restarting.alive)});  // job 0 again, resumed on the new backend
   const auto result = run(spec, restarting);
   EXPECT_EQ(result.status, BatchStatus::failed);
-  EXPECT_EQ(statuses(result), (std::vector<std::string>{"failed", "failed", "skipped", "skipped"}));
+  EXPECT_EQ(statuses(result), (std::vector<std::string>{"failed", "skipped", "skipped", "skipped"}));
+  EXPECT_EQ(result.jobs[0].job->attempts(), 2);
   EXPECT_NE(result.reason.find("died again within 1m"), std::string::npos) << result.reason;
   EXPECT_EQ(result.backend_deaths, 2u);
   const auto died = events_named(ledger_lines(result.ledger), "backend_died");
