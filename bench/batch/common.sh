@@ -29,6 +29,11 @@ overrides=(
   'model="mock-model"' 'check_for_update_on_startup=false' 'analytics.enabled=false' 'feedback.enabled=false'
   'web_search="disabled"' 'features.plugins=false' 'features.apps=false' 'features.memories=false'
 )
+# codex runs the user's login shell once per thread to snapshot its environment (the
+# `shell_snapshot` feature). That measures the machine's profile, not diary or codex: on the dev
+# machine root's profile runs pyenv-rehash, whose lock serialises hundreds of concurrent thread
+# starts (load ~100, first turns past their timeout at N=128). Off unless SHELL_SNAPSHOT=1.
+[[ ${SHELL_SNAPSHOT:-0} == 1 ]] || overrides+=('features.shell_snapshot=false')
 c_flags=()
 for o in "${overrides[@]}"; do c_flags+=(-c "$o"); done
 
