@@ -8,8 +8,8 @@
 # (their order alternating per repetition), so they see the same machine load.
 #
 # Per run: wall time; the CPU of the whole tree (/usr/bin/time of each diary: diary + codex +
-# the commands codex ran); diary's own CPU, peak RSS and bytes through its pipes (sampled from
-# /proc, summed or maxed over the shards); the app-server's own CPU and peak RSS; the mock
+# the commands codex ran); diary's own CPU and peak RSS (sampled from /proc, summed or maxed
+# over the shards); the app-server's own CPU and peak RSS; the mock
 # model's CPU; the load average before and after. "codex CPU" = tree - diary (the app-server
 # and everything it ran: bwrap, the shell commands).
 #
@@ -30,7 +30,7 @@ results="$scratch/capacity.tsv"
 hz=$(getconf CLK_TCK)
 
 # The app-server diary starts (lazily, with its first job): watched from when it appears.
-watch_app_server() {  # DIARY_PID -> prints "KiB ticks rchar wchar" (zeros if none started)
+watch_app_server() {  # DIARY_PID -> prints "KiB ticks" (zeros if none started)
   local diary_pid=$1 child=""
   while kill -0 "$diary_pid" 2>/dev/null; do
     child=$(pgrep -P "$diary_pid" -x codex | head -1 || true)
@@ -90,22 +90,21 @@ d, n, shards, rep = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.arg
 start, end, hz, mock_ticks = float(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
 load_before, load_after = sys.argv[9], sys.argv[10]
 tree = diary = server = 0.0
-rss = server_rss = pipe_bytes = 0
+rss = server_rss = 0
 for k in range(1, shards + 1):
     _, user, system = open(f"{d}/time-{k}").read().split()[-3:]
     tree += float(user) + float(system)  # diary + everything it waited for
-    hwm, ticks, rchar, wchar = map(int, open(f"{d}/watch-{k}").read().split())
+    hwm, ticks = map(int, open(f"{d}/watch-{k}").read().split())
     diary += ticks / hz
     rss = max(rss, hwm)
-    pipe_bytes += rchar + wchar
-    s_hwm, s_ticks, _, _ = map(int, open(f"{d}/codex-{k}").read().split())
+    s_hwm, s_ticks = map(int, open(f"{d}/codex-{k}").read().split())
     server += s_ticks / hz
     server_rss += s_hwm
 codex = tree - diary
 print(f"{n}\t{shards}\t{rep}\t{end - start:.2f}\t{diary:.2f}\t{codex:.2f}\t{server:.2f}\t{mock_ticks / hz:.2f}"
-      f"\t{rss}\t{server_rss}\t{pipe_bytes}\t{load_before}\t{load_after}")
+      f"\t{rss}\t{server_rss}\t{load_before}\t{load_after}")
 PY
-  tail -1 "$results" | awk -F'\t' '{ printf "n=%-4d shards=%d run %d: %7.2f s wall, diary CPU %.2f s, codex CPU %.2f s (app-server itself %.2f s), mock CPU %.2f s, diary peak RSS %d KiB, app-server(s) peak RSS %d KiB, load %s -> %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13 }'
+  tail -1 "$results" | awk -F'\t' '{ printf "n=%-4d shards=%d run %d: %7.2f s wall, diary CPU %.2f s, codex CPU %.2f s (app-server itself %.2f s), mock CPU %.2f s, diary peak RSS %d KiB, app-server(s) peak RSS %d KiB, load %s -> %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }'
   settle "$dir/home"
 }
 
@@ -125,21 +124,21 @@ rows = {}
 for line in open(sys.argv[1]):
     f = line.rstrip("\n").split("\t")
     key = (int(f[0]), int(f[1]))
-    rows.setdefault(key, []).append([float(x) for x in f[3:11]] + f[11:13])
+    rows.setdefault(key, []).append([float(x) for x in f[3:10]] + f[10:12])
 def med(key, i):
     return statistics.median(r[i] for r in rows[key])
 print("\n== summary (medians over repetitions; CPU in seconds, RSS in KiB)")
 print(f"{'N':>4} {'shards':>6} {'turns':>6} {'wall s':>7} {'turns/s':>8} {'codex CPU':>10} {'CPU/turn':>9} "
       f"{'app-server':>10} {'mock CPU':>9} {'diary CPU':>10} {'diary/codex':>12} {'diary RSS':>10} {'server RSS':>11} "
-      f"{'pipe B/turn':>12} {'load':>12}")
+      f"{'load':>12}")
 for key in sorted(rows):
     n, shards = key
-    wall, diary, codex, server, mock, rss, server_rss, pipe = (med(key, i) for i in range(8))
-    loads = f"{rows[key][0][8]}-{rows[key][-1][9]}"
+    wall, diary, codex, server, mock, rss, server_rss = (med(key, i) for i in range(7))
+    loads = f"{rows[key][0][7]}-{rows[key][-1][8]}"
     share = f"{100 * diary / codex:.2f}%" if codex > 0 else "-"
     print(f"{n:>4} {shards:>6} {n * turns:>6} {wall:>7.2f} {n * turns / wall:>8.2f} {codex:>10.2f} "
           f"{codex / (n * turns):>9.3f} {server:>10.2f} {mock:>9.2f} {diary:>10.2f} {share:>12} {rss:>10.0f} "
-          f"{server_rss:>11.0f} {pipe / (n * turns):>12.0f} {loads:>12}")
+          f"{server_rss:>11.0f} {loads:>12}")
 ones = sorted(n for n, s in rows if s == 1)
 if len(ones) >= 2:
     lo, hi = ones[0], ones[-1]

@@ -64,23 +64,21 @@ write_batch() {  # DIR N
 exec {nap_fd}<> <(:)
 nap() { read -r -t "$1" -u "$nap_fd" _ || true; }
 
-# Peak RSS (KiB), CPU time (clock ticks, user+system of the process itself, not its children)
-# and bytes read and written (rchar/wchar of /proc/PID/io: pipes and files) of one process,
-# sampled every 20 ms with shell builtins until it exits; VmHWM, CPU and the byte counters only
-# grow, so the last sample is the total less at most 20 ms of the process's life.
-watch_process() {  # PID -> prints "KiB ticks rchar wchar"
-  local pid=$1 hwm=0 ticks=0 rchar=0 wchar=0 key value rest
+# Peak RSS (KiB) and CPU time (clock ticks, user+system of the process itself, not its
+# children) of one process, sampled every 20 ms with shell builtins until it exits; VmHWM and
+# CPU only grow, so the last sample is the total less at most 20 ms of the process's life.
+# (No I/O counters: /proc/PID/io adds every reaped child's I/O to its parent's, so diary's
+# rchar at the end is mostly codex's.)
+watch_process() {  # PID -> prints "KiB ticks"
+  local pid=$1 hwm=0 ticks=0 key value rest
   local -a stat
-  [[ -n $pid ]] || { echo "0 0 0 0"; return; }
+  [[ -n $pid ]] || { echo "0 0"; return; }
   while kill -0 "$pid" 2>/dev/null; do
     { while read -r key value rest; do [[ $key == VmHWM: ]] && hwm=$value; done <"/proc/$pid/status"; } 2>/dev/null || true
     if { read -r -a stat <"/proc/$pid/stat"; } 2>/dev/null; then ticks=$((stat[13] + stat[14])); fi
-    { while read -r key value; do
-        case $key in rchar:) rchar=$value ;; wchar:) wchar=$value ;; esac
-      done <"/proc/$pid/io"; } 2>/dev/null || true
     nap 0.02
   done
-  echo "$hwm $ticks $rchar $wchar"
+  echo "$hwm $ticks"
 }
 
 # CPU ticks (user+system, itself only) of a live process, or 0.

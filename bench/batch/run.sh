@@ -42,7 +42,7 @@ run_one() {  # CLIENT N REP
       CODEX_HOME="$dir/home" "$diary" batch run "$dir/batch.toml" --json -q --codex-bin "$codex_bin" "${c_flags[@]}" \
         >"$dir/out.json" 2>"$dir/err.txt" &
       local pid=$!
-      read -r hwm ticks _ < <(watch_process "$pid")
+      read -r hwm ticks < <(watch_process "$pid")
       wait "$pid" || status=$?
       ;;
     raw)
