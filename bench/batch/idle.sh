@@ -48,6 +48,18 @@ write_idle_batch() {  # DIR N
 
 held_requests() { grep -c "$marker" "$scratch/$mock_log_name" || true; }
 
+# SIGINT (diary interrupts every turn and exits 130), then SIGKILL if it is not gone in 60 s.
+stop_diary() {  # PID N
+  local pid=$1 waited
+  kill -INT "$pid" 2>/dev/null || true
+  for ((waited = 0; waited < 600; waited++)); do kill -0 "$pid" 2>/dev/null || break; nap 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "diary did not stop within 60 s of SIGINT (N=$2): killing it" >&2
+    kill -KILL "$pid"
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
 run_idle() {  # N
   local n=$1 dir="$scratch/n$1"
   warm_home "$dir"
@@ -58,14 +70,15 @@ run_idle() {  # N
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   CODEX_HOME="$dir/home" "$diary" batch run "$dir/batch.toml" --json -q --codex-bin "$codex_bin" "${c_flags[@]}" \
     >"$dir/out.json" 2>"$dir/err.txt" &
-  local pid=$! waited=0 start
+  local pid=$! start
   start=$(date +%s)
   # Every turn reached the model (deadline: 2/3 of the hold, so no answer has come back yet).
   until (($(held_requests) - before >= n)); do
     kill -0 "$pid" 2>/dev/null || { echo "FAILED: diary exited early (N=$n); see $dir/err.txt" >&2; tail -5 "$dir/err.txt" >&2; exit 1; }
     if (($(date +%s) - start > hold_ms / 1500)); then
       echo "FAILED: only $(($(held_requests) - before)) of $n turns reached the mock in time (N=$n)" >&2
-      kill -INT "$pid"; exit 1
+      stop_diary "$pid" "$n"
+      exit 1
     fi
     nap 0.1
   done
@@ -84,13 +97,7 @@ run_idle() {  # N
   [[ -n $server ]] && server_rss=$(status_field "$server" VmRSS)
   local load_after
   load_after=$(cut -d' ' -f1 /proc/loadavg)
-  kill -INT "$pid"
-  for ((waited = 0; waited < 600; waited++)); do kill -0 "$pid" 2>/dev/null || break; nap 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "diary did not stop within 60 s of SIGINT (N=$n): killing it" >&2
-    kill -KILL "$pid"
-  fi
-  wait "$pid" 2>/dev/null || true
+  stop_diary "$pid" "$n"
   printf '%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n' "$n" "$rss" "$anon" "$hwm" "$server_rss" "$ready" "$load_before" "$load_after" >>"$results"
   printf 'N=%-4d all turns waiting after %3d s: diary VmRSS %6d KiB, RssAnon %6d KiB, VmHWM %6d KiB; app-server VmRSS %7d KiB; load %s -> %s\n' \
     "$n" "$ready" "$rss" "$anon" "$hwm" "$server_rss" "$load_before" "$load_after"
