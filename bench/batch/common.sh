@@ -1,7 +1,7 @@
 # Shared by bench/batch/run.sh and capacity.sh (sourced; expects here, repo, build, turns): the
 # pinned codex, diary and the mock model built, a scratch dir under the build tree with the mock
-# model running, the mock-provider -c flags, the step prompt, write_batch, watch_process,
-# warm_home and settle.
+# model running, the mock-provider -c flags, the step prompt, write_batch, nap,
+# watch_process, cpu_ticks, warm_home and settle.
 codex_bin="$repo/.tools/codex/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
 [[ -x "$codex_bin" ]] || { echo "codex not installed: run scripts/setup.sh" >&2; exit 1; }
 
@@ -12,7 +12,13 @@ mock_bin="$build/tests/support/mock_model/diary-mock-model"
 # Scratch under the build tree, never /tmp (codex refuses its sandbox helpers there).
 scratch="$build/${scratch_name:-bench-batch}"
 rm -rf "$scratch" && mkdir -p "$scratch"
-"$mock_bin" --quiet --port-file "$scratch/port" &
+# mock_log_name=NAME (set by the sourcing script): the mock logs one line per model request to
+# $scratch/NAME (else it runs --quiet).
+if [[ -n ${mock_log_name:-} ]]; then
+  "$mock_bin" --port-file "$scratch/port" 2>"$scratch/$mock_log_name" &
+else
+  "$mock_bin" --quiet --port-file "$scratch/port" &
+fi
 mock=$!
 trap 'kill $mock 2>/dev/null || true' EXIT
 for _ in $(seq 200); do [[ -s "$scratch/port" ]] && break; sleep 0.05; done
@@ -23,6 +29,11 @@ overrides=(
   'model="mock-model"' 'check_for_update_on_startup=false' 'analytics.enabled=false' 'feedback.enabled=false'
   'web_search="disabled"' 'features.plugins=false' 'features.apps=false' 'features.memories=false'
 )
+# codex runs the user's login shell once per thread to snapshot its environment (the
+# `shell_snapshot` feature). That measures the machine's profile, not diary or codex: on the dev
+# machine root's profile runs pyenv-rehash, whose lock serialises hundreds of concurrent thread
+# starts (load ~100, first turns past their timeout at N=128). Off unless SHELL_SNAPSHOT=1.
+[[ ${SHELL_SNAPSHOT:-0} == 1 ]] || overrides+=('features.shell_snapshot=false')
 c_flags=()
 for o in "${overrides[@]}"; do c_flags+=(-c "$o"); done
 
@@ -48,17 +59,32 @@ write_batch() {  # DIR N
   } >"$dir/batch.toml"
 }
 
-# Peak RSS (KiB) and CPU time (clock ticks, user+system) of one process, sampled with shell
-# builtins (no process per sample but `sleep`); VmHWM only grows, CPU only grows.
+# Sleeps without a process: `read -t` on a pipe nobody writes to (a `sleep` per sample would
+# fork 50 processes a second per watcher and perturb the CPU figures on a loaded machine).
+exec {nap_fd}<> <(:)
+nap() { read -r -t "$1" -u "$nap_fd" _ || true; }
+
+# Peak RSS (KiB) and CPU time (clock ticks, user+system of the process itself, not its
+# children) of one process, sampled every 20 ms with shell builtins until it exits; VmHWM and
+# CPU only grow, so the last sample is the total less at most 20 ms of the process's life.
+# (No I/O counters: /proc/PID/io adds every reaped child's I/O to its parent's, so diary's
+# rchar at the end is mostly codex's.)
 watch_process() {  # PID -> prints "KiB ticks"
   local pid=$1 hwm=0 ticks=0 key value rest
   local -a stat
+  [[ -n $pid ]] || { echo "0 0"; return; }
   while kill -0 "$pid" 2>/dev/null; do
     { while read -r key value rest; do [[ $key == VmHWM: ]] && hwm=$value; done <"/proc/$pid/status"; } 2>/dev/null || true
     if { read -r -a stat <"/proc/$pid/stat"; } 2>/dev/null; then ticks=$((stat[13] + stat[14])); fi
-    sleep 0.02
+    nap 0.02
   done
   echo "$hwm $ticks"
+}
+
+# CPU ticks (user+system, itself only) of a live process, or 0.
+cpu_ticks() {  # PID
+  local -a stat
+  if { read -r -a stat <"/proc/$1/stat"; } 2>/dev/null; then echo $((stat[13] + stat[14])); else echo 0; fi
 }
 
 # A fresh CODEX_HOME, set up by one untimed `codex exec` (as any real user's home already is):
