@@ -389,7 +389,9 @@ prompt = "ANSWER: never"
   EXPECT_EQ(run.result["status"], "failed");
   EXPECT_TRUE(contains(run.result["error"].dump(), "nope")) << run.result["error"].dump();
   EXPECT_EQ(model_.request_count(), 0u);
-  EXPECT_EQ(run.result["attempts"], 1) << run.result["reason"];
+  // The conversation is opened before the first turn (12.1): no turn ran at all.
+  EXPECT_EQ(run.result["attempts"], 0) << run.result["reason"];
+  EXPECT_TRUE(contains(run.result["reason"].get<std::string>(), "could not start the agent")) << run.result["reason"];
   const auto ledger = read_ledger(run.result["ledger"].get<std::string>());
   for (const auto& loop : events_named(ledger, "loop"))
     EXPECT_NE(loop.value("decision", ""), "backoff") << "retrying a rejected conversation: " << loop.dump();

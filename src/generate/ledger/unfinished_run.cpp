@@ -69,9 +69,7 @@ std::vector<std::string> runs_newest_first(const fs::path& runs_dir, std::string
 
 }  // namespace
 
-std::string task_pass_key(std::string_view task, std::string_view pass) {
-  return std::string(task) + "#" + std::string(pass);
-}
+std::string task_pass_key(std::string_view task, std::string_view pass) { return std::string(task) + "#" + std::string(pass); }
 
 fs::path runs_directory(const fs::path& workdir) { return workdir / ledger_dir_name / "runs"; }
 
@@ -121,7 +119,7 @@ std::map<std::string, UnfinishedConversation> find_unfinished_task_conversations
   for (const auto& run_id : runs_newest_first(runs_dir, skip_run_id)) {
     const std::vector<json> events = read_events(runs_dir / run_id);
     if (events.empty() || string_at(events.front(), "event") != "run_start") continue;  // not a generate run
-    std::set<std::string> completed_turn;  // tasks with a completed turn later in this run
+    std::set<std::string> completed_turn;                         // tasks with a completed turn later in this run
     for (auto it = events.rbegin(); it != events.rend(); ++it) {  // newest first
       const std::string kind = string_at(*it, "event");
       const std::string task = string_at(*it, "task");

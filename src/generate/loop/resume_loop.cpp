@@ -166,8 +166,12 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
   };
   if (opened->start.resumed) {  // an earlier run's conversation: go on from what is still failing
     any_turn_completed = spec.continue_conversation && spec.continue_conversation->earlier_turn_completed;
-    kind = std::string(to_string(resume_kind(result.last_check)));
-    prompt = resume_prompt();
+    // A phase's own resume prompt assumes the model has its assignment: until a turn of the
+    // conversation completed, the first prompt is sent again instead.
+    if (any_turn_completed || !spec.build_resume_prompt) {
+      kind = std::string(to_string(resume_kind(result.last_check)));
+      prompt = resume_prompt();
+    }
   }
 
   auto finish = [&](RunStatus status, std::string reason) {

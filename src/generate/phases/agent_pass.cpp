@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "generate/phases/prompt_templates.h"
+#include "util/sha256.h"
 
 namespace diary::generate::phases {
 
@@ -58,7 +59,9 @@ asio::awaitable<AgentPassResult> run_agent_pass(const PipelineContext& context, 
     return resume(check.work_missing, *shared_errors);
   };
 
-  const std::string pass = spec.pass;
+  // A task may run its pass several times (evidence: once per turn of the session): the first
+  // prompt, rendered from the assignment, tells the instances apart across runs.
+  const std::string pass = spec.pass + ":" + util::sha256_hex(spec.prompt).substr(0, 16);
   if (auto it = context.unfinished.find(task_pass_key(task_id, pass)); it != context.unfinished.end())
     loop.continue_conversation =
         ContinuedConversation{.id = it->second.conversation_id, .earlier_turn_completed = it->second.earlier_turn_completed};

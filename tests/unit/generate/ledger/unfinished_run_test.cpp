@@ -26,14 +26,12 @@ class UnfinishedRunTest : public ::testing::Test {
   static std::string turn(const std::string& status) { return R"({"event":"turn_completed","status":")" + status + "\"}"; }
 };
 
-TEST_F(UnfinishedRunTest, NothingToContinueWithoutRuns) {
-  EXPECT_FALSE(find_unfinished_conversation(runs, "notes", ""));
-}
+TEST_F(UnfinishedRunTest, NothingToContinueWithoutRuns) { EXPECT_FALSE(find_unfinished_conversation(runs, "notes", "")); }
 
 TEST_F(UnfinishedRunTest, TheNewestUnfinishedRunOfTheJobWins) {
   run("20260101T000001.000Z-aaaaaa", "notes", {conversation("t1"), turn("completed")}, "incomplete");
   run("20260101T000002.000Z-aaaaaa", "notes", {conversation("t2"), turn("interrupted")});  // killed
-  run("20260101T000003.000Z-aaaaaa", "other", {conversation("t3")});                      // another job
+  run("20260101T000003.000Z-aaaaaa", "other", {conversation("t3")});                       // another job
   auto found = find_unfinished_conversation(runs, "notes", "");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->conversation_id, "t2");
@@ -79,7 +77,8 @@ TEST_F(UnfinishedRunTest, TheLastConversationOfARunCounts) {
 // diary generate: per task pass, the newest conversation of a task no later run ended "ok".
 TEST_F(UnfinishedRunTest, GenerateTasksContinueTheirOwnConversations) {
   auto generate_run = [&](const std::string& id, const std::vector<std::string>& events) {
-    std::string text = R"({"seq":1,"event":"run_start","workspace":"/w"})" "\n";
+    std::string text = R"({"seq":1,"event":"run_start","workspace":"/w"})"
+                       "\n";
     for (const auto& event : events) text += event + "\n";
     test::write_file(runs / id / "events.jsonl", text);
   };
@@ -89,13 +88,12 @@ TEST_F(UnfinishedRunTest, GenerateTasksContinueTheirOwnConversations) {
   auto event = [](const std::string& kind, const std::string& task, const std::string& status) {
     return R"({"event":")" + kind + R"(","task":")" + task + R"(","status":")" + status + "\"}";
   };
-  generate_run("20260101T000001.000Z-aaaaaa", {conversation_of("evidence:p/S1", "evidence", "e1"),
-                                               event("turn_end", "evidence:p/S1", "completed"),
-                                               event("task_end", "evidence:p/S1", "degraded"),
-                                               conversation_of("evidence:p/S2", "evidence", "e2"),
-                                               event("task_end", "evidence:p/S2", "ok")});
+  generate_run("20260101T000001.000Z-aaaaaa",
+               {conversation_of("evidence:p/S1", "evidence", "e1"), event("turn_end", "evidence:p/S1", "completed"),
+                event("task_end", "evidence:p/S1", "degraded"), conversation_of("evidence:p/S2", "evidence", "e2"),
+                event("task_end", "evidence:p/S2", "ok")});
   generate_run("20260101T000002.000Z-aaaaaa", {conversation_of("project:p", "project", "p1")});  // killed
-  run("20260101T000003.000Z-aaaaaa", "a-job", {conversation("j1")});  // a job run in the same folder
+  run("20260101T000003.000Z-aaaaaa", "a-job", {conversation("j1")});                             // a job run in the same folder
   const auto found = find_unfinished_task_conversations(runs, "");
   ASSERT_EQ(found.size(), 2u);
   ASSERT_TRUE(found.contains(task_pass_key("evidence:p/S1", "evidence")));

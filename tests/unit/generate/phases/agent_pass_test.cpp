@@ -8,6 +8,7 @@
 
 #include "support/fake_agent.h"
 #include "support/scratch_dir.h"
+#include "util/sha256.h"
 
 namespace diary::generate::phases {
 namespace {
@@ -37,6 +38,11 @@ class AgentPassTest : public ::testing::Test {
     context.progress = [this](const ProgressEvent& event) { events.push_back(event); };
   }
 
+  // The key run_agent_pass looks the pass up by: the pass name and a hash of its first prompt.
+  static std::string key_of(const AgentPassSpec& pass) {
+    return task_pass_key(pass.task_id, pass.pass + ":" + util::sha256_hex(pass.prompt).substr(0, 16));
+  }
+
   AgentPassSpec spec() const {
     AgentPassSpec out;
     out.task_id = "evidence:p/S1";
@@ -44,7 +50,9 @@ class AgentPassTest : public ::testing::Test {
     out.instructions = "evidence";
     out.prompt = "Record the evidence of p/S1.";
     const auto done = dir / "done";
-    out.missing = [done] { return std::filesystem::exists(done) ? std::vector<std::string>{} : std::vector<std::string>{"turn 1"}; };
+    out.missing = [done] {
+      return std::filesystem::exists(done) ? std::vector<std::string>{} : std::vector<std::string>{"turn 1"};
+    };
     out.resume = [](const std::vector<std::string>& missing, const nlohmann::json&) {
       return "Still missing: " + missing.front();
     };
@@ -54,7 +62,7 @@ class AgentPassTest : public ::testing::Test {
 
 TEST_F(AgentPassTest, ContinuesTheTasksUnfinishedConversation) {
   factory.add_conversation("thread-7");
-  context.unfinished[task_pass_key("evidence:p/S1", "evidence")] =
+  context.unfinished[key_of(spec())] =
       UnfinishedConversation{.run_id = "earlier", .conversation_id = "thread-7", .earlier_turn_completed = true};
   factory.push_turn(test::write_files({{dir / "done", "x"}}));
   const AgentPassResult result = test::run_awaitable(io, run_agent_pass(context, spec()));
@@ -65,13 +73,13 @@ TEST_F(AgentPassTest, ContinuesTheTasksUnfinishedConversation) {
   const auto conversations = events_named(context.ledger->events_path(), "conversation");
   ASSERT_EQ(conversations.size(), 1u);
   EXPECT_EQ(conversations[0]["task"], "evidence:p/S1");
-  EXPECT_EQ(conversations[0]["pass"], "evidence");
+  EXPECT_EQ(conversations[0]["pass"].get<std::string>().rfind("evidence:", 0), 0u) << conversations[0].dump();
   EXPECT_EQ(conversations[0]["conversation_id"], "thread-7");
   EXPECT_EQ(conversations[0]["resumed"], true);
 }
 
 TEST_F(AgentPassTest, ALostConversationStartsANewOneWithANote) {
-  context.unfinished[task_pass_key("evidence:p/S1", "evidence")] =
+  context.unfinished[key_of(spec())] =
       UnfinishedConversation{.run_id = "earlier", .conversation_id = "gone", .earlier_turn_completed = true};
   factory.push_turn(test::write_files({{dir / "done", "x"}}));
   const AgentPassResult result = test::run_awaitable(io, run_agent_pass(context, spec()));
@@ -85,8 +93,11 @@ TEST_F(AgentPassTest, ALostConversationStartsANewOneWithANote) {
 }
 
 TEST_F(AgentPassTest, AnotherTasksConversationIsNotContinued) {
-  context.unfinished[task_pass_key("evidence:p/S2", "evidence")] =
-      UnfinishedConversation{.run_id = "earlier", .conversation_id = "thread-8"};
+  AgentPassSpec other = spec();
+  other.prompt = "Record the evidence of p/S1, turn 2.";  // the same task, another instance of its pass
+  context.unfinished[key_of(other)] = UnfinishedConversation{.run_id = "earlier", .conversation_id = "thread-8"};
+  other.task_id = "evidence:p/S2";
+  context.unfinished[key_of(other)] = UnfinishedConversation{.run_id = "earlier", .conversation_id = "thread-9"};
   factory.push_turn(test::write_files({{dir / "done", "x"}}));
   test::run_awaitable(io, run_agent_pass(context, spec()));
   EXPECT_FALSE(factory.configs().at(0).resume_conversation);
