@@ -86,6 +86,8 @@ agent::Result<std::shared_ptr<ChildProcess>> ChildProcess::spawn(asio::any_io_ex
   bp::filesystem::path exe(child->spec_.executable.string());
   bp::filesystem::path cwd(child->spec_.working_directory.empty() ? std::filesystem::current_path().string()
                                                                   : child->spec_.working_directory.string());
+  // The marker the watchdog finds everything codex starts by, even what left its session.
+  util::add_process_marker(child->spec_.env);
   std::vector<const char*> env;
   env.reserve(child->spec_.env.size() + 1);
   for (const auto& entry : child->spec_.env) env.push_back(entry.c_str());
