@@ -26,6 +26,9 @@ namespace bp = boost::process::v2;
 
 namespace {
 
+// Every child also carries process_guard's environment marker (add_process_marker in spawn),
+// and so does all it starts, session or not: the watchdog finds those after a SIGKILL too.
+//
 // Runs in the forked child before exec: own session, hence own process group (our terminal's
 // Ctrl-C goes to diary, which interrupts turns cleanly; the session keeps every process codex
 // starts findable after re-parenting, see util/process_guard.h) and death with the parent,

@@ -2,8 +2,7 @@
 // and hands each line to a callback; drains stderr continuously into a bounded tail (a child
 // blocked on a full stderr pipe would stall every thread); serializes writes to stdin.
 // The child runs in its own session (and process group) and dies with us (PR_SET_PDEATHSIG);
-// its session is registered with util::process_guard and swept when it exits, and it carries
-// process_guard's environment marker (so does all it starts, session or not), so nothing it
+// its session is registered with util::process_guard and swept when it exits, so nothing it
 // started outlives it or diary, even after SIGKILL. Single-threaded: use from the executor it was made on.
 #pragma once
 

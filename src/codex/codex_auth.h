@@ -14,10 +14,12 @@
 
 #include "agent/error.h"
 #include "codex/codex_backend.h"
-#include "codex/codex_error_causes.h"  // login_hint
 #include "codex/codex_protocol.h"
 
 namespace diary::codex {
+
+// What a user does about a missing login.
+inline constexpr std::string_view login_hint = "run `codex login` (or set OPENAI_API_KEY)";
 
 struct AuthStatus {
   enum class State { logged_in, not_needed, not_logged_in };

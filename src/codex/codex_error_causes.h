@@ -4,17 +4,12 @@
 #pragma once
 
 #include <optional>
-#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "agent/error.h"
 
 namespace diary::codex {
-
-// What a user does about a missing or expired login (FailureCause::unauthorized): doctor, the
-// generate preflight and every turn error of that cause say it.
-inline constexpr std::string_view login_hint = "run `codex login` (or set OPENAI_API_KEY)";
 
 struct CodexErrorCause {
   agent::FailureCause cause = agent::FailureCause::unknown;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "codex/codex_auth.h"  // login_hint
 #include "codex/codex_error_causes.h"
 
 namespace diary::codex {

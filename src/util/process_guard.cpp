@@ -201,6 +201,10 @@ bool carries_token(long pid, const char* token) {
   std::size_t used = 0;
   bool found = false;
   char buffer[4096];
+  auto entry_is_ours = [&] {
+    return used > name_length && std::memcmp(entry, process_marker_variable, name_length) == 0 && entry[name_length] == '=' &&
+           value_holds_token(entry + name_length + 1, used - name_length - 1, token);
+  };
   for (;;) {
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
@@ -210,14 +214,13 @@ bool carries_token(long pid, const char* token) {
         if (used < sizeof entry) entry[used++] = buffer[i];
         continue;
       }
-      found = used > name_length && std::memcmp(entry, process_marker_variable, name_length) == 0 && entry[name_length] == '=' &&
-              value_holds_token(entry + name_length + 1, used - name_length - 1, token);
+      found = entry_is_ours();
       used = 0;
     }
     if (found) break;
   }
   ::close(fd);
-  return found;
+  return found || entry_is_ours();  // the last entry may lack its NUL
 }
 
 // What a sweep kills: members of `sessions`, and (with a token) processes that carry it.

@@ -75,8 +75,14 @@ std::vector<pid_t> processes_running(const std::string& needle) {
   std::vector<pid_t> out;
   for (const auto& info : all_processes()) {
     if (info.state == 'Z') continue;
-    std::ifstream in("/proc/" + std::to_string(info.pid) + "/cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // libstdc++'s istreambuf_iterator throws when the process vanishes mid-read (ESRCH).
+    std::string cmdline;
+    try {
+      std::ifstream in("/proc/" + std::to_string(info.pid) + "/cmdline", std::ios::binary);
+      cmdline.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::exception&) {
+      continue;
+    }
     if (contains(cmdline, needle)) out.push_back(info.pid);
   }
   return out;
@@ -391,6 +397,28 @@ TEST_F(hostile_stops, SigkillOfDiaryLeavesNoProcessItStartedDirectlyOrThroughCod
     // Whatever is left must not leak into the next round (or the next test).
     for (const auto& info : processes_within(scratch_.path())) ::kill(info.pid, SIGKILL);
   }
+}
+
+TEST_F(hostile_stops, SigkillOfDiaryLeavesNoCommandThatDetachedItself) {
+  // A command that leaves codex's session on its own (setsid, in the background, outside any
+  // sandbox: no PID namespace ends it) is re-parented to diary, the subreaper, when its shell
+  // exits, and to init once diary is SIGKILLed: no session, no parent finds it then. Only what
+  // it inherited does: the environment.
+  const auto spec = write_spec("name = \"detached\"\nworkdir = \"work\"\nsandbox = \"danger-full-access\"\n"
+                               "turn_timeout = \"60s\"\nprompt = '''\nRUN: setsid " +
+                                   sleeper().string() + " >/dev/null 2>&1 </dev/null &\nANSWER: never\n'''\n" +
+                                   "[[artifact]]\npath = \"NEVER.md\"\n",
+                               "detached.toml");
+  auto diary = start_diary(job_args(spec));
+  ASSERT_TRUE(poll_until([&] { return sleeper_running(); }, 60s)) << diary->err();
+  diary->signal(SIGKILL);
+  ASSERT_TRUE(diary->wait(5s).has_value());
+  const auto killed = Clock::now();
+  std::vector<ProcInfo> left;
+  EXPECT_TRUE(poll_until([&] { return (left = processes_within(scratch_.path())).empty(); }, leftover_bound))
+      << "still running " << since(killed).count() << " ms after the SIGKILL: " << describe(left);
+  EXPECT_FALSE(sleeper_running());
+  for (const auto& info : processes_within(scratch_.path())) ::kill(info.pid, SIGKILL);
 }
 
 TEST_F(hostile_stops, McpServeExitsOnStdinEofAndWhenItsParentDies) {

@@ -16,6 +16,7 @@ namespace diary::generate {
 struct TrackingHooks {
   std::function<void(int turn)> on_turn_start;               // 1-based turn of this job
   std::function<void(const agent::Error&)> on_backend_lost;  // the app-server died under a turn
+  std::function<void()> on_runner_created;                   // a runner of this job was created
 };
 
 class TrackedSessionFactory : public agent::AgentSessionFactory {

@@ -1,5 +1,7 @@
 #include "codex/codex_events.h"
 
+#include "codex/codex_auth.h"
+
 #include <gtest/gtest.h>
 
 using namespace diary::codex;
