@@ -404,11 +404,11 @@ TEST_F(hostile_stops, SigkillOfDiaryLeavesNoCommandThatDetachedItself) {
   // sandbox: no PID namespace ends it) is re-parented to diary, the subreaper, when its shell
   // exits, and to init once diary is SIGKILLed: no session, no parent finds it then. Only what
   // it inherited does: the environment.
-  const auto spec = write_spec("name = \"detached\"\nworkdir = \"work\"\nsandbox = \"danger-full-access\"\n"
-                               "turn_timeout = \"60s\"\nprompt = '''\nRUN: setsid " +
-                                   sleeper().string() + " >/dev/null 2>&1 </dev/null &\nANSWER: never\n'''\n" +
-                                   "[[artifact]]\npath = \"NEVER.md\"\n",
-                               "detached.toml");
+  const auto spec = write_spec(
+      "name = \"detached\"\nworkdir = \"work\"\nsandbox = \"danger-full-access\"\n"
+      "turn_timeout = \"60s\"\nprompt = '''\nRUN: setsid " +
+          sleeper().string() + " >/dev/null 2>&1 </dev/null &\nANSWER: never\n'''\n" + "[[artifact]]\npath = \"NEVER.md\"\n",
+      "detached.toml");
   auto diary = start_diary(job_args(spec));
   ASSERT_TRUE(poll_until([&] { return sleeper_running(); }, 60s)) << diary->err();
   diary->signal(SIGKILL);
@@ -417,6 +417,7 @@ TEST_F(hostile_stops, SigkillOfDiaryLeavesNoCommandThatDetachedItself) {
   std::vector<ProcInfo> left;
   EXPECT_TRUE(poll_until([&] { return (left = processes_within(scratch_.path())).empty(); }, leftover_bound))
       << "still running " << since(killed).count() << " ms after the SIGKILL: " << describe(left);
+  RecordProperty("detached_gone_after_sigkill_ms", std::to_string(since(killed).count()));
   EXPECT_FALSE(sleeper_running());
   for (const auto& info : processes_within(scratch_.path())) ::kill(info.pid, SIGKILL);
 }

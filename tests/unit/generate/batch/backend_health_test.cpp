@@ -16,7 +16,7 @@ TEST(BackendHealth, AJobOfTheDeadBackendReportingAfterTheReplacementStartedIsThe
   health.started();  // backend 1; jobs A and B run on it
   const std::size_t a_and_b = health.starts();
   EXPECT_EQ(health.died(a_and_b, t0), Verdict::restart);  // A reports
-  health.started();                                      // job C starts backend 2
+  health.started();                                       // job C starts backend 2
   EXPECT_EQ(health.died(a_and_b, t0 + 10ms), Verdict::known) << "B's late report of backend 1 is no second death";
   EXPECT_EQ(health.deaths(), 1u);
   EXPECT_EQ(health.died(health.starts(), t0 + 20ms), Verdict::give_up) << "backend 2 died within the window";
