@@ -26,6 +26,9 @@ namespace bp = boost::process::v2;
 
 namespace {
 
+// Every child also carries process_guard's environment marker (add_process_marker in spawn),
+// and so does all it starts, session or not: the watchdog finds those after a SIGKILL too.
+//
 // Runs in the forked child before exec: own session, hence own process group (our terminal's
 // Ctrl-C goes to diary, which interrupts turns cleanly; the session keeps every process codex
 // starts findable after re-parenting, see util/process_guard.h) and death with the parent,
@@ -86,6 +89,8 @@ agent::Result<std::shared_ptr<ChildProcess>> ChildProcess::spawn(asio::any_io_ex
   bp::filesystem::path exe(child->spec_.executable.string());
   bp::filesystem::path cwd(child->spec_.working_directory.empty() ? std::filesystem::current_path().string()
                                                                   : child->spec_.working_directory.string());
+  // The marker the watchdog finds everything codex starts by, even what left its session.
+  util::add_process_marker(child->spec_.env);
   std::vector<const char*> env;
   env.reserve(child->spec_.env.size() + 1);
   for (const auto& entry : child->spec_.env) env.push_back(entry.c_str());

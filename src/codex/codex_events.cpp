@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "codex/codex_auth.h"  // login_hint
 #include "codex/codex_error_causes.h"
 
 namespace diary::codex {
@@ -107,6 +108,8 @@ agent::TurnError turn_error_from(const json& error) {
   const CodexErrorCause cause = cause_from_codex_error_info(info);
   out.cause = cause.cause;
   out.http_status = cause.http_status;
+  // The job's and exec's reason end with what to do, as doctor's does.
+  if (out.cause == agent::FailureCause::unauthorized) out.message += "; " + std::string(login_hint);
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include <array>
 #include <cerrno>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 
 namespace diary::util {
@@ -20,16 +22,43 @@ namespace {
 
 constexpr std::size_t max_sessions = 256;
 
+constexpr std::size_t token_length = 16;  // hex digits of 64 random bits
+
 struct Registry {
   std::array<pid_t, max_sessions> sessions{};
   std::size_t count = 0;
   int pipe_fd = -1;  // write end to the watchdog; -1 = not installed
   pid_t watchdog = -1;
+  char token[token_length + 1] = {};  // this process's marker value; empty until first use
 };
 
 Registry& registry() {
   static Registry instance;
   return instance;
+}
+
+// Our marker token, made on first use (before the watchdog is forked, so it knows it too):
+// 64 random bits, so no unrelated process carries it by chance.
+const char* marker_token() {
+  Registry& reg = registry();
+  if (reg.token[0] != '\0') return reg.token;
+  unsigned char bytes[token_length / 2] = {};
+  if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) {
+    // No entropy source (very old kernel): pid and time still differ between live processes.
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    const unsigned long long mixed = (static_cast<unsigned long long>(::getpid()) << 40) ^
+                                     static_cast<unsigned long long>(now.tv_sec) * 1'000'000'007ULL ^
+                                     static_cast<unsigned long long>(now.tv_nsec);
+    std::memcpy(bytes, &mixed, sizeof bytes);
+  }
+  constexpr char hex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < sizeof bytes; ++i) {
+    reg.token[2 * i] = hex[bytes[i] >> 4];
+    reg.token[2 * i + 1] = hex[bytes[i] & 0xf];
+  }
+  reg.token[token_length] = '\0';
+  return reg.token;
 }
 
 void add(std::array<pid_t, max_sessions>& sessions, std::size_t& count, pid_t session) {
@@ -144,12 +173,75 @@ void for_each_process(Visit&& visit) {
   ::close(dir);
 }
 
-// One pass: SIGKILL to every live member of `session`. Returns the kills sent.
-int kill_pass(pid_t session) {
+// True when `value` (a marker variable's value: tokens joined by ':') holds `token`.
+bool value_holds_token(const char* value, std::size_t length, const char* token) {
+  const std::size_t token_size = std::strlen(token);
+  for (std::size_t start = 0; start <= length;) {
+    std::size_t end = start;
+    while (end < length && value[end] != ':') ++end;
+    if (end - start == token_size && std::memcmp(value + start, token, token_size) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// True when the environment `pid` was exec'd with (/proc/<pid>/environ) carries `token` in the
+// marker variable. Streams the file (environments may be large); no allocation. Unreadable
+// (another user's process, gone) = not ours.
+bool carries_token(long pid, const char* token) {
+  char path[48] = "/proc/";
+  std::size_t length = 6 + format_number(pid, path + 6);
+  std::memcpy(path + length, "/environ", 9);
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  constexpr std::size_t name_length = sizeof process_marker_variable - 1;
+  // The current entry's first bytes: the name, '=', and enough of the value for every token of
+  // a deep nesting of diaries (longer values are cut; their last tokens are then not seen).
+  char entry[1024];
+  std::size_t used = 0;
+  bool found = false;
+  char buffer[4096];
+  auto entry_is_ours = [&] {
+    return used > name_length && std::memcmp(entry, process_marker_variable, name_length) == 0 && entry[name_length] == '=' &&
+           value_holds_token(entry + name_length + 1, used - name_length - 1, token);
+  };
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n && !found; ++i) {
+      if (buffer[i] != '\0') {
+        if (used < sizeof entry) entry[used++] = buffer[i];
+        continue;
+      }
+      found = entry_is_ours();
+      used = 0;
+    }
+    if (found) break;
+  }
+  ::close(fd);
+  return found || entry_is_ours();  // the last entry may lack its NUL
+}
+
+// What a sweep kills: members of `sessions`, and (with a token) processes that carry it.
+struct Targets {
+  const pid_t* sessions = nullptr;
+  std::size_t session_count = 0;
+  const char* token = nullptr;  // nullptr: sessions only
+
+  bool match(pid_t pid, const StatFields& fields) const {
+    for (std::size_t i = 0; i < session_count; ++i)
+      if (fields.session == sessions[i]) return true;
+    return token != nullptr && carries_token(pid, token);
+  }
+};
+
+// One pass: SIGKILL to every live process of `targets`. Returns the kills sent.
+int kill_pass(const Targets& targets) {
   int kills = 0;
   for_each_process([&](pid_t pid, const StatFields& fields) {
-    if (fields.session != session || fields.state == 'Z' || fields.state == 'X') return;  // zombies are dead
-    if (::kill(pid, SIGKILL) == 0) ++kills;
+    if (fields.state == 'Z' || fields.state == 'X') return;  // zombies are dead
+    if (targets.match(pid, fields) && ::kill(pid, SIGKILL) == 0) ++kills;
   });
   return kills;
 }
@@ -157,6 +249,26 @@ int kill_pass(pid_t session) {
 void pause_ms(long ms) {
   timespec delay{0, ms * 1'000'000L};
   while (::nanosleep(&delay, &delay) != 0 && errno == EINTR) {}
+}
+
+long monotonic_ms() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return now.tv_sec * 1000L + now.tv_nsec / 1'000'000L;
+}
+
+// Passes of kill_pass() until one finds nothing (a process may fork while it is being killed)
+// or `budget_ms` passed. Returns the kills sent.
+int sweep(const Targets& targets, long budget_ms) {
+  const long deadline = monotonic_ms() + budget_ms;
+  int total = 0;
+  for (;;) {
+    const int kills = kill_pass(targets);
+    total += kills;
+    if (kills == 0 || monotonic_ms() >= deadline) break;
+    pause_ms(10);
+  }
+  return total;
 }
 
 void send_line(char sign, pid_t session) {
@@ -213,7 +325,9 @@ void send_line(char sign, pid_t session) {
       line_length = 0;
     }
   }
-  for (std::size_t i = 0; i < count; ++i) kill_session(sessions[i]);
+  // One sweep for everything at once, bounded: the registered sessions, and whatever carries
+  // our marker although it left them (bubblewrap's --new-session) and was re-parented to init.
+  sweep(Targets{sessions.data(), count, registry().token}, 1500);
   ::_exit(0);
 }
 
@@ -222,6 +336,7 @@ void send_line(char sign, pid_t session) {
 bool install_process_guard() {
   Registry& reg = registry();
   if (reg.pipe_fd >= 0) return true;
+  marker_token();  // before the fork: the watchdog sweeps by it
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return false;
   const pid_t pid = ::fork();
@@ -259,20 +374,27 @@ void release_session(pid_t session) {
 
 int kill_session(pid_t session) {
   if (session <= 1) return 0;
-  int total = 0;
-  // A member may fork between two passes; stop after a quiet pass or ~500 ms.
-  for (int pass = 0; pass < 50; ++pass) {
-    const int kills = kill_pass(session);
-    total += kills;
-    if (kills == 0) break;
-    pause_ms(10);
-  }
-  return total;
+  return sweep(Targets{&session, 1, nullptr}, 500);
 }
+
+std::string process_marker_entry() {
+  std::string value;
+  if (const char* inherited = std::getenv(process_marker_variable); inherited != nullptr && *inherited != '\0')
+    value = std::string(inherited) + ":";
+  return std::string(process_marker_variable) + "=" + value + marker_token();
+}
+
+void add_process_marker(std::vector<std::string>& environment) {
+  const std::string prefix = std::string(process_marker_variable) + "=";
+  std::erase_if(environment, [&](const std::string& entry) { return entry.starts_with(prefix); });
+  environment.push_back(process_marker_entry());
+}
+
+int kill_marked_processes() { return sweep(Targets{nullptr, 0, marker_token()}, 500); }
 
 void kill_guarded_sessions() {
   const Registry& reg = registry();
-  for (std::size_t i = 0; i < reg.count; ++i) kill_session(reg.sessions[i]);
+  sweep(Targets{reg.sessions.data(), reg.count, marker_token()}, 1000);
 }
 
 void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1); }

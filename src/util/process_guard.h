@@ -11,12 +11,24 @@
 // demand (a second Ctrl-C). Processes that leave the session (setsid) are caught while we live
 // by being a child subreaper: they are re-parented to us and killed by kill_adopted_children().
 //
+// After a SIGKILL of ours, a process that left the session (bubblewrap's --new-session) is
+// re-parented to init, where neither the session nor the subreaper finds it. So every child
+// that may start others also carries a marker in its environment (add_process_marker):
+// DIARY_PROCESS_GUARD=<64 random bits>, inherited by whatever it starts however it detaches
+// (setsid, double fork, a PID namespace), since an environment is only lost when a process
+// replaces it on purpose. The watchdog also kills every process whose /proc/<pid>/environ
+// carries our token. A diary started below another appends its token (a:b), so the outer sweep
+// still finds the inner one's processes. The whole post-mortem sweep is bounded (1.5 s).
+//
 // Thread-safety: the registry is meant for one thread (diary's io_context); kill_session() and
 // the watchdog only use async-signal-safe system calls (no allocation), so they are safe after
 // fork() and from any thread.
 #pragma once
 
 #include <sys/types.h>
+
+#include <string>
+#include <vector>
 
 namespace diary::util {
 
@@ -34,7 +46,19 @@ void release_session(pid_t session);
 // ~500 ms passed (a process may fork while it is being killed). Returns how many kills were sent.
 int kill_session(pid_t session);
 
-// kill_session() for every registered session.
+// The variable that marks what we started (see above).
+inline constexpr char process_marker_variable[] = "DIARY_PROCESS_GUARD";
+
+// "DIARY_PROCESS_GUARD=<inherited>:<our token>" (only our token when none was inherited).
+std::string process_marker_entry();
+// Replaces any marker entry of `environment` (KEY=VALUE list) by process_marker_entry().
+void add_process_marker(std::vector<std::string>& environment);
+
+// SIGKILLs every process (but the caller) that carries our marker token, repeating until none
+// is found or ~500 ms passed. Returns the kills sent.
+int kill_marked_processes();
+
+// One bounded sweep (~1 s at most) of every registered session and every marked process.
 void kill_guarded_sessions();
 
 // Makes this process a child subreaper (PR_SET_CHILD_SUBREAPER): a descendant whose parent dies

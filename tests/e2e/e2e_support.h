@@ -133,6 +133,23 @@ class CodexE2eTest : public ::testing::Test {
     return flags;
   }
 
+  // `job run SPEC --json` with the backend flags, then `extra`.
+  std::vector<std::string> job_args(const std::filesystem::path& spec, const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> args{"job", "run", spec.string(), "--json"};
+    const auto backend = backend_flags();
+    args.insert(args.end(), backend.begin(), backend.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  // Writes a job spec as scratch/<name>: beside the workdir, so the ledger the job writes under
+  // <workdir>/.diary is the only thing diary adds to the workdir.
+  std::filesystem::path write_spec(const std::string& toml, const std::string& name = "job.toml") const {
+    const std::filesystem::path path = scratch_ / name;
+    write_file(path, toml);
+    return path;
+  }
+
   ScratchDir scratch_;
   MockModelServer model_;
   CodexEnv env_{scratch_.path(), mock_provider_overrides(model_.port())};

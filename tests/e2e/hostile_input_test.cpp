@@ -21,12 +21,6 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 class hostile_input : public CodexE2eTest {
  protected:
-  fs::path write_spec(const std::string& toml, const std::string& name = "job.toml") const {
-    const fs::path path = scratch_ / name;
-    write_file(path, toml);
-    return path;
-  }
-
   // `diary job run SPEC --json --dry-run`: validates the spec and checks the artifacts from disk,
   // starts nothing.
   Finished dry_run(const fs::path& spec, std::chrono::milliseconds timeout = 30s) const {

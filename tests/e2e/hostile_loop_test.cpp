@@ -40,20 +40,6 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 class hostile_loop : public CodexE2eTest {
  protected:
-  fs::path write_spec(const std::string& toml) const {
-    const fs::path path = scratch_ / "job.toml";
-    write_file(path, toml);
-    return path;
-  }
-
-  std::vector<std::string> job_args(const fs::path& spec, const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> args{"job", "run", spec.string(), "--json"};
-    const auto backend = backend_flags();
-    args.insert(args.end(), backend.begin(), backend.end());
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-
   static json parse(const Finished& run) {
     const json out = json::parse(run.out, nullptr, false);
     EXPECT_FALSE(out.is_discarded()) << run.out << "\nstderr:\n" << run.err;
@@ -186,6 +172,8 @@ TEST_F(hostile_loop, ExpiredLoginIsBlockedAtOnce) {
   EXPECT_EQ(out["attempts"], 1) << out.dump(2);
   ASSERT_EQ(out["turns"].size(), 1u);
   EXPECT_EQ(out["turns"][0]["error"]["cause"], "unauthorized") << out["turns"][0].dump();
+  // What to do about it, as `diary doctor` says it.
+  EXPECT_TRUE(contains(out.value("reason", ""), "run `codex login`")) << out.value("reason", "");
 }
 
 // 11.2: a context window exceeded cannot be fixed by asking again.

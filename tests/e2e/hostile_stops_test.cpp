@@ -75,9 +75,28 @@ std::vector<pid_t> processes_running(const std::string& needle) {
   std::vector<pid_t> out;
   for (const auto& info : all_processes()) {
     if (info.state == 'Z') continue;
-    std::ifstream in("/proc/" + std::to_string(info.pid) + "/cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // libstdc++'s istreambuf_iterator throws when the process vanishes mid-read (ESRCH).
+    std::string cmdline;
+    try {
+      std::ifstream in("/proc/" + std::to_string(info.pid) + "/cmdline", std::ios::binary);
+      cmdline.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::exception&) {
+      continue;
+    }
     if (contains(cmdline, needle)) out.push_back(info.pid);
+  }
+  return out;
+}
+
+// Live processes whose working directory is `dir` or below it (not this test process).
+std::vector<ProcInfo> processes_within(const fs::path& dir) {
+  std::vector<ProcInfo> out;
+  const std::string prefix = fs::weakly_canonical(dir).string();
+  for (const auto& info : all_processes()) {
+    if (info.state == 'Z' || info.pid == ::getpid()) continue;
+    std::error_code error;
+    const std::string cwd = fs::read_symlink("/proc/" + std::to_string(info.pid) + "/cwd", error).string();
+    if (!error && (cwd == prefix || cwd.starts_with(prefix + "/"))) out.push_back(info);
   }
   return out;
 }
@@ -98,19 +117,11 @@ class hostile_stops : public CodexE2eTest {
   fs::path sleeper() const { return env_.workdir() / "stops-sleeper.sh"; }
   std::string run_sleeper() const { return "RUN: " + sleeper().string() + "\nANSWER: never"; }
 
-  fs::path write_spec(const std::string& name, const std::string& prompt, const std::string& extra = "") const {
-    const fs::path path = scratch_ / (name + ".toml");
-    write_file(path, "name = \"" + name + "\"\nworkdir = \"work\"\nprompt = '''\n" + prompt + "\n'''\nturn_timeout = \"60s\"\n" +
-                         extra + "\n[[artifact]]\npath = \"NEVER.md\"\n");
-    return path;
-  }
-
-  std::vector<std::string> job_args(const fs::path& spec, const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> args{"job", "run", spec.string(), "--json"};
-    const auto backend = backend_flags();
-    args.insert(args.end(), backend.begin(), backend.end());
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
+  // scratch/<name>.toml: a job named `name` in the workdir, asked `prompt`, whose artifact never comes.
+  fs::path never_done_job(const std::string& name, const std::string& prompt) const {
+    return write_spec("name = \"" + name + "\"\nworkdir = \"work\"\nprompt = '''\n" + prompt +
+                          "\n'''\nturn_timeout = \"60s\"\n\n[[artifact]]\npath = \"NEVER.md\"\n",
+                      name + ".toml");
   }
 
   std::vector<std::string> exec_args(const std::string& prompt) const {
@@ -184,7 +195,7 @@ TEST_F(hostile_stops, SigtermAroundTheTurnStartEndsTheJobWithinTheBound) {
   for (const auto& [moment, delay] : moments) {
     SCOPED_TRACE(moment);
     const std::size_t requests_before = model_.request_count();
-    const auto spec = write_spec("sigterm", run_sleeper());
+    const auto spec = never_done_job("sigterm", run_sleeper());
     auto diary = start_diary(job_args(spec));
     if (delay.count() < 0) {
       ASSERT_TRUE(model_.wait_for_requests(requests_before + 1, 60s)) << diary->err();
@@ -281,7 +292,7 @@ std::string stop_during_start(std::unique_ptr<SpawnedProcess> diary, int signo, 
 }
 
 TEST_F(hostile_stops, SigtermDuringBackendStartEndsTheJobInterruptedAtOnce) {
-  auto diary = start_diary(with_slow_codex(job_args(write_spec("slow-start", "ANSWER: never")), scratch_.path()));
+  auto diary = start_diary(with_slow_codex(job_args(never_done_job("slow-start", "ANSWER: never")), scratch_.path()));
   expect_ledger_result(stop_during_start(std::move(diary), SIGTERM, model_), "interrupted");
 }
 
@@ -296,7 +307,7 @@ TEST_F(hostile_stops, SighupAndSigquitEndTheJobLikeSigintAndAreReRaised) {
   for (int signo : {SIGHUP, SIGQUIT, SIGINT}) {
     SCOPED_TRACE(::strsignal(signo));
     const std::size_t requests_before = model_.request_count();
-    auto diary = start_diary(job_args(write_spec("hangup", run_sleeper())));
+    auto diary = start_diary(job_args(never_done_job("hangup", run_sleeper())));
     ASSERT_TRUE(model_.wait_for_requests(requests_before + 1, 60s)) << diary->err();
     ASSERT_TRUE(poll_until([&] { return sleeper_running(); }, 30s)) << diary->err();
     const auto tree = descendants_of(diary->pid());
@@ -315,7 +326,7 @@ TEST_F(hostile_stops, SighupAndSigquitEndTheJobLikeSigintAndAreReRaised) {
 TEST_F(hostile_stops, CtrlCStopsAShellLoopOfJobs) {
   // `for f in ...; do diary job run "$f"; done` and Ctrl-C: the terminal signals the whole
   // foreground group; bash ends the loop only when its child died of SIGINT.
-  const auto spec = write_spec("loop", run_sleeper());
+  const auto spec = never_done_job("loop", run_sleeper());
   std::string command = "for i in 1 2 3; do '" + std::string(DIARY_BIN) + "'";
   for (const auto& arg : job_args(spec)) command += " '" + arg + "'";
   command += " >/dev/null; echo \"next $i\"; done";
@@ -335,7 +346,7 @@ TEST_F(hostile_stops, CtrlCStopsAShellLoopOfJobs) {
 TEST_F(hostile_stops, ASecondSignalKillsEverythingAndExitsAtOnce) {
   // With an MCP server of codex's that ignores polite signals and never reads stdin.
   const fs::path server = hostile_mcp_server();
-  auto diary = start_diary(job_args(write_spec("twice", run_sleeper()), mcp_server_flags(server)));
+  auto diary = start_diary(job_args(never_done_job("twice", run_sleeper()), mcp_server_flags(server)));
   ASSERT_TRUE(poll_until([&] { return !processes_running(server.string()).empty(); }, 60s)) << diary->err();
   ASSERT_TRUE(model_.wait_for_requests(1, 60s)) << diary->err();
   ASSERT_TRUE(poll_until([&] { return sleeper_running(); }, 30s)) << diary->err();
@@ -354,20 +365,61 @@ TEST_F(hostile_stops, ASecondSignalKillsEverythingAndExitsAtOnce) {
 
 TEST_F(hostile_stops, SigkillOfDiaryLeavesNoProcessItStartedDirectlyOrThroughCodex) {
   // An MCP server codex starts for the thread that never reads stdin and ignores polite
-  // signals, and a shell command of the same kind: after SIGKILL of diary both must go.
+  // signals, and a shell command of the same kind: after SIGKILL of diary both must go, and so
+  // must whatever codex's sandbox started in a session of its own (bubblewrap --new-session),
+  // which is re-parented to init once diary, the subreaper, is dead. Everything codex's shell
+  // runs has its working directory in the workdir, so /proc finds it whatever its parent,
+  // session or name; a pid snapshot taken before the kill would miss what starts after it.
+  // Killed at several moments: while the sandbox is being started, and once the command runs.
   const fs::path server = hostile_mcp_server();
-  auto diary = start_diary(job_args(write_spec("killed", run_sleeper()), mcp_server_flags(server)));
-  ASSERT_TRUE(poll_until([&] { return !processes_running(server.string()).empty(); }, 60s))
-      << "codex never started the MCP server; stderr: " << diary->err();
+  int round = 0;
+  for (auto delay : {-1ms, 0ms, 100ms, 250ms}) {
+    SCOPED_TRACE(delay.count());
+    const std::size_t requests_before = model_.request_count();
+    const auto spec = never_done_job("killed" + std::to_string(++round), run_sleeper());
+    auto diary = start_diary(job_args(spec, mcp_server_flags(server)));
+    ASSERT_TRUE(poll_until([&] { return !processes_running(server.string()).empty(); }, 60s))
+        << "codex never started the MCP server; stderr: " << diary->err();
+    ASSERT_TRUE(model_.wait_for_requests(requests_before + 1, 60s)) << diary->err();
+    if (delay.count() < 0) ASSERT_TRUE(poll_until([&] { return sleeper_running(); }, 60s)) << diary->err();
+    else std::this_thread::sleep_for(delay);
+    const auto tree = descendants_of(diary->pid());
+    diary->signal(SIGKILL);
+    ASSERT_TRUE(diary->wait(5s).has_value());
+    const auto killed = Clock::now();
+    std::vector<ProcInfo> left;
+    EXPECT_TRUE(all_gone_within(tree, leftover_bound, left)) << "outlived a SIGKILLed diary: " << describe(left);
+    const auto bound = leftover_bound - std::min<std::chrono::milliseconds>(since(killed), leftover_bound);
+    EXPECT_TRUE(poll_until([&] { return (left = processes_within(scratch_.path())).empty(); }, bound))
+        << "still running in the scratch dir " << leftover_bound.count() << " ms after the SIGKILL: " << describe(left);
+    EXPECT_TRUE(processes_running(server.string()).empty());
+    EXPECT_FALSE(sleeper_running());
+    // Whatever is left must not leak into the next round (or the next test).
+    for (const auto& info : processes_within(scratch_.path())) ::kill(info.pid, SIGKILL);
+  }
+}
+
+TEST_F(hostile_stops, SigkillOfDiaryLeavesNoCommandThatDetachedItself) {
+  // A command that leaves codex's session on its own (setsid, in the background, outside any
+  // sandbox: no PID namespace ends it) is re-parented to diary, the subreaper, when its shell
+  // exits, and to init once diary is SIGKILLed: no session, no parent finds it then. Only what
+  // it inherited does: the environment.
+  const auto spec = write_spec(
+      "name = \"detached\"\nworkdir = \"work\"\nsandbox = \"danger-full-access\"\n"
+      "turn_timeout = \"60s\"\nprompt = '''\nRUN: setsid " +
+          sleeper().string() + " >/dev/null 2>&1 </dev/null &\nANSWER: never\n'''\n" + "[[artifact]]\npath = \"NEVER.md\"\n",
+      "detached.toml");
+  auto diary = start_diary(job_args(spec));
   ASSERT_TRUE(poll_until([&] { return sleeper_running(); }, 60s)) << diary->err();
-  const auto tree = descendants_of(diary->pid());
-  ASSERT_GE(tree.size(), 3u) << describe(tree);
   diary->signal(SIGKILL);
   ASSERT_TRUE(diary->wait(5s).has_value());
+  const auto killed = Clock::now();
   std::vector<ProcInfo> left;
-  EXPECT_TRUE(all_gone_within(tree, leftover_bound, left)) << "outlived a SIGKILLed diary: " << describe(left);
-  EXPECT_TRUE(poll_until([&] { return processes_running(server.string()).empty(); }, 100ms));
-  EXPECT_TRUE(poll_until([&] { return !sleeper_running(); }, 100ms));
+  EXPECT_TRUE(poll_until([&] { return (left = processes_within(scratch_.path())).empty(); }, leftover_bound))
+      << "still running " << since(killed).count() << " ms after the SIGKILL: " << describe(left);
+  RecordProperty("detached_gone_after_sigkill_ms", std::to_string(since(killed).count()));
+  EXPECT_FALSE(sleeper_running());
+  for (const auto& info : processes_within(scratch_.path())) ::kill(info.pid, SIGKILL);
 }
 
 TEST_F(hostile_stops, McpServeExitsOnStdinEofAndWhenItsParentDies) {
@@ -403,7 +455,7 @@ TEST_F(hostile_stops, McpServeExitsOnStdinEofAndWhenItsParentDies) {
 }
 
 TEST_F(hostile_stops, ASecondRunOfTheSameJobExitsTwoNamingTheHolder) {
-  const auto spec = write_spec("twice-at-once", run_sleeper());
+  const auto spec = never_done_job("twice-at-once", run_sleeper());
   auto first = start_diary(job_args(spec));
   ASSERT_TRUE(model_.wait_for_requests(1, 60s)) << first->err();
 
@@ -426,7 +478,7 @@ TEST_F(hostile_stops, ASecondRunOfTheSameJobExitsTwoNamingTheHolder) {
   first->signal(SIGTERM);
   ASSERT_TRUE(first->wait(20s).has_value());
   // The lock goes with its holder: the next run starts.
-  const auto third = run_diary(job_args(write_spec("twice-at-once", "ANSWER: done")), 60s);
+  const auto third = run_diary(job_args(never_done_job("twice-at-once", "ANSWER: done")), 60s);
   ASSERT_TRUE(third.exit_code.has_value());
   EXPECT_NE(*third.exit_code, 2) << third.err;
 }

@@ -33,23 +33,6 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 class job_e2e : public CodexE2eTest {
  protected:
-  // The spec lives beside the workdir (scratch/job.toml, workdir = "work"), so the ledger the
-  // job writes under <workdir>/.diary is the only thing diary adds to the workdir.
-  fs::path write_spec(const std::string& toml, const std::string& name = "job.toml") const {
-    const fs::path path = scratch_ / name;
-    write_file(path, toml);
-    return path;
-  }
-
-  // `job run SPEC --json` with the backend flags, then `extra`.
-  std::vector<std::string> job_args(const fs::path& spec, const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> args{"job", "run", spec.string(), "--json"};
-    const auto backend = backend_flags();
-    args.insert(args.end(), backend.begin(), backend.end());
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-
   // Runs the job and parses stdout as the --json result (discarded JSON when it is not one).
   struct JobRun {
     Finished process;

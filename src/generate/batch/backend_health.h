@@ -1,7 +1,10 @@
 // Accounting of app-server starts and deaths during a batch, to decide between "restart once and
 // go on" and "stop the batch". Deaths are seen by the jobs (a turn failing with
 // ErrorKind::process_exited); every job running on the backend sees the same death, so a
-// report only counts as a new death when a backend was started since the last one counted.
+// report only counts as a new death when the dying job's backend was started after the last
+// death counted. A job tells which backend it ran on by the start count when its runner was
+// created: a job of the dead backend may report after a replacement already started (its turn
+// ended later), and that is still the old death, not a second one.
 // Starts come from the session factory's callback (the command wires it). Single-threaded: use
 // it on the batch's executor.
 #pragma once
@@ -26,7 +29,8 @@ class BackendHealth {
     restart,  // a new death: the next job gets a new backend
     give_up,  // a second death within the restart window: stop the batch
   };
-  Verdict died(Clock::time_point now = Clock::now());
+  // `started_on`: starts() when the dying job's runner was created.
+  Verdict died(std::size_t started_on, Clock::time_point now = Clock::now());
 
   std::size_t starts() const { return starts_; }
   std::size_t deaths() const { return deaths_; }

@@ -164,9 +164,9 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
   }
 
   // True: the job resumes its conversation on a new app-server (its resume loop starts it).
-  bool backend_lost(std::size_t pos, const agent::Error& error) {
+  bool backend_lost(std::size_t pos, const agent::Error& error, std::size_t started_on) {
     if (stop_pending()) return false;  // stopping: the backends go down on purpose (or already gave up)
-    const auto verdict = options_.health->died();
+    const auto verdict = options_.health->died(started_on);
     if (verdict == BackendHealth::Verdict::known) return true;
     const std::string& name = spec_.jobs[selected_[pos]].spec.name;
     const bool give_up = verdict == BackendHealth::Verdict::give_up;
@@ -195,7 +195,13 @@ class BatchScheduler : public std::enable_shared_from_this<BatchScheduler> {
     hooks.on_turn_start = [self, pos](int turn) {
       if (self->options_.observer) self->options_.observer->job_turn(pos, turn);
     };
-    hooks.on_backend_lost = [self, pos](const agent::Error& error) { return self->backend_lost(pos, error); };
+    // Which backend the job runs on (the start count when its runner was made): its death
+    // report may come after a replacement started.
+    auto started_on = std::make_shared<std::size_t>(0);
+    hooks.on_runner_created = [self, started_on] { *started_on = self->options_.health->starts(); };
+    hooks.on_backend_lost = [self, pos, started_on](const agent::Error& error) {
+      return self->backend_lost(pos, error, *started_on);
+    };
     TrackedSessionFactory tracked(factory_, std::move(hooks));
 
     JobRunOptions job_options;

@@ -42,6 +42,7 @@ asio::awaitable<agent::Result<std::shared_ptr<agent::AgentRunner>>> TrackedSessi
     agent::AgentConfig config) {
   auto created = co_await shared_.create_runner(std::move(config));
   if (!created) co_return std::unexpected(created.error());
+  if (hooks_->on_runner_created) hooks_->on_runner_created();
   co_return std::shared_ptr<agent::AgentRunner>(std::make_shared<TrackedRunner>(std::move(*created), hooks_));
 }
 

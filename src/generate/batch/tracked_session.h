@@ -18,6 +18,7 @@ struct TrackingHooks {
   std::function<void(int turn)> on_turn_start;  // 1-based turn of this job
   // The app-server died under a turn; true: the job may resume on a new one (empty: it may not).
   std::function<bool(const agent::Error&)> on_backend_lost;
+  std::function<void()> on_runner_created;  // a runner of this job was created
 };
 
 class TrackedSessionFactory : public agent::AgentSessionFactory {

@@ -1,5 +1,7 @@
 #include "codex/codex_events.h"
 
+#include "codex/codex_auth.h"
+
 #include <gtest/gtest.h>
 
 using namespace diary::codex;
@@ -14,6 +16,19 @@ std::optional<diary::agent::AgentTurnEvent> event_of(const json& item) {
 }
 
 }  // namespace
+
+// A missing or expired login is blocked, and the reason says what to do, as doctor does.
+TEST(TurnError, UnauthorizedCarriesTheLoginHint) {
+  using diary::agent::FailureCause;
+  for (const json& info : {json("unauthorized"), json{{"httpConnectionFailed", {{"httpStatusCode", 401}}}}}) {
+    SCOPED_TRACE(info.dump());
+    auto error = turn_error_from({{"message", "unexpected status 401 Unauthorized"}, {"codexErrorInfo", info}});
+    EXPECT_EQ(error.cause, FailureCause::unauthorized);
+    EXPECT_EQ(error.message, "unexpected status 401 Unauthorized; " + std::string(login_hint));
+  }
+  auto other = turn_error_from({{"message", "busy"}, {"codexErrorInfo", "serverOverloaded"}});
+  EXPECT_EQ(other.message.find("codex login"), std::string::npos) << other.message;
+}
 
 TEST(TurnError, HttpStatusAndCause) {
   using diary::agent::FailureCause;
