@@ -4,7 +4,8 @@
 # flags overridden): with the sanitizers on, -O2 -g compiles 4.7x slower than a normal build and
 # -O0 -g1 costs about the same as one (see docs/PERFORMANCE.md "CI tiers"); -g1 keeps file:line in
 # the reports. Debug also keeps assert() on, which a tier that looks for bugs wants.
-# Any ASan/UBSan/LSan report fails the test that triggered it: UBSan halts on the first finding, ASan aborts, LSan reports leaks at exit.
+# Any ASan/UBSan/LSan report fails the test that triggered it: UBSan halts on the first finding,
+# ASan aborts, LSan reports leaks at exit.
 # codex is a separate static musl binary: it is not instrumented and ignores these options.
 # Usage: scripts/test-sanitizers.sh [extra ctest args]   (DIARY_ASAN_BUILD_DIR overrides build-asan)
 set -euo pipefail
