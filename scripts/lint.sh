@@ -5,7 +5,8 @@
 # Debian 12's clang-tidy-16 parses libstdc++ 12's <expected> only with __cpp_concepts raised to
 # 202002L: clang 16 implements what that header needs (P0848 conditionally trivial special
 # members) but still reports 201907L; clang 14 does not implement it (see docs/ARCHITECTURE.md).
-# clang-tidy costs ~13 s of CPU per translation unit (144 units: ~16 min on 2 cores). With
+# clang-tidy costs ~12.4 s of CPU per translation unit (160 units: ~16.5 min on 2 cores; see
+# docs/PERFORMANCE.md "CI tiers"); its findings are printed line by line as they come. With
 # DIARY_TIDY_BASE=<git ref> it analyses only the src/*.cpp changed since that ref, unless a header,
 # .clang-tidy or a CMake file changed too (then every unit, as results depend on them).
 # Usage: scripts/lint.sh [format|tidy|coroutines]   (default: all three)
@@ -44,7 +45,7 @@ if [ "$what" = all ] || [ "$what" = tidy ]; then
     echo "lint: clang-tidy on $(grep -c . <<<"$sources" || true) units (DIARY_TIDY_BASE=$DIARY_TIDY_BASE)"
   fi
   set +e
-  echo "$sources" | xargs -r -P "$(nproc)" -n 4 "$CLANG_TIDY" "${tidy_args[@]}" 2>&1 | grep -v 'warnings generated\.$'
+  echo "$sources" | xargs -r -P "$(nproc)" -n 4 "$CLANG_TIDY" "${tidy_args[@]}" 2>&1 | grep --line-buffered -v 'warnings generated\.$'
   tidy_status=${PIPESTATUS[1]}
   set -e
   if [ "$tidy_status" = 0 ]; then echo "lint: clang-tidy ok"; else echo "lint: clang-tidy found problems"; status=1; fi

@@ -115,12 +115,11 @@ class RpcClient {
   // result.thread.id: expected string".
   template <class T>
   boost::asio::awaitable<agent::Result<T>> call_as(std::string method, json params, CallOptions options = {}) {
-    const std::string name = method;
     auto raw = co_await call(method, params, options);  // named arguments: the GCC 12 coroutine rule
     if (!raw) co_return std::unexpected(raw.error());
     auto decoded = protocol::decode<T>(*raw, "result");
     if (!decoded) {
-      std::string what = "codex answered " + name + " with an unexpected shape: " + decoded.error().message;
+      std::string what = "codex answered " + method + " with an unexpected shape: " + decoded.error().message;
       ++stats_.malformed;  // counted, not logged: the caller gets (and reports) the error
       co_return agent::fail(agent::ErrorKind::protocol, std::move(what));
     }

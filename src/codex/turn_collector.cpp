@@ -5,7 +5,7 @@
 namespace diary::codex {
 
 TurnCollector::TurnCollector(boost::asio::any_io_executor executor, agent::EventSink on_event, MalformedSink on_malformed)
-    : done_(std::move(executor)), on_event_(std::move(on_event)), on_malformed_(std::move(on_malformed)) {}
+    : done_(executor), on_event_(std::move(on_event)), on_malformed_(std::move(on_malformed)) {}
 
 void TurnCollector::add_event(agent::AgentTurnEvent event) {
   if (on_event_) on_event_(event);

@@ -147,8 +147,10 @@ struct LinuxDirent64 {
   off64_t d_off;
   unsigned short d_reclen;
   unsigned char d_type;
-  char d_name[];
+  // d_name (NUL-terminated) follows d_type; a flexible array member is C only, not C++.
 };
+constexpr std::size_t dirent_name_offset = offsetof(LinuxDirent64, d_type) + 1;
+static_assert(dirent_name_offset == 19, "struct linux_dirent64: d_name at offset 19");
 
 // One pass over /proc: `visit(pid, fields)` for every process but the caller; stops early when
 // it returns false. No allocation (async-signal-safe).
@@ -165,7 +167,8 @@ void for_each_process(Visit&& visit) {
       const auto* entry = reinterpret_cast<const LinuxDirent64*>(buffer + offset);
       offset += entry->d_reclen;
       long pid = 0;
-      if (!parse_number(entry->d_name, std::strlen(entry->d_name), pid) || pid == self) continue;
+      const char* name = reinterpret_cast<const char*>(entry) + dirent_name_offset;
+      if (!parse_number(name, std::strlen(name), pid) || pid == self) continue;
       StatFields fields;
       if (read_stat(pid, fields)) visit(static_cast<pid_t>(pid), fields);
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <optional>
@@ -21,6 +22,15 @@
 
 namespace diary::test {
 
+// Test deadlines times DIARY_TEST_DEADLINE_SCALE (a whole number, default 1).
+// scripts/test-sanitizers.sh raises it: code built at -O0 with ASan runs many times slower, and
+// a deadline there must still catch a hang, not a slow build.
+inline std::chrono::milliseconds scaled_deadline(std::chrono::milliseconds deadline) {
+  const char* text = std::getenv("DIARY_TEST_DEADLINE_SCALE");
+  const long scale = text ? std::strtol(text, nullptr, 10) : 1;
+  return scale > 1 ? deadline * scale : deadline;
+}
+
 template <class T>
 T run_coro(std::function<boost::asio::awaitable<T>(boost::asio::any_io_executor)> body,
            std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
@@ -34,7 +44,7 @@ T run_coro(std::function<boost::asio::awaitable<T>(boost::asio::any_io_executor)
     done = true;
     io.stop();
   });
-  io.run_for(deadline);
+  io.run_for(scaled_deadline(deadline));
   if (!done) throw std::runtime_error("test coroutine did not finish within its deadline");
   if (failure) std::rethrow_exception(failure);
   return std::move(*value);

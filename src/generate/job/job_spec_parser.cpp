@@ -241,7 +241,7 @@ agent::Result<ApprovalPolicy> parse_policy(const SpecReader& reader, const toml:
   do {                                                               \
     auto diary_value_ = (expr);                                      \
     if (!diary_value_) return std::unexpected(diary_value_.error()); \
-    target = std::move(*diary_value_);                               \
+    (target) = std::move(*diary_value_);                             \
   } while (false)
 
 }  // namespace

@@ -347,7 +347,7 @@ TEST(CodexRunner, HandlesFloodsAndHugeLines) {
   auto flood = one_turn("FLOOD:20000 f");
   ASSERT_TRUE(flood) << flood.error();
   EXPECT_TRUE(flood->ok());
-  auto big = one_turn("BIGLINE:67108864 b", within(30s));
+  auto big = one_turn("BIGLINE:67108864 b", within(test::scaled_deadline(30s)));
   ASSERT_TRUE(big) << big.error();
   bool saw = false;
   for (const auto& event : big->events)

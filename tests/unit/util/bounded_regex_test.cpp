@@ -106,6 +106,21 @@ TEST(BoundedRegex, QuadraticSearchHitsTheTimeLimit) {
   EXPECT_LT(elapsed, 2s);
 }
 
+// Found by the sanitizer tier: the clock was read only every 256th start position, so a search
+// whose every start position costs milliseconds (here the interpreter, the path a too-small JIT
+// stack falls back to) ran 256 of them before noticing the limit: 9.5 s for a 200 ms limit.
+TEST(BoundedRegex, QuadraticSearchInTheInterpreterHitsTheTimeLimitPromptly) {
+  RegexLimits limits;
+  limits.time_limit = 200ms;
+  limits.jit_stack_kib = 0;  // no JIT: the interpreter
+  const auto start = std::chrono::steady_clock::now();
+  auto result = compiled("[a-z]*[0-9]", RegexDialect::multiline, limits).search(std::string(4 * 1024 * 1024, 'a'));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(result.has_value());
+  EXPECT_TRUE(contains(result.error(), "time limit (200 ms)")) << result.error();
+  EXPECT_LT(elapsed, 2s);
+}
+
 TEST(BoundedRegex, InvalidUtf8SubjectsStillMatch) {
   EXPECT_EQ(compiled("abc").search("\xff\xfe abc \xc3"), true);
   EXPECT_EQ(compiled("^x$").search("\xff\nx\n"), true);
