@@ -35,19 +35,10 @@ class DurableConversationTest : public CodexE2eTest {
     });
   }
 
-  fs::path write_spec(const std::string& extra = "") const {
-    const fs::path path = scratch_ / "job.toml";
-    write_file(path, "name = \"durable\"\nworkdir = \"work\"\nprompt = \"Write a.txt and b.txt.\"\nturn_timeout = \"60s\"\n" +
-                         extra + "\n[[artifact]]\npath = \"a.txt\"\n[[artifact]]\npath = \"b.txt\"\n");
-    return path;
-  }
-
-  std::vector<std::string> job_args(const fs::path& spec, const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> args{"job", "run", spec.string(), "--json"};
-    const auto backend = backend_flags();
-    args.insert(args.end(), backend.begin(), backend.end());
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
+  fs::path durable_spec() const {
+    return write_spec(
+        "name = \"durable\"\nworkdir = \"work\"\nprompt = \"Write a.txt and b.txt.\"\nturn_timeout = \"60s\"\n"
+        "[[artifact]]\npath = \"a.txt\"\n[[artifact]]\npath = \"b.txt\"\n");
   }
 
   fs::path workdir() const { return scratch_ / "work"; }
@@ -90,19 +81,22 @@ class DurableConversationTest : public CodexE2eTest {
     ASSERT_TRUE(model_.wait_for_requests(2, 60s)) << diary.err();  // the hung one
   }
 
+  // The first run of `spec`, `kill -9`ed while its model hangs; its codex must be gone after.
+  void killed_first_run(const fs::path& spec) {
+    auto diary = start_diary(job_args(spec));
+    first_run_until_hung(*diary);
+    diary->signal(SIGKILL);
+    ASSERT_TRUE(diary->wait(10s).has_value());
+    EXPECT_TRUE(leftover_codex(env_.codex_home(), 5s).empty());
+  }
+
   std::shared_ptr<std::atomic<int>> phase_ = std::make_shared<std::atomic<int>>(1);
 };
 
 TEST_F(DurableConversationTest, KillMinus9MidTurnThenTheRerunContinuesTheSameThread) {
   fs::create_directories(workdir());
-  const fs::path spec = write_spec();
-  {
-    auto diary = start_diary(job_args(spec));
-    first_run_until_hung(*diary);
-    diary->signal(SIGKILL);
-    ASSERT_TRUE(diary->wait(10s).has_value());
-  }
-  EXPECT_TRUE(leftover_codex(env_.codex_home(), 5s).empty());
+  const fs::path spec = durable_spec();
+  ASSERT_NO_FATAL_FAILURE(killed_first_run(spec));
   ASSERT_EQ(rollouts().size(), 1u);
   const std::size_t requests_before = model_.request_count();
 
@@ -141,7 +135,7 @@ TEST_F(DurableConversationTest, KillMinus9MidTurnThenTheRerunContinuesTheSameThr
 
 TEST_F(DurableConversationTest, AppServerKilledMidJobTheSameRunResumesTheThread) {
   fs::create_directories(workdir());
-  auto diary = start_diary(job_args(write_spec()));
+  auto diary = start_diary(job_args(durable_spec()));
   first_run_until_hung(*diary);
   pid_t app_server = 0;
   for (const auto& child : children_of(diary->pid()))
@@ -180,14 +174,8 @@ TEST_F(DurableConversationTest, AppServerKilledMidJobTheSameRunResumesTheThread)
 
 TEST_F(DurableConversationTest, AResumeOfADeletedRolloutFallsBackToANewConversation) {
   fs::create_directories(workdir());
-  const fs::path spec = write_spec();
-  {
-    auto diary = start_diary(job_args(spec));
-    first_run_until_hung(*diary);
-    diary->signal(SIGKILL);
-    ASSERT_TRUE(diary->wait(10s).has_value());
-  }
-  EXPECT_TRUE(leftover_codex(env_.codex_home(), 5s).empty());
+  const fs::path spec = durable_spec();
+  ASSERT_NO_FATAL_FAILURE(killed_first_run(spec));
   for (const auto& rollout : rollouts()) fs::remove(rollout);
 
   phase_->store(2);
@@ -205,14 +193,8 @@ TEST_F(DurableConversationTest, AResumeOfADeletedRolloutFallsBackToANewConversat
 
 TEST_F(DurableConversationTest, FreshIgnoresTheUnfinishedRun) {
   fs::create_directories(workdir());
-  const fs::path spec = write_spec();
-  {
-    auto diary = start_diary(job_args(spec));
-    first_run_until_hung(*diary);
-    diary->signal(SIGKILL);
-    ASSERT_TRUE(diary->wait(10s).has_value());
-  }
-  EXPECT_TRUE(leftover_codex(env_.codex_home(), 5s).empty());
+  const fs::path spec = durable_spec();
+  ASSERT_NO_FATAL_FAILURE(killed_first_run(spec));
   phase_->store(2);
   const auto second = run_diary(job_args(spec, {"--fresh"}), 90s);
   ASSERT_TRUE(second.exit_code.has_value()) << second.err;

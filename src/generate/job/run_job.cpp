@@ -129,12 +129,7 @@ boost::asio::awaitable<agent::Result<JobResult>> run_job(const JobSpec& spec, ag
   hooks.on_conversation = [&](const agent::ConversationStart& start, int after_turn) {
     conversation = start;
     if (after_turn == 0) continued = start.resumed;
-    ledger->append(conversation_event,
-                   {{"conversation_id", start.id},
-                    {"location", start.location},
-                    {"resumed", start.resumed},
-                    {"resume_failed", start.resume_failed ? nlohmann::json(*start.resume_failed) : nlohmann::json()},
-                    {"after_turn", after_turn}});
+    ledger->append(conversation_event, conversation_record(start, after_turn));
     // Not a progress line: losing the earlier conversation matters even with --quiet.
     if (start.resume_failed && options.progress)
       options.progress(fmt::format("warning: could not continue the earlier conversation ({}); started a new one, {}",

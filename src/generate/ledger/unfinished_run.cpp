@@ -69,6 +69,14 @@ std::vector<std::string> runs_newest_first(const fs::path& runs_dir, std::string
 
 }  // namespace
 
+nlohmann::json conversation_record(const agent::ConversationStart& start, int after_turn) {
+  return {{"conversation_id", start.id},
+          {"location", start.location},
+          {"resumed", start.resumed},
+          {"resume_failed", start.resume_failed ? json(*start.resume_failed) : json()},
+          {"after_turn", after_turn}};
+}
+
 std::string task_pass_key(std::string_view task, std::string_view pass) { return std::string(task) + "#" + std::string(pass); }
 
 fs::path runs_directory(const fs::path& workdir) { return workdir / ledger_dir_name / "runs"; }

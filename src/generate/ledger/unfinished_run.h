@@ -12,12 +12,19 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "agent/agent_runner.h"
+
 namespace diary::generate {
 
 // The ledger events written for conversations: {"conversation_id", "location", "resumed",
 // "resume_failed", "after_turn"} (+ "task" and "pass" in generate runs), appended as soon as the
 // conversation is open.
 inline constexpr std::string_view conversation_event = "conversation";
+
+// The fields of a conversation event for `start`, opened before turn `after_turn` + 1.
+nlohmann::json conversation_record(const agent::ConversationStart& start, int after_turn);
 
 struct UnfinishedConversation {
   std::string run_id;           // the newest unfinished run that recorded it

@@ -39,6 +39,14 @@ std::string check_summary(const LoopCheck& check) {
   return line;
 }
 
+// The status of a loop whose agent could not be (re)started: a missing prerequisite or a codex
+// that speaks something else is blocked; a stop that cut the start short is interrupted.
+RunStatus status_of_failed_start(const agent::Error& error, bool stop_requested) {
+  if (error.kind == ErrorKind::cancelled && stop_requested) return RunStatus::interrupted;
+  if (error.kind == ErrorKind::blocked || error.kind == ErrorKind::protocol) return RunStatus::blocked;
+  return RunStatus::failed;
+}
+
 struct OpenedConversation {
   std::shared_ptr<agent::AgentRunner> runner;
   agent::ConversationStart start;
@@ -113,8 +121,7 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
     co_return result;
   }
   if (!opened) {
-    const bool blocked = opened.error().kind == ErrorKind::blocked || opened.error().kind == ErrorKind::protocol;
-    result.status = blocked ? RunStatus::blocked : RunStatus::failed;
+    result.status = status_of_failed_start(opened.error(), false);
     result.error = opened.error();
     result.reason = "could not start the agent: " + opened.error().message;
     decision("runner_error", {{"kind", agent::to_string(opened.error().kind)}, {"message", opened.error().message}});
@@ -260,12 +267,8 @@ asio::awaitable<LoopResult> run_resume_loop(agent::AgentSessionFactory& factory,
       if (!previous.empty()) again.resume_conversation = previous;
       auto reopened = co_await open_conversation(factory, std::move(again));
       if (!reopened) {
-        const bool stopped = reopened.error().kind == ErrorKind::cancelled && options.stop.stop_requested();
-        const bool blocked = reopened.error().kind == ErrorKind::blocked || reopened.error().kind == ErrorKind::protocol;
         result.error = reopened.error();
-        finish(stopped   ? RunStatus::interrupted
-               : blocked ? RunStatus::blocked
-                         : RunStatus::failed,
+        finish(status_of_failed_start(reopened.error(), options.stop.stop_requested()),
                "could not restart the agent after its backend died: " + reopened.error().message);
         break;
       }

@@ -69,14 +69,10 @@ asio::awaitable<AgentPassResult> run_agent_pass(const PipelineContext& context, 
   ResumeLoopHooks hooks;
   const PipelineContext* ctx = &context;
   hooks.on_conversation = [ctx, task_id, pass](const agent::ConversationStart& start, int after_turn) {
-    ctx->log(conversation_event,
-             {{"task", task_id},
-              {"pass", pass},
-              {"conversation_id", start.id},
-              {"location", start.location},
-              {"resumed", start.resumed},
-              {"resume_failed", start.resume_failed ? nlohmann::json(*start.resume_failed) : nlohmann::json()},
-              {"after_turn", after_turn}});
+    nlohmann::json record = conversation_record(start, after_turn);
+    record["task"] = task_id;
+    record["pass"] = pass;
+    ctx->log(conversation_event, record);
     if (start.resume_failed)
       ctx->report({.kind = ProgressEvent::Kind::note,
                    .task_id = task_id,
