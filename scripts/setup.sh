@@ -11,7 +11,7 @@ PACKAGES=(
   libboost1.81-dev libboost-filesystem1.81-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libtomlplusplus-dev libhowardhinnant-date-dev libvalijson-dev json-schema-test-suite
   libgtest-dev libgmock-dev libsqlite3-dev libsimdjson-dev libpcre2-dev libutf8proc-dev libssl-dev tzdata bubblewrap procps
-  chromium clang-format-16 clang-tidy-16
+  chromium clang-format-16 clang-tidy-16 lld
 )
 
 sudo_cmd=()

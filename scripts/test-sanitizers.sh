@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${DIARY_ASAN_BUILD_DIR:-build-asan}"
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DDIARY_SANITIZE=ON -DDIARY_BUILD_BENCH=OFF >/dev/null
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DDIARY_SANITIZE=ON \
+  -DDIARY_PCH=ON -DDIARY_UNITY=ON -DDIARY_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 
 # Exported so that the diary processes the e2e tests spawn run under the same options.

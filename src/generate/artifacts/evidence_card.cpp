@@ -21,7 +21,6 @@ using Span = std::pair<std::size_t, std::size_t>;
 
 namespace {
 
-constexpr std::string_view summary_hint = "provide a concise non-empty summary";
 constexpr std::string_view span_hint = "write the span as \"start-end\" with start <= end, e.g. \"12-14\"";
 
 // Line numbers cited somewhere in a chain, as merged inclusive spans.
@@ -203,7 +202,7 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
   if (const json* trigger = checks.object(chain, at, "trigger", {"type", "summary", "quoted_messages", "citations"})) {
     const std::string trigger_at = pointer(at, "trigger");
     checks.term(*trigger, trigger_at, "type", trigger_types());
-    checks.text(*trigger, trigger_at, "summary", summary_hint);
+    checks.text(*trigger, trigger_at, "summary", FieldChecks::summary_hint);
     if (const json* quotes = checks.array(*trigger, trigger_at, "quoted_messages")) {
       const std::string quotes_at = pointer(trigger_at, "quoted_messages");
       for (std::size_t i = 0; i < quotes->size(); ++i) {
@@ -231,7 +230,7 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
       else checks.object_shape(entry, entry_at, what, {kind_key, "summary", "citations"});
       if (!entry.is_object()) continue;
       if (vocabulary != nullptr) checks.term(entry, entry_at, kind_key, *vocabulary);
-      checks.text(entry, entry_at, "summary", summary_hint);
+      checks.text(entry, entry_at, "summary", FieldChecks::summary_hint);
       each(entry, entry_at);
     }
     return list;
@@ -258,7 +257,7 @@ Problems validate_chain(const json& chain, const workspace::DayWorkspace& day, s
   if (const json* terminal = checks.object(chain, at, "terminal_state", {"type", "summary", "citations"})) {
     const std::string terminal_at = pointer(at, "terminal_state");
     terminal_type = checks.term(*terminal, terminal_at, "type", terminal_types());
-    checks.text(*terminal, terminal_at, "summary", summary_hint);
+    checks.text(*terminal, terminal_at, "summary", FieldChecks::summary_hint);
     checker.citations(*terminal, terminal_at, "citations");
   }
   const json* materiality = checks.term(chain, at, "materiality", materiality_levels());

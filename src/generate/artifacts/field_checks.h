@@ -61,6 +61,9 @@ class FieldChecks {
   // An array field; nullptr when absent or not an array (reported).
   const nlohmann::json* array(const nlohmann::json& parent, std::string_view at, std::string_view key,
                               Need need = Need::required);
+  // The hint shared by every artifact's "summary" fields.
+  static constexpr std::string_view summary_hint = "provide a concise non-empty summary";
+
   // A non-blank string field; nullptr when absent, blank or not a string (reported).
   const nlohmann::json* text(const nlohmann::json& parent, std::string_view at, std::string_view key, std::string_view hint,
                              Need need = Need::required);

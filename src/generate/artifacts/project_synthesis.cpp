@@ -22,8 +22,6 @@ using Need = FieldChecks::Need;
 
 namespace {
 
-constexpr std::string_view summary_hint = "provide a concise non-empty summary";
-
 using prepare::string_field;
 
 std::string shown(const TurnRef& turn) { return excerpt(turn.session_ref) + "/" + excerpt(turn.turn_ref); }
@@ -190,13 +188,13 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
   const json* trigger = checks.object(item, at, "trigger", {"summary", "evidence_refs"}, Need::optional);
   if (trigger != nullptr) {
     const std::string trigger_at = pointer(at, "trigger");
-    checks.text(*trigger, trigger_at, "summary", summary_hint);
+    checks.text(*trigger, trigger_at, "summary", FieldChecks::summary_hint);
     checker.evidence_refs(*trigger, trigger_at, covered);
   }
   const json* reaction = checks.object(item, at, "agent_reaction", {"summary", "main_actions"}, Need::optional);
   if (reaction != nullptr) {
     const std::string reaction_at = pointer(at, "agent_reaction");
-    checks.text(*reaction, reaction_at, "summary", summary_hint);
+    checks.text(*reaction, reaction_at, "summary", FieldChecks::summary_hint);
     if (const json* actions = checks.array(*reaction, reaction_at, "main_actions"))
       for (std::size_t i = 0; i < actions->size(); ++i)
         checks.text_value((*actions)[i], pointer(pointer(reaction_at, "main_actions"), i), "name each action in a few words");
@@ -208,7 +206,7 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
     checks.object_shape(outcome, outcome_at, "outcome", {"category", "summary", "evidence_refs", "confidence"});
     if (!outcome.is_object()) continue;
     checks.term(outcome, outcome_at, "category", outcome_categories());
-    checks.text(outcome, outcome_at, "summary", summary_hint);
+    checks.text(outcome, outcome_at, "summary", FieldChecks::summary_hint);
     checker.evidence_refs(outcome, outcome_at, covered);
     checks.term(outcome, outcome_at, "confidence", confidence_levels());
   }
@@ -219,7 +217,7 @@ Problems check_work_item(const json& item, const workspace::DayWorkspace& day, s
     checks.object_shape(terminal, terminal_at, "terminal state", {"type", "summary", "evidence_refs"});
     if (!terminal.is_object()) continue;
     checks.term(terminal, terminal_at, "type", terminal_types());
-    checks.text(terminal, terminal_at, "summary", summary_hint);
+    checks.text(terminal, terminal_at, "summary", FieldChecks::summary_hint);
     checker.evidence_refs(terminal, terminal_at, covered);
   }
   if (const json* limits = checks.array(item, at, "limits"))

@@ -31,8 +31,7 @@ using workspace::DayWorkspace;
 
 namespace {
 
-// A string field of an artifact read defensively ("" when missing or not a string).
-std::string str(const json& object, const char* key) { return std::string(prepare::string_field(object, key).value_or("")); }
+using prepare::string_or_empty;  // artifact fields read defensively
 
 // The parts earlier phases filled offline, for the report's "Made without a model" list. Read
 // from the stored artifacts as they are (the evidence and project tasks have judged them): no
@@ -46,20 +45,20 @@ json offline_parts_of_inputs(const DayWorkspace& day, bool offline_run) {
       const auto stored = artifacts::read_stored_json(day.evidence_card(project.project_key, session.session_ref));
       if (!stored.value || !stored.value->is_object()) continue;
       for (const auto& chain : stored.value->value("evidence_chains", json::array()))
-        if (str(chain, "source") == "offline")
+        if (string_or_empty(chain, "source") == "offline")
           parts.push_back({{"task", fmt::format("evidence:{}:{}", project.project_key, session.session_ref)},
                            {"project_key", project.project_key},
                            {"session_ref", session.session_ref},
-                           {"turn_ref", str(chain, "turn_ref")},
+                           {"turn_ref", string_or_empty(chain, "turn_ref")},
                            {"reason", reason}});
     }
     const auto stored = artifacts::read_stored_json(day.project_synthesis(project.project_key));
     if (!stored.value || !stored.value->is_object()) continue;
     for (const auto& item : stored.value->value("work_items", json::array()))
-      if (str(item, "source") == "offline")
+      if (string_or_empty(item, "source") == "offline")
         parts.push_back({{"task", "project:" + project.project_key},
                          {"project_key", project.project_key},
-                         {"work_item_ref", str(item, "work_item_ref")},
+                         {"work_item_ref", string_or_empty(item, "work_item_ref")},
                          {"reason", reason}});
   }
   return parts;
@@ -98,11 +97,11 @@ std::string instructions_of(SlotKind kind) {
 }
 
 json work_item_view(const json& item) {
-  return {{"work_item_ref", str(item, "work_item_ref")},
-          {"title", str(item, "title")},
-          {"kind", str(item, "kind")},
+  return {{"work_item_ref", string_or_empty(item, "work_item_ref")},
+          {"title", string_or_empty(item, "title")},
+          {"kind", string_or_empty(item, "kind")},
           {"disposition", item.value("disposition", json())},
-          {"confidence", str(item, "confidence")},
+          {"confidence", string_or_empty(item, "confidence")},
           {"covered_turns", item.value("covered_turns", json::array())}};
 }
 
@@ -112,7 +111,7 @@ json daily_assignment(const json& report, const daily::CitationIndex& index, con
   json citable = json::array();
   json projects = json::array();
   for (const auto& project : report.value("projects", json::array())) {
-    const std::string pk = str(project, "project_key");
+    const std::string pk = string_or_empty(project, "project_key");
     if (slot.kind == SlotKind::project_summary && pk != slot.project_key) continue;
     for (const auto& turn : index.committed_turns(pk)) {
       if (slot.kind == SlotKind::project_summary)
@@ -121,12 +120,12 @@ json daily_assignment(const json& report, const daily::CitationIndex& index, con
     }
     json items = json::array();
     for (const auto& item : project.value("work_items", json::array())) items.push_back(work_item_view(item));
-    json view = {{"project_key", pk}, {"project_label", str(project, "project_label")}, {"work_items", items}};
+    json view = {{"project_key", pk}, {"project_label", string_or_empty(project, "project_label")}, {"work_items", items}};
     if (slot.kind == SlotKind::report_title)
       view["summary"] = project.contains("summary") && project["summary"].is_object() ? project["summary"].value("text", "") : "";
     if (slot.kind == SlotKind::project_summary) {
       assignment["project_key"] = pk;
-      assignment["project_label"] = str(project, "project_label");
+      assignment["project_label"] = string_or_empty(project, "project_label");
       assignment["work_items"] = items;
     } else {
       projects.push_back(view);
@@ -134,7 +133,7 @@ json daily_assignment(const json& report, const daily::CitationIndex& index, con
   }
   assignment["citable_turns"] = citable;
   if (slot.kind != SlotKind::project_summary) assignment["projects"] = projects;
-  if (slot.kind == SlotKind::report_title) assignment["report_date"] = str(report, "report_date");
+  if (slot.kind == SlotKind::report_title) assignment["report_date"] = string_or_empty(report, "report_date");
   return assignment;
 }
 
@@ -142,23 +141,25 @@ json daily_assignment(const json& report, const daily::CitationIndex& index, con
 std::string daily_context(const json& report, const SlotRef& slot) {
   std::string out;
   for (const auto& project : report.value("projects", json::array())) {
-    const std::string pk = str(project, "project_key");
+    const std::string pk = string_or_empty(project, "project_key");
     if (slot.kind == SlotKind::project_summary && pk != slot.project_key) continue;
-    out += fmt::format("## Project {} ({})\n\n", str(project, "project_label"), pk);
+    out += fmt::format("## Project {} ({})\n\n", string_or_empty(project, "project_label"), pk);
     if (slot.kind == SlotKind::report_title && project.contains("summary") && project["summary"].is_object())
       out += "Summary: " + project["summary"].value("text", "") + "\n\n";
     for (const auto& item : project.value("work_items", json::array())) {
-      out += fmt::format("**{}** [{}] (confidence: {}) {}\n", str(item, "work_item_ref"), str(item, "kind"),
-                         str(item, "confidence"), str(item, "title"));
+      out += fmt::format("**{}** [{}] (confidence: {}) {}\n", string_or_empty(item, "work_item_ref"),
+                         string_or_empty(item, "kind"), string_or_empty(item, "confidence"), string_or_empty(item, "title"));
       std::string turns;
       for (const auto& t : item.value("covered_turns", json::array()))
-        turns += (turns.empty() ? "" : ", ") + (slot.kind == SlotKind::project_summary ? "" : pk + "/") + str(t, "session_ref") +
-                 "/" + str(t, "turn_ref");
+        turns += (turns.empty() ? "" : ", ") + (slot.kind == SlotKind::project_summary ? "" : pk + "/") +
+                 string_or_empty(t, "session_ref") + "/" + string_or_empty(t, "turn_ref");
       out += "covered turns: " + turns + "\n";
-      if (!str(item, "trigger_summary").empty()) out += "trigger: " + str(item, "trigger_summary") + "\n";
-      if (!str(item, "agent_reaction_summary").empty()) out += "reaction: " + str(item, "agent_reaction_summary") + "\n";
+      if (!string_or_empty(item, "trigger_summary").empty()) out += "trigger: " + string_or_empty(item, "trigger_summary") + "\n";
+      if (!string_or_empty(item, "agent_reaction_summary").empty())
+        out += "reaction: " + string_or_empty(item, "agent_reaction_summary") + "\n";
       for (const auto& outcome : item.value("outcomes", json::array()))
-        out += fmt::format("- outcome ({}): {}\n", str(outcome, "confidence"), str(outcome, "what_changed"));
+        out +=
+            fmt::format("- outcome ({}): {}\n", string_or_empty(outcome, "confidence"), string_or_empty(outcome, "what_changed"));
       for (const auto& limit : item.value("limits", json::array()))
         if (limit.is_string()) out += "- limit: " + limit.get<std::string>() + "\n";
       out += "\n";
@@ -168,7 +169,7 @@ std::string daily_context(const json& report, const SlotRef& slot) {
         std::string text;
         for (const auto& m : source.value("messages", json::array()))
           if (m.is_string()) text += (text.empty() ? "" : " / ") + m.get<std::string>();
-        out += fmt::format("**{} · {}/{}** {}\n", pk, str(source, "session_ref"), str(source, "turn_ref"),
+        out += fmt::format("**{} · {}/{}** {}\n", pk, string_or_empty(source, "session_ref"), string_or_empty(source, "turn_ref"),
                            text.empty() ? "(no message text)" : text);
       }
       out += "\n";
@@ -204,8 +205,8 @@ asio::awaitable<SlotResult> fill_slot(const PipelineContext& context, const DayW
       spec.pass = pass_name(slot.kind);
       spec.instructions = instructions_of(slot.kind);
       spec.tools = {tool};
-      auto prompt = render_prompt("daily-input", {{"report_date", str(report, "report_date")},
-                                                  {"status", str(report, "status")},
+      auto prompt = render_prompt("daily-input", {{"report_date", string_or_empty(report, "report_date")},
+                                                  {"status", string_or_empty(report, "status")},
                                                   {"context", daily_context(report, slot)},
                                                   {"tool", tool},
                                                   {"assignment", assignment.dump(2)}});

@@ -25,8 +25,7 @@ using workspace::DayWorkspace;
 
 namespace {
 
-// A string field of an artifact read defensively ("" when missing or not a string).
-std::string str(const json& object, const char* key) { return std::string(prepare::string_field(object, key).value_or("")); }
+using prepare::string_or_empty;  // artifact fields read defensively
 
 std::vector<TurnRef> turns_to_do(const artifacts::ProjectSynthesisState& state, bool offline_run) {
   std::vector<TurnRef> todo = state.uncovered_turns;
@@ -49,19 +48,20 @@ std::string chain_paste(const artifacts::ProjectChains& chains, const std::vecto
       block += " [no evidence chain]\n";
     } else {
       const json& chain = committed->chain;
-      block += fmt::format(" [{}]\n", str(chain, "materiality"));
-      block += "trigger: " + str(chain.value("trigger", json::object()), "summary") + "\n";
+      block += fmt::format(" [{}]\n", string_or_empty(chain, "materiality"));
+      block += "trigger: " + string_or_empty(chain.value("trigger", json::object()), "summary") + "\n";
       std::string reaction;
       for (const auto& r : chain.value("agent_reactions", json::array()))
-        reaction += (reaction.empty() ? "" : " ") + str(r, "summary");
+        reaction += (reaction.empty() ? "" : " ") + string_or_empty(r, "summary");
       if (!reaction.empty()) block += "reaction: " + reaction + "\n";
       const json outcomes = chain.value("outcomes", json::array());
       if (outcomes.is_array() && !outcomes.empty()) {
         block += "outcomes:\n";
-        for (const auto& o : outcomes) block += fmt::format("- {}: {}\n", str(o, "category"), str(o, "summary"));
+        for (const auto& o : outcomes)
+          block += fmt::format("- {}: {}\n", string_or_empty(o, "category"), string_or_empty(o, "summary"));
       }
       const json terminal = chain.value("terminal_state", json::object());
-      block += fmt::format("terminal: {}: {}\n", str(terminal, "type"), str(terminal, "summary"));
+      block += fmt::format("terminal: {}: {}\n", string_or_empty(terminal, "type"), string_or_empty(terminal, "summary"));
     }
     by_session[turn.session_ref].push_back(block);
   }
@@ -77,21 +77,21 @@ json project_assignment(const workspace::ProjectEntry& project, const artifacts:
                         const artifacts::ProjectSynthesisState& state, const std::vector<TurnRef>& todo) {
   json committed = json::array();
   for (const auto& item : state.kept_items) {
-    if (str(item, "source") == "offline") continue;
-    committed.push_back(
-        {{"work_item_ref", str(item, "work_item_ref")}, {"covered_turns", item.value("covered_turns", json::array())}});
+    if (string_or_empty(item, "source") == "offline") continue;
+    committed.push_back({{"work_item_ref", string_or_empty(item, "work_item_ref")},
+                         {"covered_turns", item.value("covered_turns", json::array())}});
   }
   json turns = json::array();
   for (const auto& turn : todo) {
     const auto* chain = chains.find(turn.session_ref, turn.turn_ref);
     json entry = {{"session_ref", turn.session_ref}, {"turn_ref", turn.turn_ref}, {"has_chain", chain != nullptr}};
     if (chain) {
-      entry["materiality"] = str(chain->chain, "materiality");
-      entry["trigger_summary"] = str(chain->chain.value("trigger", json::object()), "summary");
-      entry["terminal_type"] = str(chain->chain.value("terminal_state", json::object()), "type");
+      entry["materiality"] = string_or_empty(chain->chain, "materiality");
+      entry["trigger_summary"] = string_or_empty(chain->chain.value("trigger", json::object()), "summary");
+      entry["terminal_type"] = string_or_empty(chain->chain.value("terminal_state", json::object()), "type");
       json outcomes = json::array();
       for (const auto& o : chain->chain.value("outcomes", json::array()))
-        outcomes.push_back({{"category", str(o, "category")}, {"summary", str(o, "summary")}});
+        outcomes.push_back({{"category", string_or_empty(o, "category")}, {"summary", string_or_empty(o, "summary")}});
       entry["outcomes"] = outcomes;
     }
     turns.push_back(entry);
@@ -106,11 +106,11 @@ json project_assignment(const workspace::ProjectEntry& project, const artifacts:
 std::string committed_list(const artifacts::ProjectSynthesisState& state) {
   std::string out;
   for (const auto& item : state.kept_items) {
-    if (str(item, "source") == "offline") continue;
+    if (string_or_empty(item, "source") == "offline") continue;
     std::string turns;
     for (const auto& t : item.value("covered_turns", json::array()))
-      turns += (turns.empty() ? "" : ", ") + str(t, "session_ref") + "/" + str(t, "turn_ref");
-    out += fmt::format("- {}: {}\n", str(item, "work_item_ref"), turns);
+      turns += (turns.empty() ? "" : ", ") + string_or_empty(t, "session_ref") + "/" + string_or_empty(t, "turn_ref");
+    out += fmt::format("- {}: {}\n", string_or_empty(item, "work_item_ref"), turns);
   }
   if (out.empty()) return "";
   return "### Committed Work Items\n\n" + out + "\n";

@@ -22,6 +22,11 @@ inline std::optional<std::string_view> string_field(const nlohmann::json& object
   return std::string_view(value->get_ref<const std::string&>());
 }
 
+// A string field as a string, "" when missing or not a string.
+inline std::string string_or_empty(const nlohmann::json& object, std::string_view key) {
+  return std::string(string_field(object, key).value_or(""));
+}
+
 inline bool true_field(const nlohmann::json& object, std::string_view key) {
   const auto* value = field(object, key);
   return value != nullptr && value->is_boolean() && value->get<bool>();
