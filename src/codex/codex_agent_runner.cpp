@@ -219,8 +219,8 @@ asio::awaitable<void> CodexAgentRunner::interrupt() {
   interrupt_requested_ = true;
   const std::uint64_t generation = turn_generation_;
   if (co_await interrupt_until_settled(timeouts_.stop_bound) || generation != turn_generation_) co_return;
-  // codex never confirmed: end the turn here, so the stop keeps its bound; the backend is
-  // unusable for later turns (it may still run this one) and is shut down by the caller.
+  // codex never confirmed: end the turn here, so the stop keeps its bound; mark_broken kills the
+  // app-server (it may still run this turn), which ends every other turn on it too.
   const std::string why =
       fmt::format("the turn did not end within {} of turn/interrupt", util::format_duration(timeouts_.stop_bound));
   backend_->mark_broken(turn_id_.empty() ? why : fmt::format("turn {}: {}", turn_id_, why));

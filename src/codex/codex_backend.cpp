@@ -92,6 +92,7 @@ asio::awaitable<agent::Result<std::shared_ptr<CodexBackend>>> CodexBackend::star
 }
 
 void CodexBackend::on_child_exit(agent::Error error) {
+  if (broken_because_) error.message = "codex app-server killed because " + *broken_because_ + " (" + error.message + ")";
   if (!unusable_ || unusable_->kind != agent::ErrorKind::process_exited) unusable_ = error;
   // Every waiter learns at once: pending calls and running turns.
   rpc_.fail_all(error);
@@ -101,7 +102,15 @@ void CodexBackend::on_child_exit(agent::Error error) {
 
 void CodexBackend::mark_broken(const std::string& reason) {
   if (unusable_) return;
-  unusable_ = agent::Error{agent::ErrorKind::backend_broken, "codex backend is unusable: " + reason};
+  // Not only refused: killed. A server that cannot end a turn may still be running it (and
+  // writing that thread's rollout, which a resume on a new server would then share), and on a
+  // shared server every other job would otherwise fail at its next call with backend_broken,
+  // which no loop can recover from. Dead, it fails every waiter now with process_exited, and
+  // each loop recovers from that once. A call in the moment before the exit is reaped fails the
+  // same way.
+  broken_because_ = reason;
+  unusable_ = agent::Error{agent::ErrorKind::process_exited, "codex app-server killed because " + reason};
+  if (child_) child_->signal(SIGKILL);
 }
 
 void CodexBackend::register_thread(const std::string& thread_id, ThreadHooks hooks) { threads_[thread_id] = std::move(hooks); }

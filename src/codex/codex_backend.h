@@ -67,6 +67,9 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   // Set once the process died or an interrupt could not be confirmed: every later call fails
   // fast with this error.
   const std::optional<agent::Error>& unusable() const { return unusable_; }
+  // An interrupt was not confirmed: the server is killed, so that every turn on it ends at once
+  // with `process_exited` (its message names `reason`) and every loop on it recovers as from a
+  // crash: a new app-server, each thread resumed there (docs/ARCHITECTURE.md "Runtime model").
   void mark_broken(const std::string& reason);
 
   void register_thread(const std::string& thread_id, ThreadHooks hooks);
@@ -104,6 +107,7 @@ class CodexBackend : public std::enable_shared_from_this<CodexBackend> {
   TurnRouter router_;
   BackendInfo info_;
   std::optional<agent::Error> unusable_;
+  std::optional<std::string> broken_because_;  // why mark_broken killed the server
   std::unordered_map<std::string, ThreadHooks> threads_;
   // Paths of fileChange items in flight: the approval request names only the item, so the
   // policy learns which files it would touch from the item's own item/started.

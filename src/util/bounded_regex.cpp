@@ -67,10 +67,16 @@ std::size_t leading_verbs_end(std::string_view pattern) {
   return at;
 }
 
+// 1234567 -> "1,234,567". Built by appending: GCC 12 at -O2 warns (-Wrestrict, a false positive)
+// on std::string::insert here.
 std::string thousands(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-  return digits;
+  const std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 }  // namespace

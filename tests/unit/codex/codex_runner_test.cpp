@@ -258,22 +258,45 @@ TEST(CodexSessionFactory, WaitersOfAFailedStartFailFastWithItsError) {
   EXPECT_EQ(outcome[2], "0");
 }
 
-TEST(CodexRunner, UnconfirmedInterruptMarksTheBackendBroken) {
+// A turn whose interrupt codex never confirms gets the app-server killed: the other runner's
+// running turn ends at once (not at its own 30 s timeout) with process_exited naming why, which
+// the resume loop recovers from (a new app-server, the thread resumed); a later call fails fast
+// the same way, and a new runner gets a fresh backend.
+TEST(CodexRunner, UnconfirmedInterruptKillsTheBackendAndEndsEveryTurnOnIt) {
   auto outcome = run_coro<std::vector<std::string>>([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<std::string>> {
     auto factory = codex::make_codex_session_factory(ex, fake_options());
     const agent::AgentConfig config;
     auto runner = *(co_await factory->create_runner(config));
     auto other = *(co_await factory->create_runner(config));
+    const int pid = std::static_pointer_cast<codex::CodexAgentRunner>(runner)->backend()->info().pid;
+    auto other_turn = std::make_shared<std::optional<agent::Result<agent::AgentTurnResult>>>();
+    asio::co_spawn(
+        ex,
+        [other, other_turn]() -> asio::awaitable<void> {
+          const std::string hang = "HANG";
+          const agent::TurnOptions options = within(30s);  // GCC 12: no temporaries in co_await
+          *other_turn = co_await other->turn(hang, options);
+        },
+        asio::detached);
+    co_await test::sleep_for(50ms);
     const std::string hang = "HANG_NO_INTERRUPT";
     auto timed_out = co_await runner->turn(hang, within(200ms));
+    const auto killed = std::chrono::steady_clock::now();
     std::vector<std::string> out;
     out.push_back(timed_out ? std::string(agent::to_string(timed_out->status)) : timed_out.error().message);
+    while (!other_turn->has_value() && std::chrono::steady_clock::now() - killed < 5s) co_await test::sleep_for(10ms);
+    out.push_back(std::chrono::steady_clock::now() - killed < 1s ? "other ended at once" : "other still running");
+    if (other_turn->has_value() && !**other_turn) {
+      const agent::Error& error = (*other_turn)->error();
+      out.push_back(std::string(agent::to_string(error.kind)));
+      out.push_back(error.message.find("killed because turn ") != std::string::npos ? "says why" : error.message);
+    }
+    out.push_back(process_alive(pid) ? "alive" : "gone");
     const std::string after = "after";
     const auto started = std::chrono::steady_clock::now();
-    auto refused = co_await other->turn(after, within(10s));
+    auto refused = co_await runner->turn(after, within(10s));
     out.push_back(refused ? "ran" : std::string(agent::to_string(refused.error().kind)));
     out.push_back(std::chrono::steady_clock::now() - started < 100ms ? "fast" : "slow");
-    // A new runner gets a fresh backend.
     auto fresh = *(co_await factory->create_runner(config));
     auto ok = co_await fresh->turn(after, within(10s));
     out.push_back(ok ? "fresh ok" : ok.error().message);
@@ -281,7 +304,8 @@ TEST(CodexRunner, UnconfirmedInterruptMarksTheBackendBroken) {
     co_await factory->shutdown();
     co_return out;
   });
-  EXPECT_EQ(outcome, (std::vector<std::string>{"timeout", "backend_broken", "fast", "fresh ok", "2"}));
+  EXPECT_EQ(outcome, (std::vector<std::string>{"timeout", "other ended at once", "process_exited", "says why", "gone",
+                                               "process_exited", "fast", "fresh ok", "2"}));
 }
 
 TEST(CodexRunner, ChildDeathFailsEveryWaiterAtOnceWithExitStatusAndStderr) {
@@ -549,7 +573,7 @@ TEST(CodexRunner, AnInterruptCodexIgnoresIsResentAndTheTurnEndsWithinTheStopBoun
     co_await factory->shutdown();
     co_return out;
   });
-  EXPECT_EQ(outcome, (std::vector<std::string>{"cancelled", "bounded", "backend_broken"}));
+  EXPECT_EQ(outcome, (std::vector<std::string>{"cancelled", "bounded", "process_exited"}));
   const std::string sent = test::read_file(log);
   std::size_t interrupts = 0;
   for (auto at = sent.find("turn/interrupt"); at != std::string::npos; at = sent.find("turn/interrupt", at + 1)) ++interrupts;

@@ -90,7 +90,7 @@ TEST_F(ValidateChain, RejectsValuesOutsideEveryVocabulary) {
 }
 
 TEST_F(ValidateChain, RejectsMalformedOrReversedSpans) {
-  for (const json lines : {json("3"), json("a-b"), json("0-2"), json("4-2"), json(" 1-2"), json(12)}) {
+  for (const json& lines : {json("3"), json("a-b"), json("0-2"), json("4-2"), json(" 1-2"), json(12)}) {
     json chain = sample_chain();
     chain["agent_reactions"][0]["citations"][0]["lines"] = lines;
     auto problems = check(chain);

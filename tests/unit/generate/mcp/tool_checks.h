@@ -30,7 +30,9 @@ inline void expect_closed_schema(const nlohmann::json& node, const std::string& 
     for (const auto& [name, property] : node["properties"].items()) expect_closed_schema(property, where + "/properties/" + name);
   }
   if (type == "array") expect_closed_schema(node["items"], where + "/items");
-  if (type == "string" && !node.contains("enum") && !node.contains("pattern")) EXPECT_EQ(node.value("minLength", 0), 1) << where;
+  if (type == "string" && !node.contains("enum") && !node.contains("pattern")) {
+    EXPECT_EQ(node.value("minLength", 0), 1) << where;
+  }
 }
 
 }  // namespace diary::test

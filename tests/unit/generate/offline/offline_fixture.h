@@ -121,7 +121,9 @@ inline void expect_valid_chain(const nlohmann::json& chain, const generate::work
   EXPECT_TRUE(terminal_types().contains(terminal.value("type", "")));
   EXPECT_TRUE(non_blank(terminal["summary"]));
   spans_ok(terminal["citations"]);
-  if (terminal["type"] == "material_result") EXPECT_FALSE(chain["outcomes"].empty());
+  if (terminal["type"] == "material_result") {
+    EXPECT_FALSE(chain["outcomes"].empty());
+  }
   EXPECT_TRUE(materiality_levels().contains(chain.value("materiality", "")));
 }
 
