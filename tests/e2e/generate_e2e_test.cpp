@@ -144,8 +144,12 @@ TEST_F(generate_e2e, AFullRunProducesAVerifiedReportThroughCodexAndTheMcpTools) 
     std::set<std::string> names;
     for (const auto& tool : request.offered_tools())
       if (tool.tool_namespace == "mcp__diary") names.insert(tool.name);
-    if (names.contains("write_work_item")) EXPECT_EQ(names.size(), 1u) << "a project pass saw more than its tool";
-    if (names.contains("write_evidence")) EXPECT_EQ(names, (std::set<std::string>{"read_session_lines", "write_evidence"}));
+    if (names.contains("write_work_item")) {
+      EXPECT_EQ(names.size(), 1u) << "a project pass saw more than its tool";
+    }
+    if (names.contains("write_evidence")) {
+      EXPECT_EQ(names, (std::set<std::string>{"read_session_lines", "write_evidence"}));
+    }
   }
 
   // The ledger records every task and every tool call (with the tool's verdict).
@@ -289,7 +293,9 @@ TEST_F(generate_e2e, SigintMidRunExits130LeavesNoCodexAndTheNextRunContinues) {
     ASSERT_TRUE(code.has_value()) << "diary did not stop after SIGINT";
     // Interrupted (130), or done already if the run was faster than the signal.
     EXPECT_TRUE(*code == 130 || *code == 0) << *code << process.err();
-    if (*code == 130) EXPECT_NE(process.err().find("interrupted"), std::string::npos) << process.err();
+    if (*code == 130) {
+      EXPECT_NE(process.err().find("interrupted"), std::string::npos) << process.err();
+    }
   }
   EXPECT_TRUE(leftover_codex(demo_env_.codex_home(), 5s).empty());
   const auto again = generate();
